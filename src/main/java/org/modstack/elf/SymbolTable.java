@@ -1,0 +1,113 @@
+package org.modstack.elf;
+
+import java.nio.ByteBuffer;
+import org.modstack.Errno;
+
+/**
+ * A {@code .symtab} read in place: entries are decoded on demand, so scanning every module
+ * of a tree allocates only the names a caller asks for.
+ *
+ * <pre>
+ * Elf32_Sym (16 bytes)                 Elf64_Sym (24 bytes)
+ *   st_name  u32 @0                      st_name  u32 @0
+ *   st_value u32 @4                      st_info  u8  @4
+ *   st_size  u32 @8                      st_other u8  @5
+ *   st_info  u8  @12                     st_shndx u16 @6
+ *   st_other u8  @13                     st_value u64 @8
+ *   st_shndx u16 @14                     st_size  u64 @16
+ * </pre>
+ */
+public final class SymbolTable {
+    private final ElfFile elf;
+    private final ByteBuffer entries;
+    private final ByteBuffer strings;
+    private final int entrySize;
+    private final boolean is64;
+
+    private SymbolTable(ElfFile elf, ByteBuffer entries, ByteBuffer strings) {
+        this.elf = elf;
+        this.entries = entries;
+        this.strings = strings;
+        this.is64 = elf.is64Bit();
+        this.entrySize = is64 ? 24 : 16;
+    }
+
+    static SymbolTable of(ElfFile elf, ByteBuffer entries, ByteBuffer strings) throws ElfFormatException {
+        int entrySize = elf.is64Bit() ? 24 : 16;
+        if (entries.capacity() % entrySize != 0) {
+            throw new ElfFormatException(Errno.EINVAL, ".symtab size is not a multiple of " + entrySize);
+        }
+        return new SymbolTable(elf, entries, strings);
+    }
+
+    /** The ELF image this table belongs to. */
+    public ElfFile elf() {
+        return elf;
+    }
+
+    /** The number of entries, the NULL entry 0 included. */
+    public int count() {
+        return entries.capacity() / entrySize;
+    }
+
+    /** {@code st_name} of entry {@code i}. */
+    public long nameOffset(int i) {
+        return ElfFile.u32(entries, i * entrySize);
+    }
+
+    /** {@code st_shndx} of entry {@code i}. */
+    public int sectionIndex(int i) {
+        return ElfFile.u16(entries, i * entrySize + (is64 ? 6 : 14));
+    }
+
+    /** {@code st_info} of entry {@code i}. */
+    public int info(int i) {
+        return Byte.toUnsignedInt(entries.get(i * entrySize + (is64 ? 4 : 12)));
+    }
+
+    /** {@code st_value} of entry {@code i}. */
+    public long value(int i) {
+        int at = i * entrySize;
+        return is64 ? entries.getLong(at + 8) : ElfFile.u32(entries, at + 4);
+    }
+
+    /** Whether entry {@code i}'s name lies inside {@code .strtab}. */
+    public boolean hasValidName(int i) {
+        return nameOffset(i) < strings.capacity();
+    }
+
+    /** Entry {@code i}'s name; the empty string when it lies outside {@code .strtab}. */
+    public String name(int i) {
+        long off = nameOffset(i);
+        if (off >= strings.capacity()) {
+            return "";
+        }
+        return CString.read(strings, (int) off, strings.capacity());
+    }
+
+    /** Whether entry {@code i}'s name starts with {@code prefix} (bytes, no allocation). */
+    public boolean nameStartsWith(int i, byte[] prefix) {
+        long off = nameOffset(i);
+        if (off + prefix.length > strings.capacity()) {
+            return false;
+        }
+        for (int k = 0; k < prefix.length; k++) {
+            if (strings.get((int) off + k) != prefix[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Entry {@code i}'s name with the first {@code skip} bytes left out. */
+    public String nameAfter(int i, int skip) {
+        return CString.read(strings, (int) nameOffset(i) + skip, strings.capacity());
+    }
+
+    /** Entry {@code i} as a value. */
+    public Symbol symbol(int i) {
+        int at = i * entrySize;
+        long size = is64 ? entries.getLong(at + 16) : ElfFile.u32(entries, at + 8);
+        return new Symbol(name(i), value(i), size, info(i), sectionIndex(i));
+    }
+}

@@ -1,0 +1,203 @@
+package org.modstack.index;
+
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modstack.ErrnoException;
+import org.modstack.elf.CString;
+
+/**
+ * A kmod binary index ({@code modules.dep.bin}, {@code modules.alias.bin}, ...) read in place
+ * from a memory-mapped file: a lookup touches only the nodes on its path. Both node layouts
+ * (kmod 30's post-order and kmod 34's pre-order) read the same way. Layout in {@link IndexFormat}.
+ */
+public final class IndexFile {
+    private final ByteBuffer data;
+    private final int root;
+
+    private IndexFile(ByteBuffer data, int root) {
+        this.data = data;
+        this.root = root;
+    }
+
+    /** Maps and checks the index at {@code path}. */
+    public static IndexFile open(Path path) throws ErrnoException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
+        } catch (IndexFormatException e) {
+            throw new IndexFormatException(path + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw ErrnoException.of(e, path.toString());
+        }
+    }
+
+    /** Checks the header of an index held in {@code buffer}. */
+    public static IndexFile read(ByteBuffer buffer) throws IndexFormatException {
+        ByteBuffer data = buffer.slice().order(ByteOrder.BIG_ENDIAN);
+        if (data.capacity() < IndexFormat.HEADER_SIZE || data.getInt(0) != IndexFormat.MAGIC) {
+            throw new IndexFormatException("not a kmod index (bad magic)");
+        }
+        if (data.getInt(4) >>> 16 != IndexFormat.VERSION_MAJOR) {
+            throw new IndexFormatException("unsupported index version 0x" + Integer.toHexString(data.getInt(4)));
+        }
+        return new IndexFile(data, data.getInt(8));
+    }
+
+    /** A node, decoded: its prefix, child range and where its values start. */
+    private record Node(String prefix, int first, int last, int childTable, int valuesAt) {
+        boolean hasValues() {
+            return valuesAt >= 0;
+        }
+    }
+
+    private Node node(int ref) {
+        int at = ref & IndexFormat.OFFSET_MASK;
+        String prefix = "";
+        if ((ref & IndexFormat.FLAG_PREFIX) != 0) {
+            int end = CString.terminator(data, at, data.capacity());
+            if (end == data.capacity()) {
+                throw new BufferUnderflowException();
+            }
+            prefix = CString.read(data, at, end);
+            at = end + 1;
+        }
+        int first = 128;
+        int last = 0;
+        int childTable = -1;
+        if ((ref & IndexFormat.FLAG_CHILDS) != 0) {
+            first = Byte.toUnsignedInt(data.get(at));
+            last = Byte.toUnsignedInt(data.get(at + 1));
+            childTable = at + 2;
+            at = childTable + 4 * Math.max(0, last - first + 1);
+        }
+        return new Node(prefix, first, last, childTable, (ref & IndexFormat.FLAG_VALUES) != 0 ? at : -1);
+    }
+
+    private int child(Node n, int ch) {
+        if (n.childTable < 0 || ch < n.first || ch > n.last) {
+            return 0;
+        }
+        return data.getInt(n.childTable + 4 * (ch - n.first));
+    }
+
+    private List<IndexValue> values(Node n) {
+        List<IndexValue> out = new ArrayList<>();
+        if (!n.hasValues()) {
+            return out;
+        }
+        int count = data.getInt(n.valuesAt);
+        int at = n.valuesAt + 4;
+        for (int i = 0; i < count; i++) {
+            long priority = Integer.toUnsignedLong(data.getInt(at));
+            int end = CString.terminator(data, at + 4, data.capacity());
+            if (end == data.capacity()) {
+                throw new BufferUnderflowException();
+            }
+            out.add(new IndexValue(priority, CString.read(data, at + 4, end)));
+            at = end + 1;
+        }
+        return out;
+    }
+
+    /** The first value stored under exactly {@code key}, as kmod's {@code index_search}. */
+    public Optional<String> search(String key) throws IndexFormatException {
+        try {
+            int ref = root;
+            int i = 0;
+            while (ref != 0) {
+                Node n = node(ref);
+                if (!key.startsWith(n.prefix, i)) {
+                    return Optional.empty();
+                }
+                i += n.prefix.length();
+                if (i == key.length()) {
+                    return values(n).stream().findFirst().map(IndexValue::value);
+                }
+                ref = child(n, key.charAt(i));
+                i++;
+            }
+            return Optional.empty();
+        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
+            throw new IndexFormatException("index node out of bounds");
+        }
+    }
+
+    /**
+     * Every value whose stored key matches {@code key}, the stored keys being read as fnmatch
+     * patterns, as kmod's {@code index_searchwild}: ordered by ascending priority, a later
+     * match before an earlier one of equal priority.
+     */
+    public List<IndexValue> searchWild(String key) throws IndexFormatException {
+        List<IndexValue> out = new ArrayList<>();
+        try {
+            descend(root, key, 0, out);
+        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
+            throw new IndexFormatException("index node out of bounds");
+        }
+        return out;
+    }
+
+    /** Walks literal characters until a wildcard in a stored key, then matches subtrees. */
+    private void descend(int ref, String key, int i, List<IndexValue> out) {
+        while (ref != 0) {
+            Node n = node(ref);
+            for (int j = 0; j < n.prefix.length(); j++) {
+                char ch = n.prefix.charAt(j);
+                if (ch == '*' || ch == '?' || ch == '[') {
+                    matchAll(n, j, new StringBuilder(), key.substring(i + j), out);
+                    return;
+                }
+                if (i + j >= key.length() || ch != key.charAt(i + j)) {
+                    return;
+                }
+            }
+            i += n.prefix.length();
+            for (char wild : new char[] {'*', '?', '['}) {
+                int c = child(n, wild);
+                if (c != 0) {
+                    matchAll(node(c), 0, new StringBuilder().append(wild), key.substring(i), out);
+                }
+            }
+            if (i == key.length()) {
+                values(n).forEach(v -> insert(out, v));
+                return;
+            }
+            ref = child(n, key.charAt(i));
+            i++;
+        }
+    }
+
+    /** Collects the values of every key below {@code n} whose pattern matches {@code subkey}. */
+    private void matchAll(Node n, int j, StringBuilder pattern, String subkey, List<IndexValue> out) {
+        int mark = pattern.length();
+        pattern.append(n.prefix, j, n.prefix.length());
+        for (int ch = n.first; ch <= n.last; ch++) {
+            int c = child(n, ch);
+            if (c != 0) {
+                pattern.append((char) ch);
+                matchAll(node(c), 0, pattern, subkey, out);
+                pattern.setLength(pattern.length() - 1);
+            }
+        }
+        if (n.hasValues() && Fnmatch.matches(pattern.toString(), subkey)) {
+            values(n).forEach(v -> insert(out, v));
+        }
+        pattern.setLength(mark);
+    }
+
+    /** kmod's add_value: before the first value of equal or higher priority. */
+    private static void insert(List<IndexValue> out, IndexValue v) {
+        int at = 0;
+        while (at < out.size() && out.get(at).priority() < v.priority()) {
+            at++;
+        }
+        out.add(at, v);
+    }
+}

@@ -1,0 +1,80 @@
+package org.modstack.module;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * How a module file is compressed, told by its first bytes as libkmod tells it: the file
+ * name's extension plays no part.
+ */
+public enum Compression {
+    ZSTD(new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD}, ".zst"),
+    XZ(new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0}, ".xz"),
+    GZIP(new byte[] {0x1F, (byte) 0x8B}, ".gz"),
+    NONE(new byte[0], "");
+
+    /** The most magic bytes any format needs; libkmod refuses a shorter file outright. */
+    static final int MAGIC_MAX = 6;
+
+    private final byte[] magic;
+    private final String extension;
+
+    Compression(byte[] magic, String extension) {
+        this.magic = magic;
+        this.extension = extension;
+    }
+
+    /** The extension this format adds after {@code .ko}, e.g. {@code ".xz"}; empty for NONE. */
+    public String extension() {
+        return extension;
+    }
+
+    /** The format whose magic starts {@code head}, or {@link #NONE}. */
+    public static Compression detect(byte[] head) {
+        for (Compression c : values()) {
+            if (c != NONE && startsWith(head, c.magic)) {
+                return c;
+            }
+        }
+        return NONE;
+    }
+
+    private static boolean startsWith(byte[] head, byte[] magic) {
+        if (head.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if (head[i] != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Decompresses a whole stream.
+     *
+     * <p>Like libkmod, concatenated streams are read through, and a zstd stream cut short ends
+     * the output quietly where the data ends (kmod reads zstd until end of file without asking
+     * whether the last frame was complete); xz and gzip treat a short stream as an error.
+     */
+    ByteBuffer decompress(byte[] compressed) throws IOException {
+        try (InputStream in = open(new ByteArrayInputStream(compressed))) {
+            return ByteBuffer.wrap(in.readAllBytes());
+        }
+    }
+
+    private InputStream open(InputStream raw) throws IOException {
+        return switch (this) {
+            case ZSTD -> new ZstdInputStreamNoFinalizer(raw).setContinuous(true);
+            case XZ -> new XZInputStream(raw);
+            case GZIP -> new GZIPInputStream(raw);
+            case NONE -> raw;
+        };
+    }
+}

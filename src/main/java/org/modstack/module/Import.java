@@ -1,0 +1,13 @@
+package org.modstack.module;
+
+import java.util.OptionalLong;
+
+/**
+ * An undefined symbol of a module: something it needs from the kernel or another module.
+ *
+ * @param name the symbol's name
+ * @param weak whether the reference is weak and may stay unresolved
+ * @param crc the CRC the module's {@code __versions} table expects, when it has an entry
+ */
+public record Import(String name, boolean weak, OptionalLong crc) {
+}

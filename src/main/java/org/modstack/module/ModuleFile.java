@@ -1,0 +1,67 @@
+package org.modstack.module;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+
+/**
+ * The bytes of a module file, decompressed: what libkmod's {@code kmod_file} holds.
+ *
+ * <p>An uncompressed file is memory-mapped, never copied.
+ *
+ * @param path the file it was read from
+ * @param compression how the file was compressed
+ * @param image the uncompressed ELF image, read-only, positioned at 0
+ */
+public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
+
+    /**
+     * Reads {@code path}, decompressing it when its magic says so.
+     *
+     * @throws ErrnoException with libkmod's errno: that of {@code open(2)} or {@code read(2)},
+     *     {@link Errno#EINVAL} for a file shorter than the longest compression magic or a
+     *     corrupt compressed stream
+     */
+    public static ModuleFile read(Path path) throws ErrnoException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            byte[] head = readHead(channel);
+            if (head.length != Compression.MAGIC_MAX) {
+                throw new ErrnoException(Errno.EINVAL, path + ": file too short");
+            }
+            Compression compression = Compression.detect(head);
+            if (compression == Compression.NONE) {
+                ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+                return new ModuleFile(path, compression, map.asReadOnlyBuffer());
+            }
+            byte[] compressed = Files.readAllBytes(path);
+            return new ModuleFile(path, compression, decompress(path, compression, compressed));
+        } catch (IOException e) {
+            throw ErrnoException.of(e, path.toString());
+        }
+    }
+
+    private static ByteBuffer decompress(Path path, Compression compression, byte[] compressed)
+            throws ErrnoException {
+        try {
+            return compression.decompress(compressed).asReadOnlyBuffer();
+        } catch (IOException | RuntimeException e) {
+            // libkmod folds every decoder failure into EINVAL.
+            throw new ErrnoException(Errno.EINVAL, path + ": " + compression + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readHead(FileChannel channel) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(Compression.MAGIC_MAX);
+        while (head.hasRemaining() && channel.read(head) > 0) {
+            // read(2) may return short counts; keep going until EOF or full.
+        }
+        byte[] bytes = new byte[head.position()];
+        head.flip().get(bytes);
+        return bytes;
+    }
+}

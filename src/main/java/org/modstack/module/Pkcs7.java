@@ -1,0 +1,106 @@
+package org.modstack.module;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.cms.SignedData;
+import org.bouncycastle.asn1.cms.SignerInfo;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+
+/**
+ * The fields libkmod shows of a module's PKCS#7 signature, read from its first SignerInfo.
+ *
+ * @param signer the issuer's common name (see {@link #issuerName})
+ * @param serial the serial number's magnitude, big-endian, no leading zero byte
+ * @param hashAlgorithm the digest algorithm's kernel name
+ * @param signature the encrypted digest
+ */
+record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signature) {
+
+    /** Digest OIDs the kernel names, with those names; any other digest hides the signature. */
+    private static final Map<String, String> DIGESTS = Map.of(
+            "1.2.840.113549.2.4", "md4",
+            "1.2.840.113549.2.5", "md5",
+            "1.3.14.3.2.26", "sha1",
+            "1.3.36.3.2.1", "rmd160",
+            "2.16.840.1.101.3.4.2.1", "sha256",
+            "2.16.840.1.101.3.4.2.2", "sha384",
+            "2.16.840.1.101.3.4.2.3", "sha512",
+            "2.16.840.1.101.3.4.2.4", "sha224",
+            "1.2.156.10197.1.401", "sm3");
+
+    static Optional<Pkcs7> parse(byte[] der) {
+        try {
+            ContentInfo content = ContentInfo.getInstance(ASN1Primitive.fromByteArray(der));
+            SignedData signed = SignedData.getInstance(content.getContent());
+            ASN1Set infos = signed.getSignerInfos();
+            if (infos.size() == 0) {
+                return Optional.empty();
+            }
+            SignerInfo info = SignerInfo.getInstance(infos.getObjectAt(0));
+            if (info.getSID().isTagged()) {
+                return Optional.empty();  // a subjectKeyIdentifier: no issuer and serial to show
+            }
+            IssuerAndSerialNumber id = IssuerAndSerialNumber.getInstance(info.getSID().getId());
+            String digest = DIGESTS.get(info.getDigestAlgorithm().getAlgorithm().getId());
+            if (digest == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Pkcs7(issuerName(id.getName()), magnitude(id.getSerialNumber().getValue()),
+                    digest, info.getEncryptedDigest().getOctets()));
+        } catch (IOException | RuntimeException e) {
+            // BouncyCastle reports malformed DER as IllegalArgumentException or IllegalStateException.
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The issuer name as libkmod shows it: the first common name; when there is none, the last
+     * attribute's value (libkmod keeps the entry its search stopped on); empty for an empty name.
+     * The value's raw bytes up to the first NUL, as OpenSSL hands them out.
+     */
+    static String issuerName(X500Name name) throws IOException {
+        ASN1Encodable last = null;
+        for (RDN rdn : name.getRDNs()) {
+            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+                last = atv.getValue();
+                if (atv.getType().equals(BCStyle.CN)) {
+                    return rawString(last);
+                }
+            }
+        }
+        return last == null ? "" : rawString(last);
+    }
+
+    private static String rawString(ASN1Encodable value) throws IOException {
+        byte[] der = value.toASN1Primitive().getEncoded("DER");
+        int at = 1;
+        int len = der[at++] & 0xff;
+        if (len >= 0x80) {
+            at += len & 0x7f;
+        }
+        int end = at;
+        while (end < der.length && der[end] != 0) {
+            end++;
+        }
+        return new String(der, at, end - at, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] magnitude(BigInteger serial) {
+        byte[] bytes = serial.abs().toByteArray();
+        int skip = 0;
+        while (skip < bytes.length && bytes[skip] == 0) {
+            skip++;
+        }
+        return java.util.Arrays.copyOfRange(bytes, skip, bytes.length);
+    }
+}
