@@ -47,7 +47,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 log() { printf '[fetch-trees %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 
 FORCE=0
 REQ=()
@@ -184,7 +184,7 @@ fetch_deb() {
             awk '$1 == "Candidate:" { print $2; exit }') || true
         if [[ -n $nv && $nv != "(none)" && $nv != "$ver" ]]; then
             log "$pkg: $ver no longer available, using $nv"
-            ver=$nv; f=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb; R_DEB=$f
+            ver=$nv; R_VER=$nv; f=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb; R_DEB=$f
         fi
     done
     rm -rf -- "$part"

@@ -1,0 +1,42 @@
+package org.modstack.conformance;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/** Byte-for-byte comparison of two runs, failing with the first difference in view. */
+final class Comparison {
+    private Comparison() {
+    }
+
+    static void assertSame(String what, Kmod.Run kmod, Kmod.Run ours) {
+        StringBuilder problems = new StringBuilder();
+        diff(problems, "stdout", kmod.outText(), ours.outText());
+        diff(problems, "stderr", kmod.errText(), ours.errText());
+        if (kmod.status() != ours.status()) {
+            problems.append("exit status: kmod ").append(kmod.status()).append(", modstack ")
+                    .append(ours.status()).append('\n');
+        }
+        if (problems.length() > 0) {
+            fail(what + " differs from kmod:\n" + problems);
+        }
+    }
+
+    private static void diff(StringBuilder sb, String stream, String expected, String actual) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        int i = 0;
+        while (i < expected.length() && i < actual.length() && expected.charAt(i) == actual.charAt(i)) {
+            i++;
+        }
+        int lineStart = Math.max(expected.lastIndexOf('\n', Math.max(0, i - 1)), 0);
+        sb.append(stream).append(" differs at byte ").append(i).append(" (of ").append(expected.length())
+          .append(" / ").append(actual.length()).append(")\n  kmod:     ")
+          .append(excerpt(expected, lineStart)).append("\n  modstack: ").append(excerpt(actual, lineStart))
+          .append('\n');
+    }
+
+    private static String excerpt(String s, int from) {
+        int end = Math.min(s.length(), from + 300);
+        return s.substring(Math.min(from, s.length()), end).replace("\n", "\\n").replace("\0", "\\0");
+    }
+}

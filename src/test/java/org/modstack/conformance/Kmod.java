@@ -1,0 +1,90 @@
+package org.modstack.conformance;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.modstack.cli.Main;
+
+/** The two sides of a comparison: the real kmod tools and modstack run in-process. */
+final class Kmod {
+    private Kmod() {
+    }
+
+    /** What one tool invocation did. */
+    record Run(byte[] out, byte[] err, int status) {
+        String outText() {
+            return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        String errText() {
+            return new String(err, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /** The kmod multi-call binary of Debian's kmod package. */
+    static Path binary() {
+        for (String p : List.of("/usr/bin/kmod", "/bin/kmod")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Path.of(p);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Runs kmod's {@code tool} with {@code args}, through a symlink named after the tool so that
+     * kmod prints the same program name modstack does.
+     */
+    static Run real(String tool, List<String> args) throws IOException, InterruptedException {
+        Path link = toolLink(tool);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(link.toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        byte[] out = readAll(p.getInputStream());
+        int status = p.waitFor();
+        return new Run(out, err.join(), status);
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static synchronized Path toolLink(String tool) throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "modstack-kmod-tools");
+        Files.createDirectories(dir);
+        Path link = dir.resolve(tool);
+        if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createSymbolicLink(link, binary());
+        }
+        return link;
+    }
+
+    /** Runs modstack's {@code tool} in this JVM. */
+    static Run ours(String tool, List<String> args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>();
+        all.add(tool);
+        all.addAll(args);
+        int status = Main.run(out, err, all.toArray(String[]::new));
+        return new Run(out.toByteArray(), err.toByteArray(), status);
+    }
+
+    static List<String> args(String... a) {
+        return new ArrayList<>(Arrays.asList(a));
+    }
+}

@@ -1,0 +1,84 @@
+package org.modstack.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.modstack.module.ModuleName;
+
+/**
+ * {@code modinfo} against kmod's on every module of real Debian trees: by path in each output
+ * mode, and by name through the tree's indexes. One kmod invocation covers a whole tree.
+ */
+@Tag("conformance")
+class ModinfoConformanceTest {
+
+    static final List<String> TREES = List.of("amd64", "amd64-xz", "amd64-zst", "armhf", "s390x");
+
+    static Stream<Arguments> pathModes() {
+        List<List<String>> modes = List.of(List.of(), List.of("-0"), List.of("-p"), List.of("-n"),
+                List.of("-F", "vermagic"), List.of("-F", "alias"), List.of("-F", "signer"),
+                List.of("-0", "-F", "parmtype"));
+        List<Arguments> out = new ArrayList<>();
+        for (String tree : TREES) {
+            for (List<String> mode : modes) {
+                out.add(Arguments.of(tree, mode));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("pathModes")
+    void everyModuleByPathMatchesKmod(String treeName, List<String> mode) throws IOException, InterruptedException {
+        Trees.Tree tree = Trees.require(treeName);
+        List<String> args = new ArrayList<>(mode);
+        List<Path> modules = tree.modules();
+        modules.forEach(p -> args.add(p.toString()));
+        compare("modinfo " + String.join(" ", mode) + " on " + treeName, modules.size(), args);
+    }
+
+    static Stream<Arguments> nameModes() {
+        return TREES.stream().flatMap(t -> Stream.of(Arguments.of(t, List.of()), Arguments.of(t, List.of("-m")),
+                Arguments.of(t, List.of("-F", "filename"))));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("nameModes")
+    void everyModuleAndBuiltinByNameMatchesKmod(String treeName, List<String> mode)
+            throws IOException, InterruptedException {
+        Trees.Tree tree = Trees.require(treeName);
+        Set<String> names = new LinkedHashSet<>();
+        tree.modules().forEach(p -> names.add(ModuleName.fromPath(p.toString())));
+        names.addAll(builtinNames(tree));
+        names.add("no-such-module");
+        List<String> args = new ArrayList<>(mode);
+        args.addAll(List.of("-b", tree.root().toString(), "-k", tree.release()));
+        args.addAll(names);
+        compare("modinfo -b -k " + String.join(" ", mode) + " by name on " + treeName, names.size(), args);
+    }
+
+    private static List<String> builtinNames(Trees.Tree tree) throws IOException {
+        Path builtin = tree.moduleDir().resolve("modules.builtin");
+        return java.nio.file.Files.readAllLines(builtin).stream()
+                .map(l -> ModuleName.fromPath(l.strip())).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static void compare(String what, int count, List<String> args) throws IOException, InterruptedException {
+        Kmod.Run kmod = Kmod.real("modinfo", args);
+        Kmod.Run ours = Kmod.ours("modinfo", args);
+        assertThat(kmod.out().length).as("kmod printed something").isPositive();
+        Comparison.assertSame(what, kmod, ours);
+        System.out.printf("conformance: %s: %d modules compared, 0 mismatches (%d bytes of output)%n",
+                what, count, kmod.out().length);
+    }
+}

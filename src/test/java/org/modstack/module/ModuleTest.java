@@ -1,0 +1,117 @@
+package org.modstack.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+import org.modstack.Fixtures;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+class ModuleTest {
+
+    @Test
+    void coreExportsPlainGplAndNamespacedSymbolsWithCrcs() throws Exception {
+        Module core = Module.open(Fixtures.module("stack_core"));
+        assertThat(core.name()).isEqualTo("stack_core");
+        assertThat(core.exports()).containsExactlyInAnyOrder(
+                new Export("stack_exp_int", true, Optional.empty(), OptionalLong.of(0x5959f74bL)),
+                new Export("stack_sysinfo", false, Optional.empty(), OptionalLong.of(0x4a8201b9L)),
+                new Export("stack_get_skey", false, Optional.of("STACK_NS"), OptionalLong.of(0x8fa54edaL)));
+        assertThat(core.license()).contains("Dual MIT/GPL");
+    }
+
+    @Test
+    void userImportsWhatCoreExportsWithTheCrcsItWasBuiltAgainst() throws Exception {
+        Module user = Module.open(Fixtures.module("stack_user"));
+        assertThat(user.imports()).extracting(Import::name)
+                .contains("stack_exp_int", "stack_sysinfo", "stack_get_skey");
+        assertThat(user.imports()).filteredOn(i -> i.name().equals("stack_get_skey"))
+                .extracting(Import::crc).containsExactly(OptionalLong.of(0x8fa54edaL));
+        assertThat(user.importedNamespaces()).containsExactly("STACK_NS");
+        assertThat(user.depends()).containsExactly("stack_core");
+        assertThat(user.versions()).extracting(SymbolVersion::name).contains("module_layout", "stack_get_skey");
+    }
+
+    @Test
+    void moduleThatForgetsTheNamespaceImportHasNone() throws Exception {
+        Module nons = Module.open(Fixtures.module("stack_nons"));
+        assertThat(nons.importedNamespaces()).isEmpty();
+        assertThat(nons.imports()).extracting(Import::name).contains("stack_get_skey");
+    }
+
+    @Test
+    void proprietaryUserCarriesTheRewrittenLicence() throws Exception {
+        assertThat(Module.open(Fixtures.module("stack_prop")).license()).contains("Proprietary");
+    }
+
+    @Test
+    void parametersMergeDescriptionAndTypeInFirstAppearanceOrder() throws Exception {
+        List<Parameter> params = Module.open(Fixtures.module("stack_params")).parameters();
+        assertThat(params).contains(new Parameter("mp_debug_level",
+                Optional.of("Debug level [0-2]; 0 => no debug messages, 2 => high verbosity"), Optional.of("int")));
+        assertThat(params).filteredOn(p -> p.name().equals("mp_ushort"))
+                .extracting(Parameter::description).containsExactly(Optional.empty());
+    }
+
+    @Test
+    void aliasesAndSoftdepsComeFromModinfo() throws Exception {
+        Module m = Module.open(Fixtures.module("stack_alias"));
+        assertThat(m.aliases()).contains("stack-alias-demo", "devname:stackdemo", "char-major-10-242");
+        assertThat(m.softdeps()).containsExactly("pre: chain_a post: chain_c");
+    }
+
+    @Test
+    void unsignedModuleHasNoSignature() throws Exception {
+        assertThat(Module.open(Fixtures.module("stack_core")).signature()).isEmpty();
+    }
+
+    @Test
+    void xzCompressedModuleReadsLikeThePlainOne(@TempDir Path dir) throws Exception {
+        byte[] plain = Files.readAllBytes(Fixtures.module("chain_b"));
+        ByteArrayOutputStream xz = new ByteArrayOutputStream();
+        try (XZOutputStream out = new XZOutputStream(xz, new LZMA2Options())) {
+            out.write(plain);
+        }
+        Path file = Files.write(dir.resolve("chain-b.ko.xz"), xz.toByteArray());
+        Module m = Module.open(file);
+        assertThat(m.compression()).isEqualTo(Compression.XZ);
+        assertThat(m.name()).isEqualTo("chain_b");
+        assertThat(m.modinfo()).isEqualTo(Module.open(Fixtures.module("chain_b")).modinfo());
+    }
+
+    @Test
+    void fileShorterThanAnyMagicIsInvalid(@TempDir Path dir) throws IOException {
+        Path tiny = Files.write(dir.resolve("tiny.ko"), new byte[] {0x7f, 'E'});
+        assertThatThrownBy(() -> Module.open(tiny)).isInstanceOf(ErrnoException.class)
+                .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.EINVAL);
+    }
+
+    @Test
+    void nonElfFileIsExecFormatError(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("text.ko"), "this is not a module at all\n");
+        assertThatThrownBy(() -> Module.open(text)).isInstanceOf(ErrnoException.class)
+                .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.ENOEXEC);
+    }
+
+    @Test
+    void missingFileIsNoSuchFile(@TempDir Path dir) {
+        assertThatThrownBy(() -> Module.open(dir.resolve("absent.ko")))
+                .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.ENOENT);
+    }
+
+    @Test
+    void nameIsCutAtFirstDotWithDashesAsUnderscores() {
+        assertThat(ModuleName.fromPath("/lib/modules/x/kernel/snd-hda-codec.ko.xz")).isEqualTo("snd_hda_codec");
+    }
+}
