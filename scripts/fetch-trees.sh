@@ -38,7 +38,7 @@ umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
 ALL_TREES=(amd64 amd64-xz amd64-zst armhf s390x)
-CACHE=${MODSTACK_CACHE:-$HOME/.cache/modstack}
+CACHE=${MODSTACK_CACHE:-${HOME:?set HOME or MODSTACK_CACHE}/.cache/modstack}
 TREES=$CACHE/trees
 DEBS=$CACHE/debs
 LOGS=$CACHE/logs
@@ -75,9 +75,29 @@ if ! flock -n 9; then
 fi
 
 CUR_TMP=""
-cleanup() { [[ -n $CUR_TMP && -d $CUR_TMP ]] && rm -rf -- "$CUR_TMP"; return 0; }
+BG=""
+cleanup() {
+    if [[ -n $BG ]]; then  # an interrupted long step: stop its whole group
+        kill -TERM -- "-$BG" 2>/dev/null || kill -TERM "$BG" 2>/dev/null || true
+        wait "$BG" 2>/dev/null || true
+    fi
+    [[ -n $CUR_TMP && -d $CUR_TMP ]] && rm -rf -- "$CUR_TMP"
+    return 0
+}
+# Run a long step in its own process group and wait for it, so that a
+# SIGTERM/SIGINT sent to this script alone stops it at once (bash defers
+# traps while a foreground child runs).
+bg_wait() {
+    local rc=0
+    setsid -w "$@" &
+    BG=$!
+    wait "$BG" || rc=$?
+    BG=""
+    return "$rc"
+}
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # ---------------------------------------------------------------- host tools
 ensure_tools() {
@@ -309,8 +329,10 @@ build_compressed() {
         zst) cmd='zstd -T0 --rm -f -q -- "$@"' ;;
         *) die "bad extension $ext" ;;
     esac
-    if ! find "$CUR_TMP/lib/modules/$kver" -type f -name '*.ko' -print0 |
-        xargs -0 -r -P "$JOBS" -n 32 sh -c "$cmd" sh 2>>"$LOGS/$name.log"; then
+    # shellcheck disable=SC2016
+    if ! bg_wait sh -c 'find "$1" -type f -name "*.ko" -print0 |
+            xargs -0 -r -P "$2" -n 32 sh -c "$3" sh' \
+            sh "$CUR_TMP/lib/modules/$kver" "$JOBS" "$cmd" 2>>"$LOGS/$name.log"; then
         tail -n 20 "$LOGS/$name.log" >&2
         die "$name: compression failed"
     fi

@@ -2,10 +2,11 @@ package org.modstack.cli;
 
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.modstack.ErrnoException;
-import picocli.CommandLine;
 
 /**
  * The {@code modstack} entry point: {@code modstack <tool> [args]}, where the tool is one of
@@ -13,15 +14,17 @@ import picocli.CommandLine;
  * symlink named after a tool, as kmod's multi-call binary does.
  */
 public final class Main {
-    private static final Map<String, Function<ToolOutput, Object>> TOOLS = Map.of(
-            "modinfo", ModinfoCommand::new);
+    /** Version and features, printed by every tool's {@code -V}. */
+    static final String VERSION = "modstack version 0.1.0 (kmod 30 compatible)\n+ZSTD +XZ +ZLIB +LIBCRYPTO -EXPERIMENTAL\n";
+
+    private static final Map<String, Supplier<Tool>> TOOLS = new TreeMap<>(Map.of(
+            "modinfo", Modinfo::new));
 
     private Main() {
     }
 
     public static void main(String[] args) {
         int status = run(System.out, System.err, args);
-        System.out.flush();
         System.exit(status);
     }
 
@@ -29,32 +32,27 @@ public final class Main {
     public static int run(OutputStream out, OutputStream err, String... args) {
         if (args.length == 0 || !TOOLS.containsKey(args[0])) {
             ToolOutput io = new ToolOutput("modstack", out, err);
-            io.err().print(usage());
-            return args.length == 0 || args[0].equals("--help") || args[0].equals("-h") ? 0 : 1;
+            boolean asked = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
+            (asked ? io.out() : io.err()).print(usage());
+            io.flush();
+            return asked ? 0 : 1;
         }
         ToolOutput io = new ToolOutput(args[0], out, err);
         try {
-            CommandLine cmd = new CommandLine(TOOLS.get(args[0]).apply(io));
-            GnuOptions.configure(cmd, io);
-            cmd.setExecutionExceptionHandler((e, c, parsed) -> failure(io, e));
-            int status = cmd.execute(Arrays.copyOfRange(args, 1, args.length));
-            io.flush();
-            return status;
+            return TOOLS.get(args[0]).get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
+        } catch (ErrnoException e) {
+            io.error(e.errno().message() + "\n");
+            return 1;
         } catch (RuntimeException e) {
-            return failure(io, e);
+            // The last resort: one line, never a stack trace.
+            io.error("internal error: " + e + "\n");
+            return 1;
+        } finally {
+            io.flush();
         }
     }
 
-    /** The last resort: one line in kmod's style, never a stack trace. */
-    private static int failure(ToolOutput io, Exception e) {
-        String reason = e instanceof ErrnoException ee ? ee.errno().message() : String.valueOf(e.getMessage());
-        io.error(reason + "\n");
-        io.flush();
-        return 1;
-    }
-
     private static String usage() {
-        return "Usage: modstack <tool> [options] [args]\n"
-                + "Tools: " + String.join(" ", new java.util.TreeSet<>(TOOLS.keySet())) + "\n";
+        return "Usage: modstack <tool> [options] [args]\nTools: " + String.join(" ", TOOLS.keySet()) + "\n";
     }
 }

@@ -37,13 +37,11 @@ final class Kmod {
     }
 
     /**
-     * Runs kmod's {@code tool} with {@code args}, through a symlink named after the tool so that
-     * kmod prints the same program name modstack does.
+     * Runs kmod's {@code tool} with {@code args}, with {@code argv[0]} set to the bare tool name
+     * as a user's shell sets it, so that kmod and getopt print the same program name modstack does.
      */
     static Run real(String tool, List<String> args) throws IOException, InterruptedException {
-        Path link = toolLink(tool);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(link.toString());
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec -a \"$0\" \"$@\"", tool, binary().toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LC_ALL", "C");
@@ -61,16 +59,6 @@ final class Kmod {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static synchronized Path toolLink(String tool) throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "modstack-kmod-tools");
-        Files.createDirectories(dir);
-        Path link = dir.resolve(tool);
-        if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(link, binary());
-        }
-        return link;
     }
 
     /** Runs modstack's {@code tool} in this JVM. */

@@ -1,12 +1,11 @@
 package org.modstack.cli;
 
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
+import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.ModuleDirectory;
 import org.modstack.index.ModuleLookup;
@@ -16,70 +15,77 @@ import org.modstack.module.Module;
 import org.modstack.module.ModuleName;
 import org.modstack.module.ModuleSignature;
 import org.modstack.module.Parameter;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code modinfo}: shows what a module's {@code .modinfo} and signature say, as kmod's does. */
-@Command(name = "modinfo", description = "Show information about Linux kernel modules.")
-public final class ModinfoCommand implements Callable<Integer> {
-    private final ToolOutput io;
+final class Modinfo implements Tool {
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            Getopt.Spec.flag('a', "author"), Getopt.Spec.flag('d', "description"),
+            Getopt.Spec.flag('l', "license"), Getopt.Spec.flag('p', "parameters"),
+            Getopt.Spec.flag('n', "filename"), Getopt.Spec.flag('0', "null"),
+            Getopt.Spec.flag('m', "modname"), Getopt.Spec.value('F', "field"),
+            Getopt.Spec.value('k', "set-version"), Getopt.Spec.value('b', "basedir"),
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+
+    private static final String HELP = "Usage:\n"
+            + "\t%s [options] <modulename|filename> [args]\n"
+            + "Options:\n"
+            + "\t-a, --author                Print only 'author'\n"
+            + "\t-d, --description           Print only 'description'\n"
+            + "\t-l, --license               Print only 'license'\n"
+            + "\t-p, --parameters            Print only 'parm'\n"
+            + "\t-n, --filename              Print only 'filename'\n"
+            + "\t-0, --null                  Use \\0 instead of \\n\n"
+            + "\t-m, --modname               Handle argument as module name instead of alias or filename\n"
+            + "\t-F, --field=FIELD           Print only provided FIELD\n"
+            + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+            + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
+            + "\t-V, --version               Show version\n"
+            + "\t-h, --help                  Show this help\n";
+
+    private ToolOutput io;
     private String field;
     private char separator = '\n';
-
-    @Option(names = {"-m", "--modname"}, description = "Handle argument as module name instead of alias or filename")
-    boolean argIsModname;
-
-    @Option(names = {"-k", "--set-version"}, paramLabel = "VERSION", description = "Use VERSION instead of `uname -r`")
-    String kernelVersion;
-
-    @Option(names = {"-b", "--basedir"}, paramLabel = "DIR", description = "Use DIR as filesystem root for /lib/modules")
-    String basedir;
-
-    @Parameters(paramLabel = "module", description = "module names, aliases or files")
-    List<String> names = new ArrayList<>();
-
-    public ModinfoCommand(ToolOutput io) {
-        this.io = io;
-    }
-
-    @Option(names = {"-a", "--author"}, description = "Print only 'author'")
-    void author(boolean on) {
-        field = "author";
-    }
-
-    @Option(names = {"-d", "--description"}, description = "Print only 'description'")
-    void description(boolean on) {
-        field = "description";
-    }
-
-    @Option(names = {"-l", "--license"}, description = "Print only 'license'")
-    void license(boolean on) {
-        field = "license";
-    }
-
-    @Option(names = {"-p", "--parameters"}, description = "Print only 'parm'")
-    void parameters(boolean on) {
-        field = "parm";
-    }
-
-    @Option(names = {"-n", "--filename"}, description = "Print only 'filename'")
-    void filename(boolean on) {
-        field = "filename";
-    }
-
-    @Option(names = {"-0", "--null"}, description = "Use \\0 instead of \\n")
-    void nul(boolean on) {
-        separator = '\0';
-    }
-
-    @Option(names = {"-F", "--field"}, paramLabel = "FIELD", description = "Print only provided FIELD")
-    void field(String name) {
-        field = name;
-    }
+    private boolean argIsModname;
+    private String kernelVersion;
+    private String basedir;
 
     @Override
-    public Integer call() throws ErrnoException {
+    public int run(ToolOutput out, List<String> args) throws ErrnoException {
+        this.io = out;
+        Getopt.Result parsed;
+        try {
+            parsed = OPTIONS.parse(args);
+        } catch (Getopt.UsageException e) {
+            io.err().print(io.tool() + ": " + e.getMessage() + "\n");
+            return 1;
+        }
+        for (Getopt.Option o : parsed.options()) {
+            switch (o.key()) {
+                case "a" -> field = "author";
+                case "d" -> field = "description";
+                case "l" -> field = "license";
+                case "p" -> field = "parm";
+                case "n" -> field = "filename";
+                case "0" -> separator = '\0';
+                case "m" -> argIsModname = true;
+                case "F" -> field = o.value();
+                case "k" -> kernelVersion = o.value();
+                case "b" -> basedir = o.value();
+                case "h" -> {
+                    io.out().printf(HELP, io.tool());
+                    return 0;
+                }
+                case "V" -> {
+                    io.out().print(Main.VERSION);
+                    return 0;
+                }
+                default -> throw new IllegalStateException(o.key());
+            }
+        }
+        return show(parsed.operands());
+    }
+
+    private int show(List<String> names) throws ErrnoException {
         if (names.isEmpty()) {
             io.error("missing module or filename.\n");
             return 1;
@@ -178,7 +184,7 @@ public final class ModinfoCommand implements Callable<Integer> {
         try {
             info = info(dir, t);
         } catch (ErrnoException e) {
-            if (builtin && e.errno() == org.modstack.Errno.ENOENT) {
+            if (builtin && e.errno() == Errno.ENOENT) {
                 return true;  // an old kernel without modules.builtin.modinfo
             }
             io.error("could not get modinfo from '" + t.name() + "': " + e.errno().message() + "\n");
@@ -192,11 +198,11 @@ public final class ModinfoCommand implements Callable<Integer> {
     private static List<ModinfoEntry> info(ModuleDirectory dir, Target t) throws ErrnoException {
         if (t.builtin() || (t.path().isEmpty() && dir.isBuiltin(t.name()))) {
             List<String> records = dir.builtinModinfo(t.name())
-                    .orElseThrow(() -> new ErrnoException(org.modstack.Errno.ENOSYS, t.name() + " not in modules.builtin.modinfo"));
+                    .orElseThrow(() -> new ErrnoException(Errno.ENOSYS, t.name() + " not in modules.builtin.modinfo"));
             return records.stream().map(ModinfoEntry::parse).toList();
         }
         if (t.path().isEmpty()) {
-            throw new ErrnoException(org.modstack.Errno.ENOENT, t.name() + " has no file");
+            throw new ErrnoException(Errno.ENOENT, t.name() + " has no file");
         }
         Module m = Module.open(Path.of(t.path().get()));
         List<ModinfoEntry> info = new ArrayList<>(m.modinfo());

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what modstack and its tests need on a Debian machine (as root): a JDK (17 or newer),
+# Maven, and the real kmod tools with the decompressors the conformance suites use.
+# Idempotent: packages already present are left alone, and apt is only asked when one is missing.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+need=()
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+command -v kmod >/dev/null 2>&1 || need+=(kmod)
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)
+command -v zstd >/dev/null 2>&1 || need+=(zstd)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if ((${#need[@]})); then
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+fi

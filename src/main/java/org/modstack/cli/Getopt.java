@@ -1,0 +1,177 @@
+package org.modstack.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command-line parsing with the semantics and messages of glibc's {@code getopt_long}, which
+ * every kmod tool uses: options and operands may be mixed (operands are collected in order),
+ * short options cluster ({@code -0F name}, {@code -Fname}), long options take {@code =value}
+ * or the next argument and may be abbreviated to a unique prefix, {@code --} ends options.
+ *
+ * <p>modstack parses by hand rather than with a framework: getopt's exact behaviour and words
+ * are part of kmod's interface, and a tool that udev or DKMS may start thousands of times must
+ * not spend more on parsing its arguments than kmod spends on the whole job.
+ */
+public final class Getopt {
+
+    /** How an option takes its argument. */
+    public enum Arg { NONE, REQUIRED }
+
+    /**
+     * One option.
+     *
+     * @param shortName its letter, or 0 for a long-only option
+     * @param longName its long name without dashes, or null
+     * @param arg whether it takes an argument
+     */
+    public record Spec(char shortName, String longName, Arg arg) {
+        public static Spec flag(char s, String l) {
+            return new Spec(s, l, Arg.NONE);
+        }
+
+        public static Spec value(char s, String l) {
+            return new Spec(s, l, Arg.REQUIRED);
+        }
+
+        /** The option's identity for callers: its letter, or its long name when it has none. */
+        public String key() {
+            return shortName != 0 ? String.valueOf(shortName) : longName;
+        }
+    }
+
+    /** One option found on the command line, with its argument when it takes one. */
+    public record Option(Spec spec, String value) {
+        public String key() {
+            return spec.key();
+        }
+    }
+
+    /** What parsing found: options in command-line order and the operands. */
+    public record Result(List<Option> options, List<String> operands) {
+    }
+
+    /** A usage error, worded exactly as getopt prints it (without program name and newline). */
+    public static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final List<Spec> specs;
+
+    public Getopt(List<Spec> specs) {
+        this.specs = List.copyOf(specs);
+    }
+
+    /** Parses {@code args}; on the first error throws getopt's message. */
+    public Result parse(List<String> args) throws UsageException {
+        List<Option> options = new ArrayList<>();
+        List<String> operands = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--")) {
+                operands.addAll(args.subList(i + 1, args.size()));
+                break;
+            } else if (a.startsWith("--")) {
+                i = longOption(args, i, options);
+            } else if (a.startsWith("-") && a.length() > 1) {
+                i = shortOptions(args, i, options);
+            } else {
+                operands.add(a);
+            }
+        }
+        return new Result(options, operands);
+    }
+
+    private int shortOptions(List<String> args, int i, List<Option> out) throws UsageException {
+        String a = args.get(i);
+        for (int k = 1; k < a.length(); k++) {
+            char c = a.charAt(k);
+            Spec spec = byShort(c);
+            if (spec == null) {
+                throw new UsageException("invalid option -- '" + c + "'");
+            }
+            if (spec.arg() == Arg.NONE) {
+                out.add(new Option(spec, null));
+                continue;
+            }
+            if (k + 1 < a.length()) {
+                out.add(new Option(spec, a.substring(k + 1)));
+                return i;
+            }
+            if (i + 1 >= args.size()) {
+                throw new UsageException("option requires an argument -- '" + c + "'");
+            }
+            out.add(new Option(spec, args.get(i + 1)));
+            return i + 1;
+        }
+        return i;
+    }
+
+    private int longOption(List<String> args, int i, List<Option> out) throws UsageException {
+        String body = args.get(i).substring(2);
+        int eq = body.indexOf('=');
+        String name = eq < 0 ? body : body.substring(0, eq);
+        Spec spec = byLong(name, body);
+        if (eq >= 0) {
+            if (spec.arg() == Arg.NONE) {
+                throw new UsageException("option '--" + spec.longName() + "' doesn't allow an argument");
+            }
+            out.add(new Option(spec, body.substring(eq + 1)));
+            return i;
+        }
+        if (spec.arg() == Arg.NONE) {
+            out.add(new Option(spec, null));
+            return i;
+        }
+        if (i + 1 >= args.size()) {
+            throw new UsageException("option '--" + spec.longName() + "' requires an argument");
+        }
+        out.add(new Option(spec, args.get(i + 1)));
+        return i + 1;
+    }
+
+    private Spec byShort(char c) {
+        for (Spec s : specs) {
+            if (s.shortName() == c) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** An exact long name, else the only one it abbreviates. */
+    private Spec byLong(String name, String body) throws UsageException {
+        List<Spec> candidates = new ArrayList<>();
+        for (Spec s : specs) {
+            if (s.longName() == null) {
+                continue;
+            }
+            if (s.longName().equals(name)) {
+                return s;
+            }
+            if (s.longName().startsWith(name)) {
+                candidates.add(s);
+            }
+        }
+        if (candidates.isEmpty()) {
+            throw new UsageException("unrecognized option '--" + body + "'");
+        }
+        if (candidates.size() > 1 && !sameOption(candidates)) {
+            StringBuilder sb = new StringBuilder("option '--" + name + "' is ambiguous; possibilities:");
+            candidates.forEach(s -> sb.append(" '--").append(s.longName()).append('\''));
+            throw new UsageException(sb.toString());
+        }
+        return candidates.get(0);
+    }
+
+    /** getopt does not call prefixes ambiguous when every candidate means the same option. */
+    private static boolean sameOption(List<Spec> candidates) {
+        Spec first = candidates.get(0);
+        return candidates.stream().allMatch(s -> s.shortName() == first.shortName() && s.arg() == first.arg()
+                && s.shortName() != 0);
+    }
+}

@@ -1,0 +1,27 @@
+package org.modstack.conformance;
+
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.modstack.Fixtures;
+
+/** modinfo's option handling, getopt's messages included, against kmod's. */
+@Tag("conformance")
+class ModinfoOptionsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "-x", "-F", "--foo", "--foo=1", "--author=1", "--field", "--f", "--nu",
+        "-0x", "--set", "-h", "--help", "--", "-m", "-a -d", "-d -a", "--field=vermagic", "-Fvermagic",
+        "-0Fvermagic", "--desc", "-F name", "-F filename", "-n -0", "-m stack_core",
+        "-b /nonexistent -k 1.0 stack_core", "-k 1.0 stack_core", "-F depends -p"})
+    void optionsBehaveAsKmods(String options) throws Exception {
+        Trees.requireKmod();
+        List<String> args = new java.util.ArrayList<>(options.isEmpty() ? List.of() : List.of(options.split(" ")));
+        if (!options.contains("stack_core") && !options.equals("-h") && !options.equals("--help")) {
+            args.add(Fixtures.module("stack_params").toString());
+            args.add(Fixtures.module("stack_alias").toString());
+        }
+        Comparison.assertSame("modinfo " + options, Kmod.real("modinfo", args), Kmod.ours("modinfo", args));
+    }
+}
