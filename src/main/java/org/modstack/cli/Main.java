@@ -33,7 +33,11 @@ public final class Main {
         if (args.length == 0 || !TOOLS.containsKey(args[0])) {
             ToolOutput io = new ToolOutput("modstack", out, err);
             boolean asked = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
-            (asked ? io.out() : io.err()).print(usage());
+            if (asked) {
+                io.print(usage());
+            } else {
+                io.printErr(usage());
+            }
             io.flush();
             return asked ? 0 : 1;
         }

@@ -42,6 +42,8 @@ final class Modinfo implements Tool {
             + "\t-V, --version               Show version\n"
             + "\t-h, --help                  Show this help\n";
 
+    private static final String SPACES = "               ";
+
     private ToolOutput io;
     private String field;
     private char separator = '\n';
@@ -56,7 +58,7 @@ final class Modinfo implements Tool {
         try {
             parsed = OPTIONS.parse(args);
         } catch (Getopt.UsageException e) {
-            io.err().print(io.tool() + ": " + e.getMessage() + "\n");
+            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
             return 1;
         }
         for (Getopt.Option o : parsed.options()) {
@@ -72,11 +74,11 @@ final class Modinfo implements Tool {
                 case "k" -> kernelVersion = o.value();
                 case "b" -> basedir = o.value();
                 case "h" -> {
-                    io.out().printf(HELP, io.tool());
+                    io.print(HELP.replace("%s", io.tool()));
                     return 0;
                 }
                 case "V" -> {
-                    io.out().print(Main.VERSION);
+                    io.print(Main.VERSION);
                     return 0;
                 }
                 default -> throw new IllegalStateException(o.key());
@@ -169,16 +171,16 @@ final class Modinfo implements Tool {
         String filename = t.path().orElse("(builtin)");
         if (builtin) {
             if (field == null) {
-                io.out().printf("%-16s%s%c", "name:", t.name(), separator);
+                io.print(label("name")).print(t.name()).print(separator);
             } else if (field.equals("name")) {
-                io.out().printf("%s%c", t.name(), separator);
+                io.print(t.name()).print(separator);
             }
         }
         if ("filename".equals(field)) {
-            io.out().printf("%s%c", filename, separator);
+            io.print(filename).print(separator);
             return true;
         } else if (field == null) {
-            io.out().printf("%-16s%s%c", "filename:", filename, separator);
+            io.print(label("filename")).print(filename).print(separator);
         }
         List<ModinfoEntry> info;
         try {
@@ -219,31 +221,40 @@ final class Modinfo implements Tool {
                 new ModinfoEntry("signature", hex(s.signature())));
     }
 
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** {@code 01:AB:...}, upper case, a line break and two tabs after every 20 bytes. */
     static String hex(byte[] bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length * 3);
+        if (bytes.length == 0) {
+            return "";
+        }
+        int breaks = (bytes.length - 1) / 20;
+        byte[] out = new byte[bytes.length * 3 - 1 + breaks * 3];
+        int j = 0;
         for (int i = 0; i < bytes.length; i++) {
-            sb.append(Character.toUpperCase(Character.forDigit((bytes[i] >> 4) & 0xf, 16)))
-              .append(Character.toUpperCase(Character.forDigit(bytes[i] & 0xf, 16)));
+            out[j++] = HEX[(bytes[i] >> 4) & 0xf];
+            out[j++] = HEX[bytes[i] & 0xf];
             if (i < bytes.length - 1) {
-                sb.append(':');
+                out[j++] = ':';
                 if ((i + 1) % 20 == 0) {
-                    sb.append("\n\t\t");
+                    out[j++] = '\n';
+                    out[j++] = '\t';
+                    out[j++] = '\t';
                 }
             }
         }
-        return sb.toString();
+        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private void print(List<ModinfoEntry> info) {
         if ("parm".equals(field)) {
-            printParameters(info, "", "%s: (%s)");
+            printParameters(info, "");
             return;
         }
         if (field != null) {
             for (ModinfoEntry e : info) {
                 if (e.key().equals(field)) {
-                    io.out().printf("%s%c", e.value(), separator);
+                    io.print(e.value()).print(separator);
                 }
             }
             return;
@@ -253,21 +264,32 @@ final class Modinfo implements Tool {
                 continue;
             }
             if (separator == '\0') {
-                io.out().printf("%s=%s%c", e.key(), e.value(), separator);
+                io.print(e.key()).print('=').print(e.value()).print(separator);
             } else {
-                // C's "%-*s" with a negative width pads to its absolute value.
+                // kmod prints "%s:%-*s" with width 15 - strlen(key); C reads a negative width
+                // as left-justification, so long keys get |15 - len| spaces, not none.
                 int pad = Math.abs(15 - e.key().length());
-                io.out().printf("%s:%s%s%c", e.key(), " ".repeat(pad), e.value(), separator);
+                io.print(e.key()).print(':').print(SPACES.substring(0, Math.min(pad, SPACES.length())));
+                if (pad > SPACES.length()) {
+                    io.print(" ".repeat(pad - SPACES.length()));
+                }
+                io.print(e.value()).print(separator);
             }
         }
-        printParameters(info, String.format("%-16s", "parm:"), "%s:%s");
+        printParameters(info, label("parm"));
+    }
+
+    /** {@code key:} padded to kmod's 16 columns. */
+    private static String label(String key) {
+        return (key + ":" + SPACES).substring(0, 16);
     }
 
     /**
-     * Parameters newest first, as kmod's list grows at its head; {@code typeOnly} formats a
-     * parameter that has a type but no description.
+     * Parameters newest first, as kmod's list grows at its head. A parameter with a type but no
+     * description reads {@code name:type} in a full listing ({@code lead} "parm:"), but
+     * {@code name: (type)} under {@code -p}, as kmod formats the two.
      */
-    private void printParameters(List<ModinfoEntry> info, String lead, String typeOnly) {
+    private void printParameters(List<ModinfoEntry> info, String lead) {
         Parameter.Parameters ps = Parameter.of(info);
         for (ModinfoEntry bad : ps.malformed()) {
             io.error("Found invalid \"" + bad.key() + "=" + bad.value() + "\": missing ':'\n");
@@ -275,15 +297,16 @@ final class Modinfo implements Tool {
         List<Parameter> list = ps.parameters();
         for (int i = list.size() - 1; i >= 0; i--) {
             Parameter p = list.get(i);
-            String text;
-            if (p.description().isEmpty()) {
-                text = String.format(typeOnly, p.name(), p.type().orElse(""));
-            } else if (p.type().isPresent()) {
-                text = p.name() + ":" + p.description().get() + " (" + p.type().get() + ")";
+            io.print(lead).print(p.name()).print(':');
+            if (p.description().isPresent()) {
+                io.print(p.description().get());
+                p.type().ifPresent(type -> io.print(" (").print(type).print(')'));
+            } else if (lead.isEmpty()) {
+                io.print(" (").print(p.type().orElse("")).print(')');
             } else {
-                text = p.name() + ":" + p.description().get();
+                io.print(p.type().orElse(""));
             }
-            io.out().printf("%s%s%c", lead, text, separator);
+            io.print(separator);
         }
     }
 }

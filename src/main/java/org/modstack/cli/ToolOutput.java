@@ -1,22 +1,30 @@
 package org.modstack.cli;
 
+import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A tool's two output streams, writing strings byte for byte (ISO-8859-1, see
- * {@link org.modstack.elf.CString}), and kmod's message format on standard error.
+ * A tool's two output streams and kmod's message format on standard error.
+ *
+ * <p>Strings are written byte for byte (ISO-8859-1, see {@link org.modstack.elf.CString}).
+ * Standard output is buffered here rather than through a {@code PrintStream}: modinfo over a
+ * distribution tree prints megabytes, and a charset encoder per write costs more than the
+ * work that produced the text. Before anything goes to standard error, standard output is
+ * flushed, so the two interleave as they would on a terminal.
  */
 public final class ToolOutput {
     private final String tool;
-    private final PrintStream out;
-    private final PrintStream err;
+    private final OutputStream out;
+    private final OutputStream err;
+    private final byte[] buf = new byte[1 << 16];
+    private int used;
 
     public ToolOutput(String tool, OutputStream out, OutputStream err) {
         this.tool = tool;
-        this.out = new PrintStream(out, false, StandardCharsets.ISO_8859_1);
-        this.err = new PrintStream(err, true, StandardCharsets.ISO_8859_1);
+        this.out = out;
+        this.err = err;
     }
 
     /** The name the tool reports itself by, e.g. {@code modinfo}. */
@@ -24,35 +32,75 @@ public final class ToolOutput {
         return tool;
     }
 
-    public PrintStream out() {
-        return out;
+    /** Writes {@code s} to standard output. */
+    @SuppressWarnings("deprecation")  // getBytes(int, int, byte[], int) copies Latin-1 without an encoder
+    public ToolOutput print(String s) {
+        int n = s.length();
+        if (n > buf.length - used) {
+            drain();
+            if (n > buf.length) {
+                write(out, s.getBytes(StandardCharsets.ISO_8859_1));
+                return this;
+            }
+        }
+        s.getBytes(0, n, buf, used);  // Latin-1 by definition: one byte per char, no encoder
+        used += n;
+        return this;
     }
 
-    public PrintStream err() {
-        return err;
+    /** Writes one character to standard output. */
+    public ToolOutput print(char c) {
+        if (used == buf.length) {
+            drain();
+        }
+        buf[used++] = (byte) c;
+        return this;
+    }
+
+    /** Writes {@code s} to standard error, after flushing standard output. */
+    public void printErr(String s) {
+        flush();
+        write(err, s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** {@code <tool>: ERROR: <message>}, as kmod's tools log an error; no newline is added. */
     public void error(String message) {
-        out.flush();
-        err.print(tool + ": ERROR: " + message);
+        printErr(tool + ": ERROR: " + message);
     }
 
     /** {@code <tool>: WARNING: <message>}; no newline is added. */
     public void warning(String message) {
-        out.flush();
-        err.print(tool + ": WARNING: " + message);
+        printErr(tool + ": WARNING: " + message);
     }
 
     /** {@code <tool>: FATAL: <message>}; no newline is added. */
     public void fatal(String message) {
-        out.flush();
-        err.print(tool + ": FATAL: " + message);
+        printErr(tool + ": FATAL: " + message);
     }
 
-    /** Flushes both streams. */
+    /** Writes out what is buffered. */
     public void flush() {
-        out.flush();
-        err.flush();
+        drain();
+        try {
+            out.flush();
+            err.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void drain() {
+        if (used > 0) {
+            write(out, java.util.Arrays.copyOf(buf, used));
+            used = 0;
+        }
+    }
+
+    private static void write(OutputStream s, byte[] bytes) {
+        try {
+            s.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
