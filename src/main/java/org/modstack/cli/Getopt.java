@@ -40,8 +40,14 @@ public final class Getopt {
         }
     }
 
-    /** One option found on the command line, with its argument when it takes one. */
-    public record Option(Spec spec, String value) {
+    /**
+     * One option found on the command line.
+     *
+     * @param spec which option
+     * @param value its argument, when it takes one
+     * @param longForm whether it was given by its long name
+     */
+    public record Option(Spec spec, String value, boolean longForm) {
         public String key() {
             return spec.key();
         }
@@ -95,17 +101,17 @@ public final class Getopt {
                 throw new UsageException("invalid option -- '" + c + "'");
             }
             if (spec.arg() == Arg.NONE) {
-                out.add(new Option(spec, null));
+                out.add(new Option(spec, null, false));
                 continue;
             }
             if (k + 1 < a.length()) {
-                out.add(new Option(spec, a.substring(k + 1)));
+                out.add(new Option(spec, a.substring(k + 1), false));
                 return i;
             }
             if (i + 1 >= args.size()) {
                 throw new UsageException("option requires an argument -- '" + c + "'");
             }
-            out.add(new Option(spec, args.get(i + 1)));
+            out.add(new Option(spec, args.get(i + 1), false));
             return i + 1;
         }
         return i;
@@ -120,17 +126,17 @@ public final class Getopt {
             if (spec.arg() == Arg.NONE) {
                 throw new UsageException("option '--" + spec.longName() + "' doesn't allow an argument");
             }
-            out.add(new Option(spec, body.substring(eq + 1)));
+            out.add(new Option(spec, body.substring(eq + 1), true));
             return i;
         }
         if (spec.arg() == Arg.NONE) {
-            out.add(new Option(spec, null));
+            out.add(new Option(spec, null, true));
             return i;
         }
         if (i + 1 >= args.size()) {
             throw new UsageException("option '--" + spec.longName() + "' requires an argument");
         }
-        out.add(new Option(spec, args.get(i + 1)));
+        out.add(new Option(spec, args.get(i + 1), true));
         return i + 1;
     }
 

@@ -18,7 +18,8 @@ public final class Main {
     static final String VERSION = "modstack version 0.1.0 (kmod 30 compatible)\n+ZSTD +XZ +ZLIB +LIBCRYPTO -EXPERIMENTAL\n";
 
     private static final Map<String, Supplier<Tool>> TOOLS = new TreeMap<>(Map.of(
-            "modinfo", Modinfo::new));
+            "modinfo", Modinfo::new,
+            "depmod", DepmodTool::new));
 
     private Main() {
     }

@@ -20,9 +20,16 @@ public final class IndexFormat {
     public static final int MAGIC = 0xB007F457;
     public static final int VERSION_MAJOR = 0x0002;
     public static final int VERSION_MINOR = 0x0001;
+    /** The header's version word, as written. */
+    public static final int VERSION = VERSION_MAJOR << 16 | VERSION_MINOR;
     public static final int FLAG_PREFIX = 0x80000000;
     public static final int FLAG_VALUES = 0x40000000;
     public static final int FLAG_CHILDS = 0x20000000;
     public static final int OFFSET_MASK = 0x0FFFFFFF;
     public static final int HEADER_SIZE = 12;
+    /**
+     * Key characters must be below this: a node's child table is indexed by character, and
+     * depmod's in-memory nodes have this many child slots.
+     */
+    public static final int CHILD_MAX = 128;
 }

@@ -45,6 +45,8 @@ public final class Module {
     private List<Export> exports;
     private List<Import> imports;
     private List<SymbolVersion> versions;
+    private List<SymbolVersion> provided;
+    private List<Import> required;
     private Optional<ModuleSignature> signature;
 
     private Module(ModuleFile file, ElfFile elf) {
@@ -283,6 +285,78 @@ public final class Module {
             imports = List.copyOf(out);
         }
         return imports;
+    }
+
+    /**
+     * The symbols depmod records this module as providing, in {@code .symtab} order: one per
+     * {@code __crc_<sym>} label with its CRC. A module built without modversions has no such
+     * labels; depmod then takes every string of {@code __ksymtab_strings} as a symbol with CRC 0
+     * (on kernels with namespaces, the namespace names too, as kmod does).
+     */
+    public synchronized List<SymbolVersion> providedSymbols() {
+        if (provided == null) {
+            provided = readProvided();
+        }
+        return provided;
+    }
+
+    private List<SymbolVersion> readProvided() {
+        try {
+            SymbolTable symtab = elf.symbols();
+            List<SymbolVersion> out = new ArrayList<>();
+            for (int i = 1; i < symtab.count(); i++) {
+                if (!symtab.hasValidName(i)) {
+                    return ksymtabStrings();
+                }
+                if (symtab.nameStartsWith(i, CRC_PREFIX)) {
+                    out.add(new SymbolVersion(symtab.nameAfter(i, CRC_PREFIX.length), resolveCrc(symtab, i)));
+                }
+            }
+            return out.isEmpty() ? ksymtabStrings() : List.copyOf(out);
+        } catch (ElfFormatException e) {
+            return ksymtabStrings();
+        }
+    }
+
+    private List<SymbolVersion> ksymtabStrings() {
+        Optional<Section> strings = elf.section("__ksymtab_strings");
+        if (strings.isEmpty()) {
+            return List.of();
+        }
+        return CString.split(elf.contents(strings.get())).stream().map(n -> new SymbolVersion(n, 0)).toList();
+    }
+
+    /**
+     * The symbols depmod resolves to find this module's dependencies: every named undefined
+     * symbol (as {@link #imports()}), then each {@code __versions} entry no undefined symbol
+     * claimed ({@code module_layout} and the like), in table order.
+     *
+     * @throws ElfFormatException when the symbol table is missing or malformed
+     */
+    public synchronized List<Import> requiredSymbols() throws ElfFormatException {
+        if (required == null) {
+            List<Import> imports = imports();
+            List<SymbolVersion> table = rawVersions();
+            boolean[] claimed = new boolean[table.size()];
+            Map<String, Integer> firstEntry = new HashMap<>();
+            for (int i = 0; i < table.size(); i++) {
+                firstEntry.putIfAbsent(table.get(i).name(), i);
+            }
+            for (Import imp : imports) {
+                Integer at = firstEntry.get(imp.name());
+                if (at != null) {
+                    claimed[at] = true;
+                }
+            }
+            List<Import> out = new ArrayList<>(imports);
+            for (int i = 0; i < table.size(); i++) {
+                if (!claimed[i]) {
+                    out.add(new Import(table.get(i).name(), false, OptionalLong.of(table.get(i).crc())));
+                }
+            }
+            required = List.copyOf(out);
+        }
+        return required;
     }
 
     /**

@@ -1,0 +1,251 @@
+package org.modstack.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modstack.ErrnoException;
+import org.modstack.config.DepmodConfig;
+import org.modstack.index.Depmod;
+import org.modstack.index.DepmodException;
+import org.modstack.index.IndexSet;
+import org.modstack.index.KmodVersion;
+import org.modstack.index.ModuleDirectory;
+import org.modstack.index.UpToDate;
+import org.modstack.module.SymbolVersion;
+
+/** {@code depmod}: writes the module stacks of a tree as kmod's indexes. */
+final class DepmodTool implements Tool {
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            Getopt.Spec.flag('a', "all"), Getopt.Spec.flag('A', "quick"), Getopt.Spec.value('b', "basedir"),
+            Getopt.Spec.value('o', "outdir"), Getopt.Spec.value('C', "config"), Getopt.Spec.value('E', "symvers"),
+            Getopt.Spec.value('F', "filesyms"), Getopt.Spec.flag('e', "errsyms"),
+            Getopt.Spec.flag('u', "unresolved-error"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('r', "root"),
+            Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('n', "show"), Getopt.Spec.flag('n', "dry-run"),
+            Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.flag('m', "map"),
+            Getopt.Spec.value('\0', "kmod-version"),
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+
+    private static final String HELP = "Usage:\n"
+            + "\t%s -[aA] [options] [forced_version]\n"
+            + "\n"
+            + "If no arguments (except options) are given, \"depmod -a\" is assumed\n"
+            + "\n"
+            + "depmod will output a dependency list suitable for the modprobe utility.\n"
+            + "\n"
+            + "Options:\n"
+            + "\t-a, --all            Probe all modules\n"
+            + "\t-A, --quick          Only does the work if there's a new module\n"
+            + "\t-e, --errsyms        Report not supplied symbols\n"
+            + "\t-n, --show           Write the dependency file on stdout only\n"
+            + "\t-P, --symbol-prefix  Architecture symbol prefix\n"
+            + "\t-C, --config=PATH    Read configuration from PATH\n"
+            + "\t-v, --verbose        Enable verbose mode\n"
+            + "\t-w, --warn           Warn on duplicates\n"
+            + "\t-V, --version        show version\n"
+            + "\t-h, --help           show this help\n"
+            + "\n"
+            + "The following options are useful for people managing distributions:\n"
+            + "\t-b, --basedir=DIR    Use an image of a module tree.\n"
+            + "\t-o, --outdir=DIR     Output directory for generated files (default: the module directory).\n"
+            + "\t-F, --filesyms=FILE  Use the file instead of the\n"
+            + "\t                     current kernel symbols.\n"
+            + "\t-E, --symvers=FILE   Use Module.symvers file to check\n"
+            + "\t                     symbol versions.\n"
+            + "\t    --kmod-version=30|34  Write the indexes as that kmod release does (default 34).\n";
+
+    private boolean maybeAll;
+    private String root = "";
+    private String outRoot;
+    private final List<String> configPaths = new ArrayList<>();
+    private String symvers;
+    private String systemMap;
+    private boolean reportUnknown;
+    private int verbose;
+    private boolean dryRun;
+    private char prefix;
+    private boolean warnDuplicates;
+    private KmodVersion version = KmodVersion.KMOD34;
+
+    @Override
+    public int run(ToolOutput io, List<String> args) throws ErrnoException {
+        Getopt.Result parsed;
+        try {
+            parsed = OPTIONS.parse(args);
+        } catch (Getopt.UsageException e) {
+            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
+            return 1;
+        }
+        Integer early = applyOptions(io, parsed.options());
+        if (early != null) {
+            return early;
+        }
+        List<String> operands = parsed.operands();
+        String release;
+        if (!operands.isEmpty()) {
+            if (!Depmod.isVersionNumber(operands.get(0))) {
+                io.error("Bad version passed " + operands.get(0) + "\n");
+                return 1;
+            }
+            release = operands.get(0);
+            operands = operands.subList(1, operands.size());
+        } else {
+            release = ModuleDirectory.runningRelease();
+        }
+        String moduleDir = Depmod.moduleDir(root, release);
+        if (maybeAll && (dryRun || UpToDate.check(Path.of(moduleDir)))) {
+            return 0;
+        }
+        return index(io, moduleDir, release, operands);
+    }
+
+    /** Applies the options; returns an exit status when an option ends the run early. */
+    private Integer applyOptions(ToolOutput io, List<Getopt.Option> options) {
+        for (Getopt.Option o : options) {
+            switch (o.key()) {
+                case "a" -> { }
+                case "A" -> maybeAll = true;
+                case "b" -> root = absolute(o.value());
+                case "o" -> outRoot = absolute(o.value());
+                case "C" -> configPaths.add(o.value());
+                case "E" -> symvers = o.value();
+                case "F" -> systemMap = o.value();
+                case "e" -> reportUnknown = true;
+                case "v" -> verbose++;
+                case "n" -> dryRun = true;
+                case "w" -> warnDuplicates = true;
+                case "P" -> {
+                    if (o.value().length() != 1) {
+                        io.fatal("-P only takes a single char\n");
+                        return 1;
+                    }
+                    prefix = o.value().charAt(0);
+                }
+                case "u", "q", "r", "m" -> io.warning("Ignored deprecated option "
+                        + (o.longForm() ? "--" + o.spec().longName() : "-" + o.key()) + "\n");
+                case "kmod-version" -> {
+                    if (!o.value().equals("30") && !o.value().equals("34")) {
+                        io.error("unknown kmod version " + o.value() + ": use 30 or 34\n");
+                        return 1;
+                    }
+                    version = o.value().equals("30") ? KmodVersion.KMOD30 : KmodVersion.KMOD34;
+                }
+                case "h" -> {
+                    io.print(HELP.replace("%s", io.tool()));
+                    return 0;
+                }
+                case "V" -> {
+                    io.print(Main.VERSION);
+                    return 0;
+                }
+                default -> throw new IllegalStateException(o.key());
+            }
+        }
+        return null;
+    }
+
+    private int index(ToolOutput io, String moduleDir, String release, List<String> modules) throws ErrnoException {
+        Depmod.Log log = log(io);
+        Optional<List<SymbolVersion>> kernel;
+        try {
+            kernel = kernelSymbols(log);
+        } catch (ErrnoException e) {
+            io.fatal("could not load " + (symvers != null ? symvers : systemMap) + ": " + e.errno().message() + "\n");
+            return 1;
+        }
+        for (String m : modules) {
+            if (!m.startsWith("/")) {
+                io.fatal(m + ": not absolute path.\n");
+                return 1;
+            }
+            if (!java.nio.file.Files.exists(Path.of(m))) {
+                io.fatal("could not create module " + m + ": No such file or directory\n");
+                return 1;
+            }
+        }
+        DepmodConfig config = modules.isEmpty()
+                ? DepmodConfig.load(configPaths.isEmpty() ? DepmodConfig.DEFAULT_PATHS : configPaths, release,
+                        m -> io.error(m.text()))
+                : DepmodConfig.load(List.of(), release, m -> { });
+        Depmod.Options options = new Depmod.Options(moduleDir, release, config, modules, kernel, symvers != null,
+                reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version);
+        List<IndexSet.File> files;
+        try {
+            files = Depmod.run(options, log);
+        } catch (ErrnoException e) {
+            io.fatal("could not search modules: " + e.errno().message() + "\n");
+            return 1;
+        } catch (DepmodException e) {
+            if (!e.getMessage().isEmpty()) {
+                io.fatal(e.getMessage());
+            }
+            return 1;
+        }
+        return publish(io, files, outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, release));
+    }
+
+    private int publish(ToolOutput io, List<IndexSet.File> files, String outDir) throws ErrnoException {
+        if (dryRun) {
+            for (IndexSet.File f : files) {
+                if (!f.binary()) {
+                    io.print(new String(f.contents().get(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            }
+            return 0;
+        }
+        try {
+            IndexSet.write(Path.of(outDir), files);
+        } catch (ErrnoException e) {
+            io.fatal("could not write indexes in " + outDir + ": " + e.errno().message() + "\n");
+            return 1;
+        }
+        return 0;
+    }
+
+    private Optional<List<SymbolVersion>> kernelSymbols(Depmod.Log log) throws ErrnoException {
+        if (symvers != null) {
+            return Optional.of(Depmod.symvers(Path.of(symvers), prefix, log));
+        }
+        if (systemMap != null) {
+            return Optional.of(Depmod.systemMap(Path.of(systemMap), prefix, log));
+        }
+        if (reportUnknown) {
+            log.warning("-e needs -E or -F\n");
+        }
+        return Optional.empty();
+    }
+
+    private Depmod.Log log(ToolOutput io) {
+        boolean show = verbose > 0;
+        boolean info = verbose > 1;
+        return new Depmod.Log() {
+            @Override
+            public void error(String message) {
+                io.error(message);
+            }
+
+            @Override
+            public void warning(String message) {
+                io.warning(message);
+            }
+
+            @Override
+            public void info(String message) {
+                if (info) {
+                    io.printErr(io.tool() + ": INFO: " + message);
+                }
+            }
+
+            @Override
+            public void show(String message) {
+                if (show) {
+                    io.print(message);
+                }
+            }
+        };
+    }
+
+    private static String absolute(String path) {
+        return path.startsWith("/") ? path : System.getProperty("user.dir") + "/" + path;
+    }
+}

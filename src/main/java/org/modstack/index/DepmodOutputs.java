@@ -1,0 +1,301 @@
+package org.modstack.index;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.modstack.ErrnoException;
+
+/** Renders every file depmod writes from the computed stacks, in kmod's order. */
+final class DepmodOutputs {
+    private static final int SYMBOL_BUCKETS = 2048;
+
+    private final Depmod.Options options;
+    private final Depmod.Stacks stacks;
+    private final Depmod.Log log;
+
+    DepmodOutputs(Depmod.Options options, Depmod.Stacks stacks, Depmod.Log log) {
+        this.options = options;
+        this.stacks = stacks;
+        this.log = log;
+    }
+
+
+    /** The files in kmod's writing order; binary ones are left out of {@code depmod -n}. */
+    List<IndexSet.File> render() {
+        List<IndexSet.File> table = new ArrayList<>(List.of(
+                new IndexSet.File("modules.dep", false, this::dep),
+                new IndexSet.File("modules.dep.bin", true, this::depBin),
+                new IndexSet.File("modules.alias", false, this::alias),
+                new IndexSet.File("modules.alias.bin", true, this::aliasBin),
+                new IndexSet.File("modules.softdep", false, this::softdep)));
+        if (options.version().writesWeakdeps()) {
+            table.add(new IndexSet.File("modules.weakdep", false, this::weakdep));
+        }
+        table.addAll(List.of(
+                new IndexSet.File("modules.symbols", false, this::symbols),
+                new IndexSet.File("modules.symbols.bin", true, this::symbolsBin),
+                new IndexSet.File("modules.builtin.bin", true, this::builtinBin),
+                new IndexSet.File("modules.builtin.alias.bin", true, this::builtinAliasBin),
+                new IndexSet.File("modules.devname", false, this::devname)));
+        return table;
+    }
+
+    /** {@code relpath: dep dep...}, the closure deepest last. */
+    private String depLine(DepmodModule m) {
+        StringBuilder sb = new StringBuilder(m.outputPath()).append(':');
+        for (DepmodModule d : Dependencies.closure(m)) {
+            sb.append(' ').append(d.outputPath());
+        }
+        return sb.toString();
+    }
+
+    private byte[] dep() {
+        StringBuilder sb = new StringBuilder();
+        for (DepmodModule m : stacks.modules()) {
+            sb.append(depLine(m)).append('\n');
+        }
+        return bytes(sb);
+    }
+
+    private byte[] depBin() {
+        IndexWriter idx = new IndexWriter();
+        for (DepmodModule m : stacks.modules()) {
+            insert(idx, m.name, depLine(m), m.index, "duplicate module deps:\n%2$s\n");
+        }
+        return idx.toBytes(options.version().layout());
+    }
+
+    private byte[] alias() {
+        StringBuilder sb = new StringBuilder("# Aliases extracted from modules themselves.\n");
+        for (DepmodModule m : stacks.modules()) {
+            for (String a : m.contents.aliases()) {
+                sb.append("alias ").append(a).append(' ').append(m.name).append('\n');
+            }
+        }
+        return bytes(sb);
+    }
+
+    private byte[] aliasBin() {
+        IndexWriter idx = new IndexWriter();
+        for (DepmodModule m : stacks.modules()) {
+            for (String a : m.contents.aliases()) {
+                String key;
+                try {
+                    key = ModuleLookup.normalizeAlias(a);
+                } catch (ErrnoException e) {
+                    log.warning("Unmatched bracket in " + a + "\n");
+                    continue;
+                }
+                insert(idx, key, m.name, m.index, "duplicate module alias:\n%s %s\n");
+            }
+        }
+        return idx.toBytes(options.version().layout());
+    }
+
+    private byte[] softdep() {
+        return keyed("# Soft dependencies extracted from modules themselves.\n", "softdep ", true);
+    }
+
+    private byte[] weakdep() {
+        return keyed("# Weak dependencies extracted from modules themselves.\n", "weakdep ", false);
+    }
+
+    private byte[] keyed(String header, String command, boolean soft) {
+        StringBuilder sb = new StringBuilder(header);
+        for (DepmodModule m : stacks.modules()) {
+            for (String v : soft ? m.contents.softdeps() : m.contents.weakdeps()) {
+                sb.append(command).append(m.name).append(' ').append(v).append('\n');
+            }
+        }
+        return bytes(sb);
+    }
+
+    /** Owned symbols in the order kmod's symbol hash table iterates them. */
+    private List<Depmod.Symbol> ownedSymbols() {
+        List<Depmod.Symbol> owned = new ArrayList<>();
+        for (Depmod.Symbol s : stacks.symbols().values()) {
+            if (s.owner != null) {
+                owned.add(s);
+            }
+        }
+        return KmodHash.iterationOrder(owned, s -> s.name, SYMBOL_BUCKETS);
+    }
+
+    private byte[] symbols() {
+        StringBuilder sb = new StringBuilder("# Aliases for symbols, used by symbol_request().\n");
+        for (Depmod.Symbol s : ownedSymbols()) {
+            sb.append("alias symbol:").append(s.name).append(' ').append(s.owner.name).append('\n');
+        }
+        return bytes(sb);
+    }
+
+    private byte[] symbolsBin() {
+        IndexWriter idx = new IndexWriter();
+        for (Depmod.Symbol s : ownedSymbols()) {
+            insert(idx, "symbol:" + s.name, s.owner.name, s.owner.index, "duplicate module syms:\n%s %s\n");
+        }
+        return idx.toBytes(options.version().layout());
+    }
+
+    private void insert(IndexWriter idx, String key, String value, int priority, String duplicateFormat) {
+        if (idx.add(key, value, priority) && options.warnDuplicates()) {
+            log.warning(String.format(duplicateFormat, key, value));
+        }
+    }
+
+    private byte[] builtinBin() {
+        IndexWriter idx = new IndexWriter();
+        String text = readInput("modules.builtin");
+        if (text == null) {
+            return new byte[0];
+        }
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl + 1;
+            String line = text.substring(start, end);
+            start = end;
+            if (!Character.isLetter(line.charAt(0)) || line.charAt(0) > 'z') {
+                log.error("Invalid modules.builtin line: " + line + "\n");
+                continue;
+            }
+            idx.add(org.modstack.module.ModuleName.fromPath(line), "", 0);
+        }
+        return idx.toBytes(options.version().layout());
+    }
+
+    /**
+     * modules.builtin.alias.bin from the {@code modname.alias=value} records of
+     * modules.builtin.modinfo, read with kmod's stream scanner: a record that breaks the
+     * pattern is skipped together with whatever the scanner consumed looking for it.
+     */
+    private byte[] builtinAliasBin() {
+        String text = readInput("modules.builtin.modinfo");
+        if (text == null) {
+            return new byte[0];
+        }
+        IndexWriter idx = new IndexWriter();
+        StreamScanner in = new StreamScanner(text);
+        while (!in.atEnd()) {
+            String modname = in.until('.');
+            if (modname == null || modname.isEmpty()) {
+                continue;
+            }
+            String key = in.until('=');
+            if (!"alias".equals(key)) {
+                in.skipUntil('\0');
+                continue;
+            }
+            String value = in.until('\0');
+            if (value == null || value.isEmpty()) {
+                continue;
+            }
+            try {
+                idx.add(ModuleLookup.normalizeAlias(value), modname, 0);
+            } catch (ErrnoException e) {
+                log.warning("Unmatched bracket in " + value + "\n");
+            }
+        }
+        return idx.toBytes(options.version().layout());
+    }
+
+    /** kmod's flush_stream_to: reads up to a delimiter, stopping early at NUL or the end. */
+    private static final class StreamScanner {
+        private final String text;
+        private int pos;
+
+        StreamScanner(String text) {
+            this.text = text;
+        }
+
+        boolean atEnd() {
+            return pos >= text.length();
+        }
+
+        /** The text before {@code end}; null when a NUL or the end came first (consumed). */
+        String until(char end) {
+            int start = pos;
+            while (pos < text.length()) {
+                char c = text.charAt(pos++);
+                if (c == end) {
+                    return text.substring(start, pos - 1);
+                }
+                if (c == '\0') {
+                    return null;
+                }
+            }
+            return null;
+        }
+
+        void skipUntil(char end) {
+            while (pos < text.length()) {
+                char c = text.charAt(pos++);
+                if (c == end || c == '\0') {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static final Pattern MAJOR_MINOR = Pattern.compile("(char|block)-major-(\\d+)-(\\d+).*", Pattern.DOTALL);
+
+    private byte[] devname() {
+        StringBuilder sb = new StringBuilder();
+        for (DepmodModule m : stacks.modules()) {
+            String devname = null;
+            char type = 0;
+            long major = 0;
+            long minor = 0;
+            for (String a : m.contents.aliases()) {
+                Matcher mm = MAJOR_MINOR.matcher(a);
+                if (a.startsWith("devname:")) {
+                    devname = a.substring("devname:".length());
+                } else if (mm.matches()) {
+                    type = mm.group(1).charAt(0) == 'c' ? 'c' : 'b';
+                    major = Long.parseLong(mm.group(2)) & 0xFFFFFFFFL;
+                    minor = Long.parseLong(mm.group(3)) & 0xFFFFFFFFL;
+                }
+                if (type != 0 && devname != null) {
+                    break;
+                }
+            }
+            if (devname == null) {
+                continue;
+            }
+            if (type == 0) {
+                log.error("Module '" + m.name + "' has devname (" + devname
+                        + ") but lacks major and minor information. Ignoring.\n");
+                continue;
+            }
+            if (sb.length() == 0) {
+                sb.append("# Device nodes to trigger on-demand module loading.\n");
+            }
+            sb.append(m.name).append(' ').append(devname).append(' ').append(type).append(major).append(':')
+              .append(minor).append('\n');
+        }
+        return bytes(sb);
+    }
+
+    /** An input file of the module directory, or null (with kmod's warning) when it cannot be read. */
+    private String readInput(String name) {
+        try {
+            return new String(Files.readAllBytes(Path.of(options.moduleDir(), name)), StandardCharsets.ISO_8859_1);
+        } catch (NoSuchFileException e) {
+            log.warning("could not open " + name + " at " + options.moduleDir() + ": No such file or directory\n");
+        } catch (IOException e) {
+            log.warning("could not open " + name + " at " + options.moduleDir() + ": "
+                    + ErrnoException.of(e, "").errno().message() + "\n");
+        }
+        return null;
+    }
+
+    private static byte[] bytes(CharSequence s) {
+        return s.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
