@@ -68,6 +68,7 @@ command_words() {
 # Debian archive mirror, which also serves trixie.
 host_mirror() {
     local codename files=() f
+    # shellcheck source=/dev/null
     codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
     [[ -n $codename ]] || die "no VERSION_CODENAME in /etc/os-release"
     [[ -f /etc/apt/sources.list ]] && files+=(/etc/apt/sources.list)
@@ -124,6 +125,7 @@ cleanup() {
 
 build() {
     local mirror log version
+    [[ $(id -u) == 0 ]] || die "building the kmod 34 root needs root (debootstrap); run scripts/kmod34.sh as root once"
     mkdir -p "$CACHE/logs"
     log=$CACHE/logs/kmod34.log
     if ! command -v debootstrap >/dev/null 2>&1 && [[ ! -x /usr/sbin/debootstrap ]]; then
@@ -158,7 +160,8 @@ build() {
         [[ $real == "$TMP"/* && -f $real ]] || die "$p does not resolve inside the root ($real)"
     done
     command_words kmod "$TMP"
-    version=$("${WORDS[@]}" --version 2>&1 | head -n1) || die "the $SUITE kmod does not run: $version"
+    version=$("${WORDS[@]}" --version 2>&1) || die "the $SUITE kmod does not run: $version"
+    version=${version%%$'\n'*}
     [[ $version == "kmod version 34"* ]] || die "expected kmod 34 in $SUITE, got: $version"
 
     printf '%s\n' "$version" >"$TMP/.complete"

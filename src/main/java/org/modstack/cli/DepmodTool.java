@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.modstack.ErrnoException;
 import org.modstack.config.DepmodConfig;
 import org.modstack.index.Depmod;
+import org.modstack.index.DepmodCache;
 import org.modstack.index.DepmodException;
 import org.modstack.index.IndexSet;
 import org.modstack.index.KmodVersion;
@@ -23,7 +24,7 @@ final class DepmodTool implements Tool {
             Getopt.Spec.flag('u', "unresolved-error"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('r', "root"),
             Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('n', "show"), Getopt.Spec.flag('n', "dry-run"),
             Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.flag('m', "map"),
-            Getopt.Spec.value('\0', "kmod-version"),
+            Getopt.Spec.value('\0', "kmod-version"), Getopt.Spec.flag('\0', "no-cache"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
     private static final String HELP = "Usage:\n"
@@ -52,7 +53,8 @@ final class DepmodTool implements Tool {
             + "\t                     current kernel symbols.\n"
             + "\t-E, --symvers=FILE   Use Module.symvers file to check\n"
             + "\t                     symbol versions.\n"
-            + "\t    --kmod-version=30|34  Write the indexes as that kmod release does (default 34).\n";
+            + "\t    --kmod-version=30|34  Write the indexes as that kmod release does (default 34).\n"
+            + "\t    --no-cache       Read every module; neither use nor update " + DepmodCache.FILE_NAME + ".\n";
 
     private boolean maybeAll;
     private String root = "";
@@ -66,6 +68,7 @@ final class DepmodTool implements Tool {
     private char prefix;
     private boolean warnDuplicates;
     private KmodVersion version = KmodVersion.KMOD34;
+    private boolean noCache;
 
     @Override
     public int run(ToolOutput io, List<String> args) throws ErrnoException {
@@ -123,6 +126,7 @@ final class DepmodTool implements Tool {
                 }
                 case "u", "q", "r", "m" -> io.warning("Ignored deprecated option "
                         + (o.longForm() ? "--" + o.spec().longName() : "-" + o.key()) + "\n");
+                case "no-cache" -> noCache = true;
                 case "kmod-version" -> {
                     if (!o.value().equals("30") && !o.value().equals("34")) {
                         io.error("unknown kmod version " + o.value() + ": use 30 or 34\n");
@@ -167,8 +171,10 @@ final class DepmodTool implements Tool {
                 ? DepmodConfig.load(configPaths.isEmpty() ? DepmodConfig.DEFAULT_PATHS : configPaths, release,
                         m -> io.error(m.text()))
                 : DepmodConfig.load(List.of(), release, m -> { });
+        String outDir = outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, release);
         Depmod.Options options = new Depmod.Options(moduleDir, release, config, modules, kernel, symvers != null,
-                reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version);
+                reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version,
+                noCache ? Optional.empty() : Optional.of(Path.of(outDir)), dryRun);
         List<IndexSet.File> files;
         try {
             files = Depmod.run(options, log);
@@ -181,15 +187,13 @@ final class DepmodTool implements Tool {
             }
             return 1;
         }
-        return publish(io, files, outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, release));
+        return publish(io, files, outDir);
     }
 
     private int publish(ToolOutput io, List<IndexSet.File> files, String outDir) throws ErrnoException {
         if (dryRun) {
             for (IndexSet.File f : files) {
-                if (!f.binary()) {
-                    io.print(new String(f.contents().get(), java.nio.charset.StandardCharsets.ISO_8859_1));
-                }
+                io.print(new String(f.contents(), java.nio.charset.StandardCharsets.ISO_8859_1));
             }
             return 0;
         }

@@ -51,10 +51,13 @@ public final class Depmod {
      * @param warnDuplicates whether {@code -w} asks to report duplicate index keys
      * @param symbolPrefix the architecture's symbol prefix ({@code -P}), or 0
      * @param version the kmod release whose output to reproduce
+     * @param cacheDir where the cache of module contents lives ({@link DepmodCache}), if used
+     * @param dryRun {@code depmod -n}: render only the text files and leave the cache alone
      */
     public record Options(String moduleDir, String release, DepmodConfig config, List<String> explicitModules,
                           Optional<List<SymbolVersion>> kernelSymbols, boolean checkVersions,
-                          boolean reportUnknown, boolean warnDuplicates, char symbolPrefix, KmodVersion version) {
+                          boolean reportUnknown, boolean warnDuplicates, char symbolPrefix, KmodVersion version,
+                          Optional<Path> cacheDir, boolean dryRun) {
     }
 
     /** A symbol and the module that owns it (null for the kernel). */
@@ -92,7 +95,15 @@ public final class Depmod {
         Map<String, Symbol> symbols = new HashMap<>();
         options.kernelSymbols().ifPresent(ks -> addKernelSymbols(symbols, ks, options.symbolPrefix()));
         List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
-        ModuleReader.readAll(modules, log);
+        DepmodCache cache = options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty);
+        Map<String, DepmodCache.Stamp> stamps = ModuleReader.readAll(modules, cache, log);
+        if (!options.dryRun() && options.cacheDir().isPresent() && !stamps.isEmpty()) {
+            try {
+                DepmodCache.store(options.cacheDir().get(), modules, stamps);
+            } catch (java.io.IOException e) {
+                // The cache only saves time; a run that cannot keep one still indexes correctly.
+            }
+        }
         for (DepmodModule m : modules) {
             for (SymbolVersion s : m.contents.provided()) {
                 add(symbols, s.name(), m, s.crc(), options.symbolPrefix(), false);

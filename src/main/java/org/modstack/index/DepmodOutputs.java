@@ -18,6 +18,7 @@ final class DepmodOutputs {
     private final Depmod.Options options;
     private final Depmod.Stacks stacks;
     private final Depmod.Log log;
+    private List<Depmod.Symbol> owned;
 
     DepmodOutputs(Depmod.Options options, Depmod.Stacks stacks, Depmod.Log log) {
         this.options = options;
@@ -26,24 +27,42 @@ final class DepmodOutputs {
     }
 
 
-    /** The files in kmod's writing order; binary ones are left out of {@code depmod -n}. */
+    /** A file to render: its name, whether it is a binary index, how to render it. */
+    private record Output(String name, boolean binary, java.util.function.Function<Depmod.Log, byte[]> render) {
+    }
+
+    /**
+     * The files in kmod's writing order, rendered in parallel; {@code depmod -n} leaves out the
+     * binary ones. Each renderer logs into its own buffer, replayed in file order, so messages
+     * come out as kmod prints them whatever the timing.
+     */
     List<IndexSet.File> render() {
-        List<IndexSet.File> table = new ArrayList<>(List.of(
-                new IndexSet.File("modules.dep", false, this::dep),
-                new IndexSet.File("modules.dep.bin", true, this::depBin),
-                new IndexSet.File("modules.alias", false, this::alias),
-                new IndexSet.File("modules.alias.bin", true, this::aliasBin),
-                new IndexSet.File("modules.softdep", false, this::softdep)));
+        List<Output> table = new ArrayList<>(List.of(
+                new Output("modules.dep", false, l -> dep()),
+                new Output("modules.dep.bin", true, this::depBin),
+                new Output("modules.alias", false, l -> alias()),
+                new Output("modules.alias.bin", true, this::aliasBin),
+                new Output("modules.softdep", false, l -> softdep())));
         if (options.version().writesWeakdeps()) {
-            table.add(new IndexSet.File("modules.weakdep", false, this::weakdep));
+            table.add(new Output("modules.weakdep", false, l -> weakdep()));
         }
         table.addAll(List.of(
-                new IndexSet.File("modules.symbols", false, this::symbols),
-                new IndexSet.File("modules.symbols.bin", true, this::symbolsBin),
-                new IndexSet.File("modules.builtin.bin", true, this::builtinBin),
-                new IndexSet.File("modules.builtin.alias.bin", true, this::builtinAliasBin),
-                new IndexSet.File("modules.devname", false, this::devname)));
-        return table;
+                new Output("modules.symbols", false, l -> symbols()),
+                new Output("modules.symbols.bin", true, this::symbolsBin),
+                new Output("modules.builtin.bin", true, this::builtinBin),
+                new Output("modules.builtin.alias.bin", true, this::builtinAliasBin),
+                new Output("modules.devname", false, this::devname)));
+        table.removeIf(o -> o.binary() && options.dryRun());
+        List<BufferedLog> logs = new ArrayList<>();
+        table.forEach(o -> logs.add(new BufferedLog()));
+        List<byte[]> bytes = java.util.stream.IntStream.range(0, table.size()).parallel()
+                .mapToObj(i -> table.get(i).render().apply(logs.get(i))).toList();
+        List<IndexSet.File> files = new ArrayList<>();
+        for (int i = 0; i < table.size(); i++) {
+            logs.get(i).replayTo(log);
+            files.add(new IndexSet.File(table.get(i).name(), bytes.get(i)));
+        }
+        return files;
     }
 
     /** {@code relpath: dep dep...}, the closure deepest last. */
@@ -63,10 +82,10 @@ final class DepmodOutputs {
         return bytes(sb);
     }
 
-    private byte[] depBin() {
+    private byte[] depBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
         for (DepmodModule m : stacks.modules()) {
-            insert(idx, m.name, depLine(m), m.index, "duplicate module deps:\n%2$s\n");
+            insert(log, idx, m.name, depLine(m), m.index, "duplicate module deps:\n%2$s\n");
         }
         return idx.toBytes(options.version().layout());
     }
@@ -81,7 +100,7 @@ final class DepmodOutputs {
         return bytes(sb);
     }
 
-    private byte[] aliasBin() {
+    private byte[] aliasBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
         for (DepmodModule m : stacks.modules()) {
             for (String a : m.contents.aliases()) {
@@ -92,7 +111,7 @@ final class DepmodOutputs {
                     log.warning("Unmatched bracket in " + a + "\n");
                     continue;
                 }
-                insert(idx, key, m.name, m.index, "duplicate module alias:\n%s %s\n");
+                insert(log, idx, key, m.name, m.index, "duplicate module alias:\n%s %s\n");
             }
         }
         return idx.toBytes(options.version().layout());
@@ -116,15 +135,18 @@ final class DepmodOutputs {
         return bytes(sb);
     }
 
-    /** Owned symbols in the order kmod's symbol hash table iterates them. */
-    private List<Depmod.Symbol> ownedSymbols() {
-        List<Depmod.Symbol> owned = new ArrayList<>();
-        for (Depmod.Symbol s : stacks.symbols().values()) {
-            if (s.owner != null) {
-                owned.add(s);
+    /** Owned symbols in the order kmod's symbol hash table iterates them; computed once. */
+    private synchronized List<Depmod.Symbol> ownedSymbols() {
+        if (owned == null) {
+            List<Depmod.Symbol> list = new ArrayList<>();
+            for (Depmod.Symbol s : stacks.symbols().values()) {
+                if (s.owner != null) {
+                    list.add(s);
+                }
             }
+            owned = KmodHash.iterationOrder(list, s -> s.name, SYMBOL_BUCKETS);
         }
-        return KmodHash.iterationOrder(owned, s -> s.name, SYMBOL_BUCKETS);
+        return owned;
     }
 
     private byte[] symbols() {
@@ -135,23 +157,24 @@ final class DepmodOutputs {
         return bytes(sb);
     }
 
-    private byte[] symbolsBin() {
+    private byte[] symbolsBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
         for (Depmod.Symbol s : ownedSymbols()) {
-            insert(idx, "symbol:" + s.name, s.owner.name, s.owner.index, "duplicate module syms:\n%s %s\n");
+            insert(log, idx, "symbol:" + s.name, s.owner.name, s.owner.index, "duplicate module syms:\n%s %s\n");
         }
         return idx.toBytes(options.version().layout());
     }
 
-    private void insert(IndexWriter idx, String key, String value, int priority, String duplicateFormat) {
+    private void insert(Depmod.Log log, IndexWriter idx, String key, String value, int priority,
+                        String duplicateFormat) {
         if (idx.add(key, value, priority) && options.warnDuplicates()) {
             log.warning(String.format(duplicateFormat, key, value));
         }
     }
 
-    private byte[] builtinBin() {
+    private byte[] builtinBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
-        String text = readInput("modules.builtin");
+        String text = readInput("modules.builtin", log);
         if (text == null) {
             return new byte[0];
         }
@@ -175,8 +198,8 @@ final class DepmodOutputs {
      * modules.builtin.modinfo, read with kmod's stream scanner: a record that breaks the
      * pattern is skipped together with whatever the scanner consumed looking for it.
      */
-    private byte[] builtinAliasBin() {
-        String text = readInput("modules.builtin.modinfo");
+    private byte[] builtinAliasBin(Depmod.Log log) {
+        String text = readInput("modules.builtin.modinfo", log);
         if (text == null) {
             return new byte[0];
         }
@@ -245,7 +268,7 @@ final class DepmodOutputs {
 
     private static final Pattern MAJOR_MINOR = Pattern.compile("(char|block)-major-(\\d+)-(\\d+).*", Pattern.DOTALL);
 
-    private byte[] devname() {
+    private byte[] devname(Depmod.Log log) {
         StringBuilder sb = new StringBuilder();
         for (DepmodModule m : stacks.modules()) {
             String devname = null;
@@ -283,7 +306,7 @@ final class DepmodOutputs {
     }
 
     /** An input file of the module directory, or null (with kmod's warning) when it cannot be read. */
-    private String readInput(String name) {
+    private String readInput(String name, Depmod.Log log) {
         try {
             return new String(Files.readAllBytes(Path.of(options.moduleDir(), name)), StandardCharsets.ISO_8859_1);
         } catch (NoSuchFileException e) {

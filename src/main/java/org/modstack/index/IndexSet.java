@@ -1,14 +1,12 @@
 package org.modstack.index;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.modstack.ErrnoException;
 
 /**
@@ -24,22 +22,12 @@ public final class IndexSet {
     }
 
     /**
-     * One output file, rendered on demand ({@code depmod -n} never renders the binary ones).
+     * One output file.
      *
      * @param name the file name, e.g. {@code modules.dep.bin}
-     * @param binary whether it is a binary index
-     * @param contents renders the file's bytes
+     * @param contents the file's bytes
      */
-    public record File(String name, boolean binary, Supplier<byte[]> contents) {
-    }
-
-    /** Writes the text files one after another, as {@code depmod -n} prints them. */
-    public static void printText(List<File> files, OutputStream out) throws IOException {
-        for (File f : files) {
-            if (!f.binary()) {
-                out.write(f.contents().get());
-            }
-        }
+    public record File(String name, byte[] contents) {
     }
 
     /** Writes every file into {@code dir} (created if missing), atomically as a set. */
@@ -51,7 +39,7 @@ public final class IndexSet {
             for (File f : files) {
                 Path tmp = dir.resolve(f.name() + unique);
                 staged.add(new Path[] {tmp, dir.resolve(f.name())});
-                Files.write(tmp, f.contents().get(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.write(tmp, f.contents(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
             for (Path[] p : staged) {
                 Files.move(p[0], p[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -2,6 +2,7 @@ package org.modstack.index;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -44,7 +45,7 @@ import java.util.Arrays;
  *
  * <p>Nodes and values live in parallel int arrays and the strings' bytes in two byte pools, so
  * tens of thousands of keys cost a handful of allocations; a node's prefix is a range of the key
- * pool, and splitting a node only moves range bounds.
+ * pool, and splitting a node only moves range bounds. Not thread-safe.
  */
 public final class IndexWriter {
 
@@ -62,6 +63,11 @@ public final class IndexWriter {
     }
 
     private static final int NONE = -1;
+
+    // What copyLatin1 found in a string.
+    private static final int ASCII = 0;
+    private static final int LATIN1 = 1;
+    private static final int INVALID = 2;
 
     // Nodes, by id. A node's children form a list through nextSibling, in ascending character
     // order, which is the order of its child table and of its subtrees in both layouts.
@@ -133,16 +139,14 @@ public final class IndexWriter {
         int keyAt = keysUsed;
         int keyLen = key.length();
         keys = ensure(keys, keyAt + keyLen);
-        for (int i = 0; i < keyLen; i++) {
-            char c = key.charAt(i);
-            if (c >= IndexFormat.CHILD_MAX || c == 0) {
-                throw new IllegalArgumentException(String.format(
-                        "index key holds char 0x%x, only 7-bit ASCII without NUL is supported: %s", (int) c, key));
-            }
-            keys[keyAt + i] = (byte) c;
+        if (copyLatin1(key, keys, keyAt) != ASCII) {
+            int bad = firstNonAscii(key);
+            char c = bad >= 0 ? key.charAt(bad) : 0;
+            throw new IllegalArgumentException(String.format(
+                    "index key holds char 0x%x, only 7-bit ASCII without NUL is supported: %s", (int) c, key));
         }
-        keysUsed += keyLen;
         int v = storeValue(value, (int) priority);
+        keysUsed += keyLen; // only now: a refused value leaves the writer as it was
 
         int node = 0;
         int i = 0; // position in the key
@@ -382,17 +386,12 @@ public final class IndexWriter {
         int len = value.length();
         int at = valuesUsed;
         values = ensure(values, at + len);
-        boolean ascii = true;
-        for (int i = 0; i < len; i++) {
-            char c = value.charAt(i);
-            if (c > 0xFF || c == 0) {
-                throw new IllegalArgumentException(String.format(
-                        "index value holds char 0x%x, only Latin-1 without NUL is supported: %s", (int) c, value));
-            }
-            ascii &= c < IndexFormat.CHILD_MAX;
-            values[at + i] = (byte) c;
+        int kind = copyLatin1(value, values, at);
+        if (kind == INVALID) {
+            throw new IllegalArgumentException(
+                    "index value holds a char above 0xff or NUL, only Latin-1 without NUL is supported: " + value);
         }
-        if (!ascii && nonAsciiValue == null) {
+        if (kind == LATIN1 && nonAsciiValue == null) {
             nonAsciiValue = value;
         }
         valuesUsed += len;
@@ -409,6 +408,34 @@ public final class IndexWriter {
         valueLen[v] = len;
         nextValue[v] = NONE;
         return v;
+    }
+
+    /**
+     * Copies {@code s}'s chars as bytes to {@code dst} at {@code at} and says what they were:
+     * 7-bit ASCII, Latin-1 with bytes of 128 or more, or invalid (a NUL, or a char above 0xff).
+     * getBytes copies a Latin-1 string's bytes in one go, much faster than charAt per char
+     * before the JIT is warm. It turns a char above 0xff into '?', which the check catches, and
+     * a surrogate pair into a single '?', which the length shows.
+     */
+    private static int copyLatin1(String s, byte[] dst, int at) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        if (b.length != s.length()) {
+            return INVALID;
+        }
+        int kind = ASCII;
+        for (int i = 0; i < b.length; i++) {
+            byte c = b[i];
+            if (c <= 0 || c == '?') {
+                if (c == 0 || c == '?' && s.charAt(i) != '?') {
+                    return INVALID;
+                }
+                if (c < 0) {
+                    kind = LATIN1;
+                }
+            }
+        }
+        System.arraycopy(b, 0, dst, at, b.length);
+        return kind;
     }
 
     private int newNode(int at, int len, byte ch) {

@@ -1,8 +1,11 @@
 package org.modstack.index;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFormatException;
 import org.modstack.module.Import;
@@ -18,13 +21,38 @@ final class ModuleReader {
     private ModuleReader() {
     }
 
-    static void readAll(List<DepmodModule> modules, Depmod.Log log) {
-        modules.parallelStream().forEach(m -> m.contents = read(m));
+    /**
+     * Fills in every module's contents, from {@code cache} where the file is unchanged.
+     *
+     * @return each readable file's stamp, by path, for the next cache; empty when every module
+     *     came from the cache unchanged, so the cache needs no rewrite
+     */
+    static Map<String, DepmodCache.Stamp> readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
+        Map<String, DepmodCache.Stamp> stamps = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
+        modules.parallelStream().forEach(m -> {
+            DepmodModule.Contents cached = null;
+            try {
+                DepmodCache.Stamp stamp = DepmodCache.Stamp.of(m.path);
+                stamps.put(m.path, stamp);
+                cached = cache.lookup(m.path, stamp);
+            } catch (IOException e) {
+                // unreadable: read() below reports it as kmod does
+            }
+            m.contents = cached != null ? cached : read(m);
+            if (cached == null) {
+                changed.set(true);
+            }
+        });
+        if (!changed.get() && cache.size() == modules.size()) {
+            stamps.clear();
+        }
         for (DepmodModule m : modules) {
             if (m.contents.error() != null) {
                 log.error("failed to load symbols from " + m.path + ": " + m.contents.error() + "\n");
             }
         }
+        return stamps;
     }
 
     static DepmodModule.Contents read(DepmodModule m) {

@@ -20,6 +20,26 @@ final class Comparison {
         }
     }
 
+    /** The same file names with the same bytes. */
+    static void assertSameFiles(String what, java.util.Map<String, byte[]> kmod, java.util.Map<String, byte[]> ours) {
+        StringBuilder problems = new StringBuilder();
+        if (!kmod.keySet().equals(ours.keySet())) {
+            problems.append("files written: kmod ").append(kmod.keySet()).append(", modstack ").append(ours.keySet())
+                    .append('\n');
+        }
+        for (java.util.Map.Entry<String, byte[]> e : kmod.entrySet()) {
+            byte[] mine = ours.get(e.getKey());
+            if (mine != null && !java.util.Arrays.equals(e.getValue(), mine)) {
+                String k = new String(e.getValue(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                String m = new String(mine, java.nio.charset.StandardCharsets.ISO_8859_1);
+                diff(problems, e.getKey(), k, m);
+            }
+        }
+        if (problems.length() > 0) {
+            fail(what + ": files differ from kmod's:\n" + problems);
+        }
+    }
+
     private static void diff(StringBuilder sb, String stream, String expected, String actual) {
         if (expected.equals(actual)) {
             return;

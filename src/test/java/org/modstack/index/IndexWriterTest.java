@@ -69,19 +69,21 @@ class IndexWriterTest {
     }
 
     @Test
-    void equalPriorityValuesComeOutNewestFirst() throws Exception {
+    void equalPriorityValuesAreStoredNewestFirst() throws Exception {
         IndexWriter w = new IndexWriter();
         w.add("crc32c", "first", 0);
         w.add("crc32c", "second", 0);
         w.add("crc32c", "late-but-low", 0xFFFF_FFFFL); // unsigned: the highest priority there is
         w.add("crc32c", "third", 0);
         w.add("crc32c", "one", 1);
+        List<IndexValue> stored = List.of(new IndexValue(0, "third"), new IndexValue(0, "second"),
+                new IndexValue(0, "first"), new IndexValue(1, "one"), new IndexValue(0xFFFF_FFFFL, "late-but-low"));
         for (Layout layout : Layout.values()) {
-            IndexFile f = IndexFile.read(ByteBuffer.wrap(w.toBytes(layout)));
-            assertThat(f.searchWild("crc32c")).containsExactly(new IndexValue(0, "third"),
-                    new IndexValue(0, "second"), new IndexValue(0, "first"), new IndexValue(1, "one"),
-                    new IndexValue(0xFFFF_FFFFL, "late-but-low"));
+            byte[] bytes = w.toBytes(layout);
+            assertThat(storedValues(bytes, "crc32c")).as(layout.name()).isEqualTo(stored);
+            IndexFile f = IndexFile.read(ByteBuffer.wrap(bytes));
             assertThat(f.search("crc32c")).contains("third");
+            assertThat(f.searchWild("crc32c")).isEqualTo(asLibkmodMmapReadsThem(stored));
         }
     }
 
@@ -93,8 +95,8 @@ class IndexWriterTest {
         assertThat(w.add("k", "v", 2)).isTrue();
         assertThat(w.add("kk", "v", 2)).isFalse();
         assertThat(w.size()).isEqualTo(4);
-        IndexFile f = IndexFile.read(ByteBuffer.wrap(w.toBytes(Layout.PRE_ORDER)));
-        assertThat(f.searchWild("k")).extracting(IndexValue::value).containsExactly("w", "v", "v");
+        assertThat(storedValues(w.toBytes(Layout.PRE_ORDER), "k")).extracting(IndexValue::value)
+                .containsExactly("w", "v", "v");
     }
 
     @Test
@@ -137,7 +139,9 @@ class IndexWriterTest {
                 IndexFile f = IndexFile.read(ByteBuffer.wrap(w.toBytes(layout)));
                 for (Map.Entry<String, List<IndexValue>> e : model.entrySet()) {
                     assertThat(f.search(e.getKey())).as(e.getKey()).contains(e.getValue().get(0).value());
-                    assertThat(f.searchWild(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+                    assertThat(storedValues(w.toBytes(layout), e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+                    assertThat(f.searchWild(e.getKey())).as(e.getKey())
+                            .isEqualTo(asLibkmodMmapReadsThem(e.getValue()));
                 }
                 for (int i = 0; i < 50; i++) {
                     String other = randomString(random, "ab_:-xy", 7);
@@ -174,6 +178,8 @@ class IndexWriterTest {
                 .hasMessageContaining("0xe9");
         assertThatThrownBy(() -> w.add("a\0b", "v", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> w.add("k", "\u20ac", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> w.add("k", "a\ud83d\ude00b", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> w.add("k\ud83d\ude00", "v", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> w.add("k", "v", -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> w.add("k", "v", 0x1_0000_0000L)).isInstanceOf(IllegalArgumentException.class);
         assertThat(w.size()).isZero();
@@ -198,6 +204,73 @@ class IndexWriterTest {
             sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return sb.toString();
+    }
+
+    /**
+     * The values stored under exactly {@code key}, in file order, found by walking the nodes
+     * here rather than through {@link IndexFile}, whose searchWild re-sorts them.
+     */
+    static List<IndexValue> storedValues(byte[] index, String key) {
+        ByteBuffer b = ByteBuffer.wrap(index);
+        int ref = b.getInt(8);
+        int i = 0;
+        while (ref != 0) {
+            int at = ref & IndexFormat.OFFSET_MASK;
+            if ((ref & IndexFormat.FLAG_PREFIX) != 0) {
+                while (index[at] != 0) {
+                    if (i >= key.length() || index[at++] != key.charAt(i++)) {
+                        return List.of();
+                    }
+                }
+                at++;
+            }
+            int first = 128;
+            int last = -1;
+            int table = 0;
+            if ((ref & IndexFormat.FLAG_CHILDS) != 0) {
+                first = index[at] & 0xff;
+                last = index[at + 1] & 0xff;
+                table = at + 2;
+                at = table + 4 * (last - first + 1);
+            }
+            if (i == key.length()) {
+                List<IndexValue> out = new ArrayList<>();
+                if ((ref & IndexFormat.FLAG_VALUES) != 0) {
+                    int count = b.getInt(at);
+                    at += 4;
+                    for (int k = 0; k < count; k++) {
+                        long priority = Integer.toUnsignedLong(b.getInt(at));
+                        int end = at + 4;
+                        while (index[end] != 0) {
+                            end++;
+                        }
+                        out.add(new IndexValue(priority, new String(index, at + 4, end - at - 4, StandardCharsets.ISO_8859_1)));
+                        at = end + 1;
+                    }
+                }
+                return out;
+            }
+            char ch = key.charAt(i++);
+            ref = ch < first || ch > last ? 0 : b.getInt(table + 4 * (ch - first));
+        }
+        return List.of();
+    }
+
+    /**
+     * A node's values as libkmod's mmap reader (and {@link IndexFile#searchWild}) returns them:
+     * each inserted before those of equal or higher priority, so equal priorities come out
+     * reversed. (libkmod's stdio reader inserts them that way twice, which restores file order.)
+     */
+    static List<IndexValue> asLibkmodMmapReadsThem(List<IndexValue> stored) {
+        List<IndexValue> out = new ArrayList<>();
+        for (IndexValue v : stored) {
+            int at = 0;
+            while (at < out.size() && out.get(at).priority() < v.priority()) {
+                at++;
+            }
+            out.add(at, v);
+        }
+        return out;
     }
 
     /** Fails with the first differing offset rather than two dumps of the whole file. */
@@ -235,21 +308,30 @@ class IndexWriterTest {
         }
 
         /**
-         * Each index whose inputs are in {@code dir}, in depmod's order. The builtin indexes
+         * Each index whose inputs are in {@code dir}, in depmod's order. The module indexes
+         * need modules.dep, modules.alias and modules.symbols. The builtin indexes
          * come from the kernel's modules.builtin and modules.builtin.modinfo; without them depmod
          * writes nothing (a 0-byte file), so they are left out.
          */
         static Map<String, IndexWriter> rebuild(Path dir) throws IOException {
+            return rebuild(dir, dir);
+        }
+
+        /** As {@link #rebuild(Path)}, for depmod -o: its text files in {@code dir}, the kernel's in {@code inputs}. */
+        static Map<String, IndexWriter> rebuild(Path dir, Path inputs) throws IOException {
             Map<String, IndexWriter> out = new LinkedHashMap<>();
             Map<String, Integer> moduleIndex = new HashMap<>();
-            out.put("modules.dep.bin", dep(text(dir.resolve("modules.dep")), moduleIndex));
-            out.put("modules.alias.bin", aliases(text(dir.resolve("modules.alias")), moduleIndex, false));
-            out.put("modules.symbols.bin", aliases(text(dir.resolve("modules.symbols")), moduleIndex, true));
-            if (Files.exists(dir.resolve("modules.builtin"))) {
-                out.put("modules.builtin.bin", builtin(text(dir.resolve("modules.builtin"))));
+            if (Files.exists(dir.resolve("modules.dep"))) {
+                out.put("modules.dep.bin", dep(text(dir.resolve("modules.dep")), moduleIndex));
+                out.put("modules.alias.bin", aliases(text(dir.resolve("modules.alias")), moduleIndex, false));
+                out.put("modules.symbols.bin", aliases(text(dir.resolve("modules.symbols")), moduleIndex, true));
             }
-            if (Files.exists(dir.resolve("modules.builtin.modinfo"))) {
-                out.put("modules.builtin.alias.bin", builtinAliases(Files.readAllBytes(dir.resolve("modules.builtin.modinfo"))));
+            if (Files.exists(inputs.resolve("modules.builtin"))) {
+                out.put("modules.builtin.bin", builtin(text(inputs.resolve("modules.builtin"))));
+            }
+            if (Files.exists(inputs.resolve("modules.builtin.modinfo"))) {
+                out.put("modules.builtin.alias.bin",
+                        builtinAliases(Files.readAllBytes(inputs.resolve("modules.builtin.modinfo"))));
             }
             return out;
         }

@@ -1,0 +1,111 @@
+package org.modstack.conformance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.modstack.Fixtures;
+
+/**
+ * depmod against kmod 30 and kmod 34 on the real Debian tree (plain, .ko.xz, .ko.zst, and with
+ * our sample modules installed beside it): every file byte for byte, standard output, standard
+ * error and exit status.
+ */
+@Tag("conformance")
+class DepmodConformanceTest {
+    private static final List<String> NO_CONFIG = List.of("-C", "/nonexistent-depmod.d");
+
+    static Stream<Arguments> debianTrees() {
+        List<Arguments> out = new ArrayList<>();
+        for (String tree : List.of("amd64", "amd64-xz", "amd64-zst")) {
+            for (int version : new int[] {30, 34}) {
+                out.add(Arguments.of(tree, version));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} kmod {1}")
+    @MethodSource("debianTrees")
+    void debianTreeIndexesMatchKmod(String treeName, int version, @TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        Path root = TreeCopy.link(tree.root(), tmp.resolve("root"));
+        Path moduleDir = root.resolve("lib/modules").resolve(tree.release());
+        List<String> args = args("-b", root.toString(), tree.release());
+        int files = DepmodRuns.compare("depmod on " + treeName, version, moduleDir, args);
+        DepmodRuns.compare("depmod -n on " + treeName, version, moduleDir, args("-n", "-b", root.toString(), tree.release()));
+        report("depmod kmod " + version + " on " + treeName, tree.modules().size(), files);
+    }
+
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void sampleModulesInExtraAndUpdatesFollowKmodsPriorities(int version, @TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        Path root = TreeCopy.link(tree.root(), tmp.resolve("root"));
+        Path moduleDir = root.resolve("lib/modules").resolve(tree.release());
+        installSamples(moduleDir);
+        int files = DepmodRuns.compare("depmod with samples", version, moduleDir,
+                args("-b", root.toString(), tree.release()));
+        report("depmod kmod " + version + " on amd64 + samples in extra/ and updates/", tree.modules().size() + 16, files);
+    }
+
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void unknownSymbolsAndVersionMismatchesAreReportedAsKmodDoes(int version, @TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        Path root = TreeCopy.link(tree.root(), tmp.resolve("root"));
+        Path moduleDir = root.resolve("lib/modules").resolve(tree.release());
+        Path symvers = tree.root().resolve("Module.symvers");
+        Path systemMap = tree.root().resolve("boot/System.map-" + tree.release());
+        String b = root.toString();
+        String r = tree.release();
+        DepmodRuns.compare("-e -E", version, moduleDir, args("-e", "-E", symvers.toString(), "-b", b, r));
+        DepmodRuns.compare("-e -F", version, moduleDir, args("-e", "-F", systemMap.toString(), "-b", b, r));
+        DepmodRuns.compare("-e alone", version, moduleDir, args("-e", "-b", b, r));
+        // Break symbols: drop an exporter everything in drm stands on, and skew two CRCs.
+        Files.delete(moduleDir.resolve("kernel/drivers/gpu/drm/drm.ko"));
+        Path skewed = tmp.resolve("Module.symvers");
+        Files.writeString(skewed, Files.readString(symvers).replaceFirst("0x[0-9a-f]{8}(\\tkmalloc_caches\\t)", "0x00000001$1")
+                .replaceFirst("0x[0-9a-f]{8}(\\tprintk\\t|\\t_printk\\t)", "0x00000002$1"));
+        DepmodRuns.compare("-e -E on a broken tree", version, moduleDir, args("-e", "-E", skewed.toString(), "-b", b, r));
+        DepmodRuns.compare("-e -F on a broken tree", version, moduleDir, args("-e", "-F", systemMap.toString(), "-b", b, r));
+        report("depmod -e -E/-F kmod " + version + " (whole and broken tree)", tree.modules().size(), 5);
+    }
+
+    /**
+     * Our sample modules where DKMS would put them: everything in extra/, a second stack_core
+     * and chain_a in updates/ (updates/ wins by default), and copies of chain_b under two
+     * kernel/ subdirectories (same priority: the first found stays).
+     */
+    static void installSamples(Path moduleDir) throws IOException {
+        Path extra = Files.createDirectories(moduleDir.resolve("extra"));
+        Path updates = Files.createDirectories(moduleDir.resolve("updates/dkms"));
+        for (String m : List.of("stack_core", "stack_user", "stack_nons", "stack_prop", "stack_dup", "stack_params",
+                "chain_a", "chain_b", "chain_c", "stack_alias", "stack_noexit")) {
+            Files.copy(Fixtures.module(m), extra.resolve(m + ".ko"));
+        }
+        Files.copy(Fixtures.module("stack_core"), updates.resolve("stack_core.ko"));
+        Files.copy(Fixtures.module("chain_a"), updates.resolve("chain-a.ko"));
+        Files.copy(Fixtures.module("chain_b"), Files.createDirectories(moduleDir.resolve("kernel/misc/a")).resolve("chain_b.ko"));
+        Files.copy(Fixtures.module("chain_b"), Files.createDirectories(moduleDir.resolve("kernel/misc/b")).resolve("chain_b.ko"));
+    }
+
+    static List<String> args(String... a) {
+        List<String> out = new ArrayList<>(NO_CONFIG);
+        out.addAll(List.of(a));
+        return out;
+    }
+
+    static void report(String what, int modules, int files) {
+        System.out.printf("conformance: %s: %d modules, %d files and stdout/stderr/status compared, 0 mismatches%n",
+                what, modules, files);
+    }
+}
