@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.index.IndexFile;
 import org.modstack.index.ModuleDirectory;
 import org.modstack.index.ModuleLookup;
 import org.modstack.module.Compression;
@@ -92,9 +93,10 @@ final class Modinfo implements Tool {
             io.error("missing module or filename.\n");
             return 1;
         }
-        ModuleDirectory dir = basedir != null || kernelVersion != null
+        // modinfo looks names up one at a time, through libkmod's stream reader.
+        ModuleDirectory dir = (basedir != null || kernelVersion != null
                 ? ModuleDirectory.of(Optional.of(basedir == null ? "" : basedir), Optional.ofNullable(kernelVersion))
-                : ModuleDirectory.of(Optional.empty(), Optional.empty());
+                : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);
         ModuleLookup lookup = new ModuleLookup(dir);
         boolean failed = false;
         for (String name : names) {

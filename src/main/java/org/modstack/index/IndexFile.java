@@ -19,18 +19,33 @@ import org.modstack.elf.CString;
  * (kmod 30's post-order and kmod 34's pre-order) read the same way. Layout in {@link IndexFormat}.
  */
 public final class IndexFile {
+    /**
+     * libkmod's two index readers, which order values of equal priority differently: the
+     * stream reader (used by modinfo and other one-off lookups) re-sorts a node's values as it
+     * reads them, reversing ties, and so returns ties in file order once more; the mapped reader
+     * (used by modprobe, which maps every index up front) returns them reversed.
+     */
+    public enum Reader { STREAM, MAPPED }
+
     private final ByteBuffer data;
     private final int root;
+    private final Reader reader;
 
-    private IndexFile(ByteBuffer data, int root) {
+    private IndexFile(ByteBuffer data, int root, Reader reader) {
         this.data = data;
         this.root = root;
+        this.reader = reader;
     }
 
-    /** Maps and checks the index at {@code path}. */
+    /** Maps and checks the index at {@code path}, to be read as kmod's mapped reader does. */
     public static IndexFile open(Path path) throws ErrnoException {
+        return open(path, Reader.MAPPED);
+    }
+
+    /** Maps and checks the index at {@code path}, to be read as {@code reader} does. */
+    public static IndexFile open(Path path, Reader reader) throws ErrnoException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
+            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), reader);
         } catch (IndexFormatException e) {
             throw new IndexFormatException(path + ": " + e.getMessage());
         } catch (IOException e) {
@@ -38,8 +53,13 @@ public final class IndexFile {
         }
     }
 
-    /** Checks the header of an index held in {@code buffer}. */
+    /** Checks the header of an index held in {@code buffer}, read as kmod's mapped reader does. */
     public static IndexFile read(ByteBuffer buffer) throws IndexFormatException {
+        return read(buffer, Reader.MAPPED);
+    }
+
+    /** Checks the header of an index held in {@code buffer}. */
+    public static IndexFile read(ByteBuffer buffer, Reader reader) throws IndexFormatException {
         ByteBuffer data = buffer.slice().order(ByteOrder.BIG_ENDIAN);
         if (data.capacity() < IndexFormat.HEADER_SIZE || data.getInt(0) != IndexFormat.MAGIC) {
             throw new IndexFormatException("not a kmod index (bad magic)");
@@ -47,7 +67,7 @@ public final class IndexFile {
         if (data.getInt(4) >>> 16 != IndexFormat.VERSION_MAJOR) {
             throw new IndexFormatException("unsupported index version 0x" + Integer.toHexString(data.getInt(4)));
         }
-        return new IndexFile(data, data.getInt(8));
+        return new IndexFile(data, data.getInt(8), reader);
     }
 
     /** A node, decoded: its prefix, child range and where its values start. */
@@ -100,13 +120,22 @@ public final class IndexFile {
             if (end == data.capacity()) {
                 throw new BufferUnderflowException();
             }
-            out.add(new IndexValue(priority, CString.read(data, at + 4, end)));
+            IndexValue v = new IndexValue(priority, CString.read(data, at + 4, end));
+            if (reader == Reader.STREAM) {
+                insert(out, v);
+            } else {
+                out.add(v);
+            }
             at = end + 1;
         }
         return out;
     }
 
-    /** The first value stored under exactly {@code key}, as kmod's {@code index_search}. */
+    /**
+     * The first value stored under exactly {@code key}, as kmod's {@code index_search}: the
+     * lowest priority; of equal ones the first in the file for the mapped reader, the last for
+     * the stream reader.
+     */
     public Optional<String> search(String key) throws IndexFormatException {
         try {
             int ref = root;

@@ -39,15 +39,25 @@ public final class ModuleDirectory {
     }
 
     private final String dirname;
+    private final IndexFile.Reader reader;
     private final Map<Index, Optional<IndexFile>> indexes = new HashMap<>();
 
-    private ModuleDirectory(String dirname) {
+    private ModuleDirectory(String dirname, IndexFile.Reader reader) {
         this.dirname = dirname;
+        this.reader = reader;
     }
 
-    /** The directory {@code dirname} exactly as given (kmod joins relative paths onto it as text). */
+    /**
+     * The directory {@code dirname} exactly as given (kmod joins relative paths onto it as text),
+     * its indexes read as modprobe reads them.
+     */
     public static ModuleDirectory of(String dirname) {
-        return new ModuleDirectory(dirname);
+        return new ModuleDirectory(dirname, IndexFile.Reader.MAPPED);
+    }
+
+    /** The same directory, its indexes read as {@code reader} does (modinfo: {@code STREAM}). */
+    public ModuleDirectory readingWith(IndexFile.Reader r) {
+        return new ModuleDirectory(dirname, r);
     }
 
     /**
@@ -56,7 +66,7 @@ public final class ModuleDirectory {
      */
     public static ModuleDirectory of(Optional<String> root, Optional<String> release) throws ErrnoException {
         String ver = release.isPresent() ? release.get() : runningRelease();
-        return new ModuleDirectory(root.orElse("") + "/lib/modules/" + ver);
+        return of(root.orElse("") + "/lib/modules/" + ver);
     }
 
     /** The release of the running kernel, as {@code uname -r} prints it. */
@@ -87,7 +97,7 @@ public final class ModuleDirectory {
         Optional<IndexFile> idx = indexes.get(which);
         if (idx == null) {
             try {
-                idx = Optional.of(IndexFile.open(Path.of(dirname, which.fileName())));
+                idx = Optional.of(IndexFile.open(Path.of(dirname, which.fileName()), reader));
             } catch (ErrnoException e) {
                 if (!(e.getCause() instanceof NoSuchFileException)) {
                     throw e;
