@@ -36,7 +36,7 @@ final class DepmodOutputs {
      * binary ones. Each renderer logs into its own buffer, replayed in file order, so messages
      * come out as kmod prints them whatever the timing.
      */
-    List<IndexSet.File> render() {
+    List<IndexSet.File> render() throws DepmodException {
         List<Output> table = new ArrayList<>(List.of(
                 new Output("modules.dep", false, l -> dep()),
                 new Output("modules.dep.bin", true, this::depBin),
@@ -55,8 +55,13 @@ final class DepmodOutputs {
         table.removeIf(o -> o.binary() && options.dryRun());
         List<BufferedLog> logs = new ArrayList<>();
         table.forEach(o -> logs.add(new BufferedLog()));
-        List<byte[]> bytes = java.util.stream.IntStream.range(0, table.size()).parallel()
-                .mapToObj(i -> table.get(i).render().apply(logs.get(i))).toList();
+        List<byte[]> bytes;
+        try {
+            bytes = java.util.stream.IntStream.range(0, table.size()).parallel()
+                    .mapToObj(i -> table.get(i).render().apply(logs.get(i))).toList();
+        } catch (NotAscii e) {
+            throw new DepmodException(e.getMessage());
+        }
         List<IndexSet.File> files = new ArrayList<>();
         for (int i = 0; i < table.size(); i++) {
             logs.get(i).replayTo(log);
@@ -85,7 +90,7 @@ final class DepmodOutputs {
     private byte[] depBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
         for (DepmodModule m : stacks.modules()) {
-            insert(log, idx, m.name, depLine(m), m.index, "duplicate module deps:\n%2$s\n");
+            add(idx, m.name, depLine(m), m.index, log, "duplicate module deps:\n%2$s\n");
         }
         return idx.toBytes(options.version().layout());
     }
@@ -111,7 +116,7 @@ final class DepmodOutputs {
                     log.warning("Unmatched bracket in " + a + "\n");
                     continue;
                 }
-                insert(log, idx, key, m.name, m.index, "duplicate module alias:\n%s %s\n");
+                add(idx, key, m.name, m.index, log, "duplicate module alias:\n%s %s\n");
             }
         }
         return idx.toBytes(options.version().layout());
@@ -160,17 +165,40 @@ final class DepmodOutputs {
     private byte[] symbolsBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
         for (Depmod.Symbol s : ownedSymbols()) {
-            insert(log, idx, "symbol:" + s.name, s.owner.name, s.owner.index, "duplicate module syms:\n%s %s\n");
+            add(idx, "symbol:" + s.name, s.owner.name, s.owner.index, log, "duplicate module syms:\n%s %s\n");
         }
         return idx.toBytes(options.version().layout());
     }
 
-    private void insert(Depmod.Log log, IndexWriter idx, String key, String value, int priority,
-                        String duplicateFormat) {
-        if (idx.add(key, value, priority) && options.warnDuplicates()) {
+    /**
+     * A string an index cannot hold: keys are 7-bit ASCII, and kmod 34 refuses such values too.
+     * kmod 34 stops with this message; kmod 30 crashes on such keys.
+     */
+    private static final class NotAscii extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotAscii(String s, int at) {
+            super(String.format("Module index: bad character '%c'=0x%x - only 7-bit ASCII is supported:\n%s\n",
+                    s.charAt(at), (int) s.charAt(at), s));
+        }
+    }
+
+    private void add(IndexWriter idx, String key, String value, long priority, Depmod.Log log, String duplicateFormat) {
+        int bad = IndexWriter.firstNonAscii(key);
+        if (bad < 0 && options.version().layout() == IndexWriter.Layout.PRE_ORDER) {
+            bad = IndexWriter.firstNonAscii(value);
+            if (bad >= 0) {
+                throw new NotAscii(value, bad);
+            }
+        }
+        if (bad >= 0) {
+            throw new NotAscii(key, bad);
+        }
+        if (idx.add(key, value, priority) && duplicateFormat != null && options.warnDuplicates()) {
             log.warning(String.format(duplicateFormat, key, value));
         }
     }
+
 
     private byte[] builtinBin(Depmod.Log log) {
         IndexWriter idx = new IndexWriter();
@@ -188,7 +216,7 @@ final class DepmodOutputs {
                 log.error("Invalid modules.builtin line: " + line + "\n");
                 continue;
             }
-            idx.add(org.modstack.module.ModuleName.fromPath(line), "", 0);
+            add(idx, org.modstack.module.ModuleName.fromPath(line), "", 0, log, null);
         }
         return idx.toBytes(options.version().layout());
     }
@@ -220,7 +248,7 @@ final class DepmodOutputs {
                 continue;
             }
             try {
-                idx.add(ModuleLookup.normalizeAlias(value), modname, 0);
+                add(idx, ModuleLookup.normalizeAlias(value), modname, 0, log, null);
             } catch (ErrnoException e) {
                 log.warning("Unmatched bracket in " + value + "\n");
             }

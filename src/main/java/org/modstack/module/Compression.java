@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.zip.GZIPInputStream;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -72,7 +73,8 @@ public enum Compression {
     private InputStream open(InputStream raw) throws IOException {
         return switch (this) {
             case ZSTD -> new ZstdInputStreamNoFinalizer(raw).setContinuous(true);
-            case XZ -> new XZInputStream(raw);
+            // Modules are small and many: reuse the decoder's large buffers across files.
+            case XZ -> new XZInputStream(raw, -1, true, BasicArrayCache.getInstance());
             case GZIP -> new GZIPInputStream(raw);
             case NONE -> raw;
         };
