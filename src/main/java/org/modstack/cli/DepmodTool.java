@@ -24,7 +24,8 @@ final class DepmodTool implements Tool {
             Getopt.Spec.flag('u', "unresolved-error"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('r', "root"),
             Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('n', "show"), Getopt.Spec.flag('n', "dry-run"),
             Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.flag('m', "map"),
-            Getopt.Spec.value('\0', "kmod-version"), Getopt.Spec.flag('\0', "no-cache"),
+            Getopt.Spec.longOnly("kmod-version", Getopt.Arg.REQUIRED, "kmod-version"),
+            Getopt.Spec.longOnly("no-cache", Getopt.Arg.NONE, "no-cache"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
     private static final String HELP = "Usage:\n"

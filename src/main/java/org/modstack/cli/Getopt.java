@@ -24,19 +24,26 @@ public final class Getopt {
      * @param shortName its letter, or 0 for a long-only option
      * @param longName its long name without dashes, or null
      * @param arg whether it takes an argument
+     * @param id what callers see as {@link Option#key()}: long names with the same id are the
+     *     same option to getopt (never ambiguous with each other)
      */
-    public record Spec(char shortName, String longName, Arg arg) {
+    public record Spec(char shortName, String longName, Arg arg, String id) {
         public static Spec flag(char s, String l) {
-            return new Spec(s, l, Arg.NONE);
+            return new Spec(s, l, Arg.NONE, String.valueOf(s));
         }
 
         public static Spec value(char s, String l) {
-            return new Spec(s, l, Arg.REQUIRED);
+            return new Spec(s, l, Arg.REQUIRED, String.valueOf(s));
         }
 
-        /** The option's identity for callers: its letter, or its long name when it has none. */
+        /** A long-only option; several names may share one {@code id}. */
+        public static Spec longOnly(String l, Arg arg, String id) {
+            return new Spec('\0', l, arg, id);
+        }
+
+        /** The option's identity for callers: its letter, or its id when it has no letter. */
         public String key() {
-            return shortName != 0 ? String.valueOf(shortName) : longName;
+            return id;
         }
     }
 
@@ -97,7 +104,7 @@ public final class Getopt {
         for (int k = 1; k < a.length(); k++) {
             char c = a.charAt(k);
             Spec spec = byShort(c);
-            if (spec == null) {
+            if (spec == null || c == 0) {
                 throw new UsageException("invalid option -- '" + c + "'");
             }
             if (spec.arg() == Arg.NONE) {
@@ -177,7 +184,6 @@ public final class Getopt {
     /** getopt does not call prefixes ambiguous when every candidate means the same option. */
     private static boolean sameOption(List<Spec> candidates) {
         Spec first = candidates.get(0);
-        return candidates.stream().allMatch(s -> s.shortName() == first.shortName() && s.arg() == first.arg()
-                && s.shortName() != 0);
+        return candidates.stream().allMatch(s -> s.key().equals(first.key()) && s.arg() == first.arg());
     }
 }

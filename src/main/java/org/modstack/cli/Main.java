@@ -19,7 +19,8 @@ public final class Main {
 
     private static final Map<String, Supplier<Tool>> TOOLS = new TreeMap<>(Map.of(
             "modinfo", Modinfo::new,
-            "depmod", DepmodTool::new));
+            "depmod", DepmodTool::new,
+            "modprobe", ModprobeTool::new));
 
     private Main() {
     }

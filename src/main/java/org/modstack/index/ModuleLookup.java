@@ -14,7 +14,7 @@ import org.modstack.module.ModuleName;
 public final class ModuleLookup {
 
     /** Where a match came from. */
-    public enum Source { MODDEP, SYMBOL, ALIAS, BUILTIN, BUILTIN_ALIAS }
+    public enum Source { MODDEP, SYMBOL, COMMAND, ALIAS, BUILTIN, BUILTIN_ALIAS }
 
     /**
      * A module a lookup found.
@@ -54,6 +54,17 @@ public final class ModuleLookup {
      */
     public List<Match> byAlias(String alias) throws ErrnoException {
         return first(BY_ALIAS, normalizeAlias(alias));
+    }
+
+    /**
+     * As {@link #byAlias(String)}, with modprobe.d's install and remove commands consulted
+     * between the symbols and the aliases: a name with a command is a module of that name.
+     */
+    public List<Match> byAlias(String alias, java.util.function.Predicate<String> hasCommand) throws ErrnoException {
+        String key = normalizeAlias(alias);
+        List<Resolver> resolvers = new ArrayList<>(BY_ALIAS);
+        resolvers.add(2, (d, k) -> hasCommand.test(k) ? List.of(new Match(k, Source.COMMAND)) : List.of());
+        return first(resolvers, key);
     }
 
     /** Looks up a module name only (modules.dep, modules.builtin, modules.builtin.alias). */

@@ -1,0 +1,218 @@
+package org.modstack.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+import org.modstack.index.IndexFile;
+import org.modstack.index.KernelState;
+import org.modstack.index.ModuleDirectory;
+import org.modstack.index.Modprobe;
+
+/**
+ * {@code modprobe}: loads (or plans, or shows) a whole stack by one name, as kmod's does.
+ * Loading acts on a kernel behind {@link KernelState}; this build plans and shows, and reports
+ * that it cannot load yet.
+ */
+final class ModprobeTool implements Tool {
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            Getopt.Spec.flag('a', "all"), Getopt.Spec.flag('r', "remove"),
+            Getopt.Spec.longOnly("remove-dependencies", Getopt.Arg.NONE, "remove-holders"),
+            Getopt.Spec.longOnly("remove-holders", Getopt.Arg.NONE, "remove-holders"),
+            Getopt.Spec.value('w', "wait"), Getopt.Spec.flag('R', "resolve-alias"),
+            Getopt.Spec.longOnly("first-time", Getopt.Arg.NONE, "first-time"),
+            Getopt.Spec.flag('i', "ignore-install"), Getopt.Spec.flag('i', "ignore-remove"),
+            Getopt.Spec.flag('b', "use-blacklist"), Getopt.Spec.flag('f', "force"),
+            Getopt.Spec.longOnly("force-modversion", Getopt.Arg.NONE, "force-modversion"),
+            Getopt.Spec.longOnly("force-vermagic", Getopt.Arg.NONE, "force-vermagic"),
+            Getopt.Spec.flag('D', "show-depends"), Getopt.Spec.flag('c', "showconfig"),
+            Getopt.Spec.flag('c', "show-config"),
+            Getopt.Spec.longOnly("show-modversions", Getopt.Arg.NONE, "show-modversions"),
+            Getopt.Spec.longOnly("dump-modversions", Getopt.Arg.NONE, "show-modversions"),
+            Getopt.Spec.longOnly("show-exports", Getopt.Arg.NONE, "show-exports"),
+            Getopt.Spec.flag('n', "dry-run"), Getopt.Spec.flag('n', "show"),
+            Getopt.Spec.value('C', "config"), Getopt.Spec.value('d', "dirname"), Getopt.Spec.value('S', "set-version"),
+            Getopt.Spec.flag('s', "syslog"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('v', "verbose"),
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+
+    /** syslog priorities, as kmod's log levels compare. */
+    private static final int LOG_EMERG = 0;
+    private static final int LOG_CRIT = 2;
+    private static final int LOG_WARNING = 4;
+
+    private boolean all;
+    private boolean remove;
+    private boolean lookupOnly;
+    private boolean firstTime;
+    private boolean ignoreCommands;
+    private boolean useBlacklist;
+    private boolean show;
+    private boolean dryRun;
+    private boolean ignoreLoaded;
+    private boolean showConfig;
+    private boolean showModversions;
+    private boolean showExports;
+    private final List<String> configPaths = new ArrayList<>();
+    private String root;
+    private String release;
+    private int verbose = LOG_WARNING;
+    private int notFoundPriority = LOG_CRIT;
+
+    @Override
+    public int run(ToolOutput io, List<String> args) throws ErrnoException {
+        Getopt.Result parsed;
+        try {
+            parsed = OPTIONS.parse(args);
+        } catch (Getopt.UsageException e) {
+            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
+            return 1;
+        }
+        Integer early = applyOptions(io, parsed.options());
+        if (early != null) {
+            return early;
+        }
+        List<String> names = parsed.operands();
+        if (!showConfig && names.isEmpty()) {
+            io.error("missing parameters. See -h.\n");
+            return 1;
+        }
+        ModuleDirectory dir = root != null || release != null
+                ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
+                : ModuleDirectory.of(Optional.empty(), Optional.empty());
+        Modprobe modprobe = new Modprobe(dir.readingWith(IndexFile.Reader.MAPPED), config(dir), KernelState.live());
+        int err;
+        if (showConfig || showModversions || showExports || remove) {
+            io.error("this mode is not available yet\n");
+            return 1;
+        } else if (all) {
+            err = 0;
+            for (String n : names) {
+                int r = insmod(io, modprobe, dir, n, null);
+                if (r < 0) {
+                    err = r;
+                }
+            }
+        } else {
+            err = insmod(io, modprobe, dir, names.get(0), optionsFromArgs(names.subList(1, names.size())));
+        }
+        return err >= 0 ? 0 : 1;
+    }
+
+    private Modprobe.Config config(ModuleDirectory dir) {
+        return ModprobeSettings.load(configPaths, dir);
+    }
+
+    /** Applies the options; returns an exit status when an option ends the run early. */
+    private Integer applyOptions(ToolOutput io, List<Getopt.Option> options) {
+        for (Getopt.Option o : options) {
+            switch (o.key()) {
+                case "a" -> {
+                    all = true;
+                    notFoundPriority = LOG_WARNING;
+                }
+                case "r" -> remove = true;
+                case "remove-holders", "force-modversion", "force-vermagic", "f", "s" -> { }
+                case "w" -> {
+                    if (!o.value().matches("(0[xX][0-9a-fA-F]+|[0-9]+)")) {
+                        io.error("unexpected wait value '" + o.value() + "'.\n");
+                        return 1;
+                    }
+                }
+                case "first-time" -> firstTime = true;
+                case "i" -> ignoreCommands = true;
+                case "b" -> useBlacklist = true;
+                case "D" -> {
+                    ignoreLoaded = true;
+                    dryRun = true;
+                    show = true;
+                }
+                case "R" -> lookupOnly = true;
+                case "c" -> showConfig = true;
+                case "show-modversions" -> showModversions = true;
+                case "show-exports" -> showExports = true;
+                case "n" -> dryRun = true;
+                case "C" -> configPaths.add(o.value());
+                case "d" -> root = o.value();
+                case "S" -> release = o.value();
+                case "q" -> verbose = LOG_EMERG;
+                case "v" -> verbose++;
+                case "V" -> {
+                    io.print(Main.VERSION);
+                    return 0;
+                }
+                case "h" -> {
+                    io.print(ModprobeHelp.TEXT.replace("%s", io.tool()));
+                    return 0;
+                }
+                default -> throw new IllegalStateException(o.key());
+            }
+        }
+        return null;
+    }
+
+    private int insmod(ToolOutput io, Modprobe modprobe, ModuleDirectory dir, String alias, String extra)
+            throws ErrnoException {
+        List<Modprobe.Mod> found;
+        try {
+            found = modprobe.lookup(alias);
+        } catch (ErrnoException e) {
+            found = List.of();
+        }
+        if (found.isEmpty()) {
+            if (notFoundPriority <= verbose) {
+                io.printErr(io.tool() + ": " + (notFoundPriority == LOG_CRIT ? "FATAL" : "WARNING") + ": Module "
+                        + alias + " not found in directory " + dir.dirname() + "\n");
+            }
+            return -Errno.ENOENT.number();
+        }
+        if (!dryRun && !lookupOnly) {
+            io.error("loading modules is not available yet; use -n or --show-depends\n");
+            return -Errno.ENOSYS.number();
+        }
+        Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime);
+        boolean print = show || verbose > LOG_WARNING;
+        int err = 0;
+        for (Modprobe.Mod m : found) {
+            if (lookupOnly) {
+                io.print(m.name() + "\n");
+                continue;
+            }
+            int r = modprobe.plan(m, flags, extra, a -> {
+                if (print) {
+                    io.print(a.line());
+                }
+            });
+            if (r >= 0) {
+                err = 0;
+            } else {
+                err = r;
+                if (r == -Errno.EEXIST.number()) {
+                    io.error("could not insert '" + m.name() + "': Module already in kernel\n");
+                }
+            }
+        }
+        return err;
+    }
+
+    /** modprobe's joining of parameters given after the name: a value with spaces is quoted. */
+    static String optionsFromArgs(List<String> params) {
+        if (params.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String p : params) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            int eq = p.indexOf('=');
+            String value = eq < 0 ? null : p.substring(eq + 1);
+            if (value != null && !value.startsWith("\"") && !value.startsWith("'") && value.contains(" ")) {
+                sb.append(p, 0, eq + 1).append('"').append(value).append('"');
+            } else {
+                sb.append(p);
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,301 @@
+package org.modstack.index;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+
+/**
+ * modprobe's planning, as libkmod does it: resolve a name to modules (configuration aliases,
+ * modules.dep, symbols, install commands, modules.alias, built-ins) and turn each into the
+ * ordered list of actions that loads it with its dependencies and soft dependencies.
+ *
+ * <p>Modules are kept in a pool as libkmod keeps them: one object per name, and one more per
+ * (name, alias) for a module found through an alias; the flags a plan sets on them (visited,
+ * required, ignore-command) are per object, which is why a module can appear twice in a plan
+ * exactly where kmod's does.
+ */
+public final class Modprobe {
+
+    /** The configuration a plan needs (modprobe.d, modules.softdep, the kernel command line). */
+    public interface Config {
+        /** {@code alias <pattern> <module>} commands, in libkmod's order. */
+        List<Map.Entry<String, String>> aliases();
+
+        /** The options for a module and the alias it was found by (may be null), joined; null for none. */
+        String options(String name, String alias);
+
+        /** The first install command whose pattern matches {@code name}. */
+        Optional<String> installCommand(String name);
+
+        /** Whether an install command names exactly {@code name} (lookup by command). */
+        Optional<String> installCommandFor(String name);
+
+        /** Whether a remove command names exactly {@code name} (lookup by command). */
+        boolean hasRemoveCommandFor(String name);
+
+        /** Whether {@code blacklist name} is configured. */
+        boolean isBlacklisted(String name);
+
+        /** The first softdep whose pattern matches {@code name}: (pre, post). */
+        Optional<Map.Entry<List<String>, List<String>>> softdep(String name);
+    }
+
+    /** A module as a plan sees it. */
+    public static final class Mod {
+        final String name;
+        final String alias;
+        Boolean builtin;
+        String installOverride;
+        boolean installOverridden;
+        boolean visited;
+        boolean required;
+        boolean ignoreCommand;
+        private boolean depsRead;
+        private String path;
+        private List<Mod> deps = List.of();
+
+        Mod(String name, String alias) {
+            this.name = name;
+            this.alias = alias;
+        }
+
+        /** The module's name. */
+        public String name() {
+            return name;
+        }
+    }
+
+    /** What a plan does for one module, as modprobe prints it. */
+    public record Action(Kind kind, String subject, String options) {
+        public enum Kind { INSMOD, INSTALL, BUILTIN }
+
+        /** The line {@code modprobe --show-depends} prints. */
+        public String line() {
+            return switch (kind) {
+                case INSMOD -> "insmod " + subject + " " + options + "\n";
+                case INSTALL -> "install " + subject + " " + options + "\n";
+                case BUILTIN -> "builtin " + subject + "\n";
+            };
+        }
+    }
+
+    /** How a probe behaves, as modprobe's options set it. */
+    public record Flags(boolean ignoreLoaded, boolean ignoreCommands, boolean useBlacklist, boolean failOnLoaded) {
+    }
+
+    private final ModuleDirectory dir;
+    private final Config config;
+    private final KernelState kernel;
+    private final Map<String, Mod> pool = new HashMap<>();
+
+    public Modprobe(ModuleDirectory dir, Config config, KernelState kernel) {
+        this.dir = dir;
+        this.config = config;
+        this.kernel = kernel;
+    }
+
+    private Mod module(String name, String alias) {
+        String key = alias == null ? name : name + "\\" + alias;
+        return pool.computeIfAbsent(key, k -> new Mod(name, alias));
+    }
+
+    /**
+     * The modules a user's name stands for, first resolver that finds any: configuration
+     * aliases, modules.dep, {@code symbol:} keys, install/remove commands, modules.alias,
+     * modules.builtin, modules.builtin.alias.
+     *
+     * @throws ErrnoException EINVAL for an alias with unbalanced brackets
+     */
+    public List<Mod> lookup(String given) throws ErrnoException {
+        String key = ModuleLookup.normalizeAlias(given);
+        List<Mod> out = new ArrayList<>();
+        for (Map.Entry<String, String> a : config.aliases()) {
+            if (Fnmatch.matches(a.getKey(), key)) {
+                out.add(module(a.getValue(), a.getKey()));
+            }
+        }
+        if (!out.isEmpty()) {
+            return out;
+        }
+        ModuleLookup lookup = new ModuleLookup(dir);
+        for (ModuleLookup.Match m : lookup.byAlias(key, this::byCommand)) {
+            Mod mod = m.source() == ModuleLookup.Source.MODDEP || m.source() == ModuleLookup.Source.BUILTIN
+                    || m.source() == ModuleLookup.Source.COMMAND
+                    ? module(m.name(), null) : module(m.name(), key);
+            if (m.foundBuiltin()) {
+                mod.builtin = true;
+            }
+            if (m.source() == ModuleLookup.Source.COMMAND) {
+                config.installCommandFor(m.name()).ifPresent(c -> {
+                    mod.installOverride = c;
+                    mod.installOverridden = true;
+                });
+            }
+            out.add(mod);
+        }
+        return out;
+    }
+
+    private boolean byCommand(String name) {
+        return config.installCommandFor(name).isPresent() || config.hasRemoveCommandFor(name);
+    }
+
+    /** Whether the module is built into the kernel (modules.builtin). */
+    public boolean isBuiltin(Mod m) throws ErrnoException {
+        if (m.builtin == null) {
+            m.builtin = dir.isBuiltin(m.name);
+        }
+        return m.builtin;
+    }
+
+    /** The module's file, from modules.dep; empty for built-ins and unknown names. */
+    public Optional<String> path(Mod m) throws ErrnoException {
+        readDeps(m);
+        return Optional.ofNullable(m.path);
+    }
+
+    private void readDeps(Mod m) throws ErrnoException {
+        if (m.depsRead) {
+            return;
+        }
+        m.depsRead = true;
+        Optional<String> line = dir.depLine(m.name);
+        if (line.isEmpty() || line.get().indexOf(':') < 0) {
+            return;
+        }
+        String l = line.get();
+        int colon = l.indexOf(':');
+        if (m.path == null) {
+            m.path = dir.resolve(l.substring(0, colon));
+        }
+        List<Mod> deps = new ArrayList<>();
+        for (String dep : l.substring(colon + 1).trim().split("[ \t]+")) {
+            if (dep.isEmpty()) {
+                continue;
+            }
+            Mod d = module(org.modstack.module.ModuleName.fromPath(dep), null);
+            if (d.path == null) {
+                // libkmod creates dependencies from their paths, which it makes absolute
+                String p = dir.resolve(dep);
+                d.path = p.startsWith("/") ? p : System.getProperty("user.dir") + "/" + p;
+            }
+            deps.add(0, d);  // libkmod prepends: deepest first
+        }
+        m.deps = deps;
+    }
+
+    /** Whether the kernel has the module (live, or built in). */
+    public boolean inKernel(Mod m) throws ErrnoException {
+        return isBuiltin(m) || kernel.initState(m.name) == KernelState.InitState.LIVE;
+    }
+
+    /**
+     * Plans loading {@code mod}: the actions in order, each shown to {@code show}.
+     *
+     * @return 0, a positive number when the module was skipped by a flag (blacklisted), or a
+     *     negative errno
+     */
+    public int plan(Mod mod, Flags flags, String extraOptions, Consumer<Action> show) throws ErrnoException {
+        if (!flags.ignoreLoaded() && inKernel(mod)) {
+            return flags.failOnLoaded() ? -Errno.EEXIST.number() : 0;
+        }
+        if ((mod.alias != null || flags.useBlacklist()) && config.isBlacklisted(mod.name)) {
+            return 1;
+        }
+        for (Mod m : pool.values()) {
+            m.visited = false;
+            m.required = false;
+        }
+        List<Mod> list = new ArrayList<>();
+        probeList(mod, true, flags.ignoreCommands(), list);
+        for (Mod m : list) {
+            if (!flags.ignoreLoaded() && inKernel(m)) {
+                if (m == mod && flags.failOnLoaded()) {
+                    return -Errno.EEXIST.number();
+                }
+                continue;
+            }
+            String options = concat(config.options(m.name, m.alias), m == mod ? extraOptions : null);
+            String cmd = installCommand(m);
+            if (cmd != null && !m.ignoreCommand) {
+                show.accept(new Action(Action.Kind.INSTALL, cmd, options));
+            } else if (path(m).isPresent()) {
+                show.accept(new Action(Action.Kind.INSMOD, m.path, options));
+            } else if (isBuiltin(m)) {
+                show.accept(new Action(Action.Kind.BUILTIN, m.name, options));
+            }
+        }
+        return 0;
+    }
+
+    private String installCommand(Mod m) {
+        if (!m.installOverridden) {
+            m.installOverride = config.installCommand(m.name).orElse(null);
+            m.installOverridden = true;
+        }
+        return m.installOverride;
+    }
+
+    /** libkmod's probe list: each dependency with its soft dependencies, then the module with its. */
+    private void probeList(Mod mod, boolean required, boolean ignoreCommand, List<Mod> list) throws ErrnoException {
+        if (mod.visited) {
+            return;
+        }
+        mod.visited = true;
+        readDeps(mod);
+        if (required) {
+            mod.required = true;
+            mod.deps.forEach(d -> d.required = true);
+        }
+        for (Mod d : mod.deps) {
+            fillSoftdep(d, list);
+        }
+        if (ignoreCommand) {
+            list.add(mod);
+            mod.ignoreCommand = true;
+        } else {
+            fillSoftdep(mod, list);
+        }
+    }
+
+    private void fillSoftdep(Mod mod, List<Mod> list) throws ErrnoException {
+        Optional<Map.Entry<List<String>, List<String>>> sd = config.softdep(mod.name);
+        List<Mod> pre = sd.isPresent() ? lookupAll(sd.get().getKey()) : List.of();
+        List<Mod> post = sd.isPresent() ? lookupAll(sd.get().getValue()) : List.of();
+        for (Mod m : pre) {
+            probeList(m, false, false, list);
+        }
+        list.add(mod);
+        mod.ignoreCommand = !pre.isEmpty() || !post.isEmpty();
+        for (Mod m : post) {
+            probeList(m, false, false, list);
+        }
+    }
+
+    private List<Mod> lookupAll(List<String> names) {
+        List<Mod> out = new ArrayList<>();
+        for (String n : names) {
+            try {
+                out.addAll(lookup(n));
+            } catch (ErrnoException e) {
+                // libkmod logs "failed to lookup soft dependency" and goes on
+            }
+        }
+        return out;
+    }
+
+    /** libkmod's module_options_concat: config options, a space, extra options; "" for none. */
+    static String concat(String options, String extra) {
+        boolean hasOptions = options != null && !options.isEmpty();
+        boolean hasExtra = extra != null && !extra.isEmpty();
+        if (!hasOptions && !hasExtra) {
+            return "";
+        }
+        return (options != null ? options + " " : "") + (extra != null ? extra : "");
+    }
+}
