@@ -16,7 +16,7 @@ import org.modstack.index.UpToDate;
 import org.modstack.module.SymbolVersion;
 
 /** {@code depmod}: writes the module stacks of a tree as kmod's indexes. */
-final class DepmodTool implements Tool {
+final class DepmodTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.flag('a', "all"), Getopt.Spec.flag('A', "quick"), Getopt.Spec.value('b', "basedir"),
             Getopt.Spec.value('o', "outdir"), Getopt.Spec.value('C', "config"), Getopt.Spec.value('E', "symvers"),
@@ -72,19 +72,17 @@ final class DepmodTool implements Tool {
     private boolean noCache;
 
     @Override
-    public int run(ToolOutput io, List<String> args) throws ErrnoException {
-        Getopt.Result parsed;
-        try {
-            parsed = OPTIONS.parse(args);
-        } catch (Getopt.UsageException e) {
-            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
-            return 1;
-        }
-        Integer early = applyOptions(io, parsed.options());
-        if (early != null) {
-            return early;
-        }
-        List<String> operands = parsed.operands();
+    Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String help() {
+        return HELP;
+    }
+
+    @Override
+    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         String release;
         if (!operands.isEmpty()) {
             if (!Depmod.isVersionNumber(operands.get(0))) {
@@ -103,48 +101,38 @@ final class DepmodTool implements Tool {
         return index(io, moduleDir, release, operands);
     }
 
-    /** Applies the options; returns an exit status when an option ends the run early. */
-    private Integer applyOptions(ToolOutput io, List<Getopt.Option> options) {
-        for (Getopt.Option o : options) {
-            switch (o.key()) {
-                case "a" -> { }
-                case "A" -> maybeAll = true;
-                case "b" -> root = absolute(o.value());
-                case "o" -> outRoot = absolute(o.value());
-                case "C" -> configPaths.add(o.value());
-                case "E" -> symvers = o.value();
-                case "F" -> systemMap = o.value();
-                case "e" -> reportUnknown = true;
-                case "v" -> verbose++;
-                case "n" -> dryRun = true;
-                case "w" -> warnDuplicates = true;
-                case "P" -> {
-                    if (o.value().length() != 1) {
-                        io.fatal("-P only takes a single char\n");
-                        return 1;
-                    }
-                    prefix = o.value().charAt(0);
+    @Override
+    Integer apply(ToolOutput io, Getopt.Option o) {
+        switch (o.key()) {
+            case "a" -> { }
+            case "A" -> maybeAll = true;
+            case "b" -> root = absolute(o.value());
+            case "o" -> outRoot = absolute(o.value());
+            case "C" -> configPaths.add(o.value());
+            case "E" -> symvers = o.value();
+            case "F" -> systemMap = o.value();
+            case "e" -> reportUnknown = true;
+            case "v" -> verbose++;
+            case "n" -> dryRun = true;
+            case "w" -> warnDuplicates = true;
+            case "P" -> {
+                if (o.value().length() != 1) {
+                    io.fatal("-P only takes a single char\n");
+                    return 1;
                 }
-                case "u", "q", "r", "m" -> io.warning("Ignored deprecated option "
-                        + (o.longForm() ? "--" + o.spec().longName() : "-" + o.key()) + "\n");
-                case "no-cache" -> noCache = true;
-                case "kmod-version" -> {
-                    if (!o.value().equals("30") && !o.value().equals("34")) {
-                        io.error("unknown kmod version " + o.value() + ": use 30 or 34\n");
-                        return 1;
-                    }
-                    version = o.value().equals("30") ? KmodVersion.KMOD30 : KmodVersion.KMOD34;
-                }
-                case "h" -> {
-                    io.print(HELP.replace("%s", io.tool()));
-                    return 0;
-                }
-                case "V" -> {
-                    io.print(Main.VERSION);
-                    return 0;
-                }
-                default -> throw new IllegalStateException(o.key());
+                prefix = o.value().charAt(0);
             }
+            case "u", "q", "r", "m" -> io.warning("Ignored deprecated option "
+                    + (o.longForm() ? "--" + o.spec().longName() : "-" + o.key()) + "\n");
+            case "no-cache" -> noCache = true;
+            case "kmod-version" -> {
+                if (!o.value().equals("30") && !o.value().equals("34")) {
+                    io.error("unknown kmod version " + o.value() + ": use 30 or 34\n");
+                    return 1;
+                }
+                version = o.value().equals("30") ? KmodVersion.KMOD30 : KmodVersion.KMOD34;
+            }
+            default -> throw new IllegalStateException(o.key());
         }
         return null;
     }

@@ -64,12 +64,23 @@ public final class Getopt {
     public record Result(List<Option> options, List<String> operands) {
     }
 
-    /** A usage error, worded exactly as getopt prints it (without program name and newline). */
+    /**
+     * A usage error, worded exactly as getopt prints it (without program name and newline),
+     * with the options getopt had returned before it: a tool acts on those first, as kmod's
+     * option loop does ({@code -h -x} prints the help).
+     */
     public static final class UsageException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final transient List<Option> before;
 
-        UsageException(String message) {
+        UsageException(String message, List<Option> before) {
             super(message);
+            this.before = List.copyOf(before);
+        }
+
+        /** The options parsed before the error. */
+        public List<Option> before() {
+            return before;
         }
     }
 
@@ -83,18 +94,22 @@ public final class Getopt {
     public Result parse(List<String> args) throws UsageException {
         List<Option> options = new ArrayList<>();
         List<String> operands = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--")) {
-                operands.addAll(args.subList(i + 1, args.size()));
-                break;
-            } else if (a.startsWith("--")) {
-                i = longOption(args, i, options);
-            } else if (a.startsWith("-") && a.length() > 1) {
-                i = shortOptions(args, i, options);
-            } else {
-                operands.add(a);
+        try {
+            for (int i = 0; i < args.size(); i++) {
+                String a = args.get(i);
+                if (a.equals("--")) {
+                    operands.addAll(args.subList(i + 1, args.size()));
+                    break;
+                } else if (a.startsWith("--")) {
+                    i = longOption(args, i, options);
+                } else if (a.startsWith("-") && a.length() > 1) {
+                    i = shortOptions(args, i, options);
+                } else {
+                    operands.add(a);
+                }
             }
+        } catch (UsageException e) {
+            throw new UsageException(e.getMessage(), options);
         }
         return new Result(options, operands);
     }
@@ -105,7 +120,7 @@ public final class Getopt {
             char c = a.charAt(k);
             Spec spec = byShort(c);
             if (spec == null || c == 0) {
-                throw new UsageException("invalid option -- '" + c + "'");
+                throw new UsageException("invalid option -- '" + c + "'", List.of());
             }
             if (spec.arg() == Arg.NONE) {
                 out.add(new Option(spec, null, false));
@@ -116,7 +131,7 @@ public final class Getopt {
                 return i;
             }
             if (i + 1 >= args.size()) {
-                throw new UsageException("option requires an argument -- '" + c + "'");
+                throw new UsageException("option requires an argument -- '" + c + "'", List.of());
             }
             out.add(new Option(spec, args.get(i + 1), false));
             return i + 1;
@@ -131,7 +146,7 @@ public final class Getopt {
         Spec spec = byLong(name, body);
         if (eq >= 0) {
             if (spec.arg() == Arg.NONE) {
-                throw new UsageException("option '--" + spec.longName() + "' doesn't allow an argument");
+                throw new UsageException("option '--" + spec.longName() + "' doesn't allow an argument", List.of());
             }
             out.add(new Option(spec, body.substring(eq + 1), true));
             return i;
@@ -141,7 +156,7 @@ public final class Getopt {
             return i;
         }
         if (i + 1 >= args.size()) {
-            throw new UsageException("option '--" + spec.longName() + "' requires an argument");
+            throw new UsageException("option '--" + spec.longName() + "' requires an argument", List.of());
         }
         out.add(new Option(spec, args.get(i + 1), true));
         return i + 1;
@@ -171,12 +186,12 @@ public final class Getopt {
             }
         }
         if (candidates.isEmpty()) {
-            throw new UsageException("unrecognized option '--" + body + "'");
+            throw new UsageException("unrecognized option '--" + body + "'", List.of());
         }
         if (candidates.size() > 1 && !sameOption(candidates)) {
             StringBuilder sb = new StringBuilder("option '--" + name + "' is ambiguous; possibilities:");
             candidates.forEach(s -> sb.append(" '--").append(s.longName()).append('\''));
-            throw new UsageException(sb.toString());
+            throw new UsageException(sb.toString(), List.of());
         }
         return candidates.get(0);
     }

@@ -18,7 +18,7 @@ import org.modstack.module.ModuleSignature;
 import org.modstack.module.Parameter;
 
 /** {@code modinfo}: shows what a module's {@code .modinfo} and signature say, as kmod's does. */
-final class Modinfo implements Tool {
+final class Modinfo extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.flag('a', "author"), Getopt.Spec.flag('d', "description"),
             Getopt.Spec.flag('l', "license"), Getopt.Spec.flag('p', "parameters"),
@@ -53,39 +53,37 @@ final class Modinfo implements Tool {
     private String basedir;
 
     @Override
-    public int run(ToolOutput out, List<String> args) throws ErrnoException {
+    Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String help() {
+        return HELP;
+    }
+
+    @Override
+    Integer apply(ToolOutput out, Getopt.Option o) {
+        switch (o.key()) {
+            case "a" -> field = "author";
+            case "d" -> field = "description";
+            case "l" -> field = "license";
+            case "p" -> field = "parm";
+            case "n" -> field = "filename";
+            case "0" -> separator = '\0';
+            case "m" -> argIsModname = true;
+            case "F" -> field = o.value();
+            case "k" -> kernelVersion = o.value();
+            case "b" -> basedir = o.value();
+            default -> throw new IllegalStateException(o.key());
+        }
+        return null;
+    }
+
+    @Override
+    int operate(ToolOutput out, List<String> names) throws ErrnoException {
         this.io = out;
-        Getopt.Result parsed;
-        try {
-            parsed = OPTIONS.parse(args);
-        } catch (Getopt.UsageException e) {
-            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
-            return 1;
-        }
-        for (Getopt.Option o : parsed.options()) {
-            switch (o.key()) {
-                case "a" -> field = "author";
-                case "d" -> field = "description";
-                case "l" -> field = "license";
-                case "p" -> field = "parm";
-                case "n" -> field = "filename";
-                case "0" -> separator = '\0';
-                case "m" -> argIsModname = true;
-                case "F" -> field = o.value();
-                case "k" -> kernelVersion = o.value();
-                case "b" -> basedir = o.value();
-                case "h" -> {
-                    io.print(HELP.replace("%s", io.tool()));
-                    return 0;
-                }
-                case "V" -> {
-                    io.print(Main.VERSION);
-                    return 0;
-                }
-                default -> throw new IllegalStateException(o.key());
-            }
-        }
-        return show(parsed.operands());
+        return show(names);
     }
 
     private int show(List<String> names) throws ErrnoException {

@@ -15,7 +15,7 @@ import org.modstack.index.Modprobe;
  * Loading acts on a kernel behind {@link KernelState}; this build plans and shows, and reports
  * that it cannot load yet.
  */
-final class ModprobeTool implements Tool {
+final class ModprobeTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.flag('a', "all"), Getopt.Spec.flag('r', "remove"),
             Getopt.Spec.longOnly("remove-dependencies", Getopt.Arg.NONE, "remove-holders"),
@@ -60,19 +60,17 @@ final class ModprobeTool implements Tool {
     private int notFoundPriority = LOG_CRIT;
 
     @Override
-    public int run(ToolOutput io, List<String> args) throws ErrnoException {
-        Getopt.Result parsed;
-        try {
-            parsed = OPTIONS.parse(args);
-        } catch (Getopt.UsageException e) {
-            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
-            return 1;
-        }
-        Integer early = applyOptions(io, parsed.options());
-        if (early != null) {
-            return early;
-        }
-        List<String> names = parsed.operands();
+    Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String help() {
+        return ModprobeHelp.TEXT;
+    }
+
+    @Override
+    int operate(ToolOutput io, List<String> names) throws ErrnoException {
         if (!showConfig && names.isEmpty()) {
             io.error("missing parameters. See -h.\n");
             return 1;
@@ -103,50 +101,40 @@ final class ModprobeTool implements Tool {
         return ModprobeSettings.load(configPaths, dir);
     }
 
-    /** Applies the options; returns an exit status when an option ends the run early. */
-    private Integer applyOptions(ToolOutput io, List<Getopt.Option> options) {
-        for (Getopt.Option o : options) {
-            switch (o.key()) {
-                case "a" -> {
-                    all = true;
-                    notFoundPriority = LOG_WARNING;
-                }
-                case "r" -> remove = true;
-                case "remove-holders", "force-modversion", "force-vermagic", "f", "s" -> { }
-                case "w" -> {
-                    if (!o.value().matches("(0[xX][0-9a-fA-F]+|[0-9]+)")) {
-                        io.error("unexpected wait value '" + o.value() + "'.\n");
-                        return 1;
-                    }
-                }
-                case "first-time" -> firstTime = true;
-                case "i" -> ignoreCommands = true;
-                case "b" -> useBlacklist = true;
-                case "D" -> {
-                    ignoreLoaded = true;
-                    dryRun = true;
-                    show = true;
-                }
-                case "R" -> lookupOnly = true;
-                case "c" -> showConfig = true;
-                case "show-modversions" -> showModversions = true;
-                case "show-exports" -> showExports = true;
-                case "n" -> dryRun = true;
-                case "C" -> configPaths.add(o.value());
-                case "d" -> root = o.value();
-                case "S" -> release = o.value();
-                case "q" -> verbose = LOG_EMERG;
-                case "v" -> verbose++;
-                case "V" -> {
-                    io.print(Main.VERSION);
-                    return 0;
-                }
-                case "h" -> {
-                    io.print(ModprobeHelp.TEXT.replace("%s", io.tool()));
-                    return 0;
-                }
-                default -> throw new IllegalStateException(o.key());
+    @Override
+    Integer apply(ToolOutput io, Getopt.Option o) {
+        switch (o.key()) {
+            case "a" -> {
+                all = true;
+                notFoundPriority = LOG_WARNING;
             }
+            case "r" -> remove = true;
+            case "remove-holders", "force-modversion", "force-vermagic", "f", "s" -> { }
+            case "w" -> {
+                if (!o.value().matches("(0[xX][0-9a-fA-F]+|[0-9]+)")) {
+                    io.error("unexpected wait value '" + o.value() + "'.\n");
+                    return 1;
+                }
+            }
+            case "first-time" -> firstTime = true;
+            case "i" -> ignoreCommands = true;
+            case "b" -> useBlacklist = true;
+            case "D" -> {
+                ignoreLoaded = true;
+                dryRun = true;
+                show = true;
+            }
+            case "R" -> lookupOnly = true;
+            case "c" -> showConfig = true;
+            case "show-modversions" -> showModversions = true;
+            case "show-exports" -> showExports = true;
+            case "n" -> dryRun = true;
+            case "C" -> configPaths.add(o.value());
+            case "d" -> root = o.value();
+            case "S" -> release = o.value();
+            case "q" -> verbose = LOG_EMERG;
+            case "v" -> verbose++;
+            default -> throw new IllegalStateException(o.key());
         }
         return null;
     }

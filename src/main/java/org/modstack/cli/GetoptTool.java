@@ -1,0 +1,61 @@
+package org.modstack.cli;
+
+import java.util.List;
+import org.modstack.ErrnoException;
+
+/**
+ * A tool whose options are parsed as kmod's: options act in command-line order, {@code -h}
+ * and {@code -V} end the run when reached, and a bad option is reported in getopt's words
+ * after the options before it have acted.
+ */
+abstract class GetoptTool implements Tool {
+
+    /** The tool's options; {@code h} and {@code V} are handled here. */
+    abstract Getopt options();
+
+    /** The {@code -h} text, {@code %s} standing for the tool's name. */
+    abstract String help();
+
+    /** Applies one option; returns an exit status to end the run with, or null to go on. */
+    abstract Integer apply(ToolOutput io, Getopt.Option option);
+
+    /** Does the work once every option has been applied. */
+    abstract int operate(ToolOutput io, List<String> operands) throws ErrnoException;
+
+    @Override
+    public final int run(ToolOutput io, List<String> args) throws ErrnoException {
+        Getopt.Result parsed;
+        try {
+            parsed = options().parse(args);
+        } catch (Getopt.UsageException e) {
+            Integer early = applyAll(io, e.before());
+            if (early != null) {
+                return early;
+            }
+            io.printErr(io.tool() + ": " + e.getMessage() + "\n");
+            return 1;
+        }
+        Integer early = applyAll(io, parsed.options());
+        return early != null ? early : operate(io, parsed.operands());
+    }
+
+    private Integer applyAll(ToolOutput io, List<Getopt.Option> options) {
+        for (Getopt.Option o : options) {
+            Integer status = switch (o.key()) {
+                case "h" -> {
+                    io.print(help().replace("%s", io.tool()));
+                    yield 0;
+                }
+                case "V" -> {
+                    io.print(Main.VERSION);
+                    yield 0;
+                }
+                default -> apply(io, o);
+            };
+            if (status != null) {
+                return status;
+            }
+        }
+        return null;
+    }
+}
