@@ -32,7 +32,8 @@ public class ErrnoException extends IOException {
             return ee;
         }
         Errno errno = Errno.EIO;
-        String reason = e.getMessage() == null ? "" : e.getMessage();
+        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+                ? fse.getReason() : e.getMessage() == null ? "" : e.getMessage();
         if (e instanceof java.nio.file.NoSuchFileException) {
             errno = Errno.ENOENT;
         } else if (e instanceof java.nio.file.AccessDeniedException) {
@@ -42,8 +43,10 @@ public class ErrnoException extends IOException {
         } else if (e instanceof java.nio.file.FileSystemLoopException) {
             errno = Errno.ELOOP;
         } else {
+            // The JDK words some errors its own way ("Too many levels of symbolic links or
+            // unable to access attributes of symbolic link"): match strerror's text within.
             for (Errno candidate : Errno.values()) {
-                if (reason.endsWith(candidate.message())) {
+                if (reason.endsWith(candidate.message()) || reason.startsWith(candidate.message())) {
                     errno = candidate;
                     break;
                 }

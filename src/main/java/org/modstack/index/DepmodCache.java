@@ -3,7 +3,6 @@ package org.modstack.index;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +30,7 @@ import org.modstack.module.SymbolVersion;
  * file:    "MSDC" u32 version | u32 crc32 of the rest | body
  * body:    u32 nstrings, {u16 len, bytes} x nstrings        (every string once)
  *          u32 nmodules, module x nmodules
- * module:  str path, u64 size, u64 mtime ns, u64 inode, str error (0xFFFFFFFF: none)
+ * module:  str path, u64 size, u64 mtime ns, u64 ctime ns, u64 inode, str error (0xFFFFFFFF: none)
  *          u32 n, {str name, u64 crc} x n                    provided symbols
  *          u32 n (0xFFFFFFFF: unreadable), {str name, u8 weak, u8 hascrc, u64 crc} x n
  *          3 x (u32 n, str x n)                              alias, softdep, weakdep values
@@ -42,16 +41,23 @@ public final class DepmodCache {
     /** The cache's file name in the output module directory. */
     public static final String FILE_NAME = ".modstack-depmod.cache";
     private static final int MAGIC = 0x4D534443;  // "MSDC"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final int NONE = -1;
 
-    /** A module file's identity: reuse an entry only for the very same file. */
-    record Stamp(long size, long mtimeNanos, long inode) {
+    /**
+     * A module file's identity: reuse an entry only for the very same file. The change time is
+     * part of it so that a rewrite which restores the modification time ({@code cp -p},
+     * {@code touch -r}) is still seen.
+     */
+    record Stamp(long size, long mtimeNanos, long ctimeNanos, long inode) {
         static Stamp of(String path) throws IOException {
-            Map<String, Object> a = Files.readAttributes(Path.of(path), "unix:ino,size,lastModifiedTime");
-            return new Stamp((Long) a.get("size"),
-                    ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS),
+            Map<String, Object> a = Files.readAttributes(Path.of(path), "unix:ino,size,lastModifiedTime,ctime");
+            return new Stamp((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
                     (Long) a.get("ino"));
+        }
+
+        private static long nanos(Object time) {
+            return ((java.nio.file.attribute.FileTime) time).to(java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
@@ -75,7 +81,8 @@ public final class DepmodCache {
         try {
             byte[] data = Files.readAllBytes(file);
             return new DepmodCache(decode(ByteBuffer.wrap(data)));
-        } catch (IOException | CacheFormatException | BufferUnderflowException | IndexOutOfBoundsException e) {
+        } catch (IOException | CacheFormatException | RuntimeException e) {
+            // BufferUnderflow, index out of range: damaged beyond what the checksum caught
             return empty();
         }
     }
@@ -109,17 +116,17 @@ public final class DepmodCache {
         if ((int) check.getValue() != crc) {
             throw new CacheFormatException("bad checksum");
         }
-        String[] strings = new String[buf.getInt()];
+        String[] strings = new String[count(buf, 2)];
         for (int i = 0; i < strings.length; i++) {
             int len = Short.toUnsignedInt(buf.getShort());
             strings[i] = new String(buf.array(), buf.position(), len, StandardCharsets.ISO_8859_1);
             buf.position(buf.position() + len);
         }
-        int count = buf.getInt();
+        int count = count(buf, 40);
         Map<String, Entry> out = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
             String path = strings[buf.getInt()];
-            Stamp stamp = new Stamp(buf.getLong(), buf.getLong(), buf.getLong());
+            Stamp stamp = new Stamp(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
             int err = buf.getInt();
             out.put(path, new Entry(stamp, readContents(buf, strings, err == NONE ? null : strings[err])));
         }
@@ -129,8 +136,21 @@ public final class DepmodCache {
         return out;
     }
 
-    private static DepmodModule.Contents readContents(ByteBuffer buf, String[] strings, String error) {
+    /**
+     * A count of entries of at least {@code minBytes} each, refused when the rest of the file
+     * could not hold them: a cache with a valid checksum is still not trusted to size arrays.
+     */
+    private static int count(ByteBuffer buf, int minBytes) throws CacheFormatException {
         int n = buf.getInt();
+        if (n < 0 || n > buf.remaining() / minBytes) {
+            throw new CacheFormatException("impossible count " + n);
+        }
+        return n;
+    }
+
+    private static DepmodModule.Contents readContents(ByteBuffer buf, String[] strings, String error)
+            throws CacheFormatException {
+        int n = count(buf, 12);
         List<SymbolVersion> provided = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             provided.add(new SymbolVersion(strings[buf.getInt()], buf.getLong()));
@@ -138,6 +158,8 @@ public final class DepmodCache {
         List<Import> required = null;
         n = buf.getInt();
         if (n != NONE) {
+            buf.position(buf.position() - 4);
+            n = count(buf, 14);
             required = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 String name = strings[buf.getInt()];
@@ -151,8 +173,8 @@ public final class DepmodCache {
                 readStrings(buf, strings), readStrings(buf, strings), readStrings(buf, strings), error);
     }
 
-    private static List<String> readStrings(ByteBuffer buf, String[] strings) {
-        int n = buf.getInt();
+    private static List<String> readStrings(ByteBuffer buf, String[] strings) throws CacheFormatException {
+        int n = count(buf, 4);
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(strings[buf.getInt()]);
@@ -207,6 +229,7 @@ public final class DepmodCache {
         out.writeInt(ref(table, m.path));
         out.writeLong(stamp.size());
         out.writeLong(stamp.mtimeNanos());
+        out.writeLong(stamp.ctimeNanos());
         out.writeLong(stamp.inode());
         out.writeInt(c.error() == null ? NONE : ref(table, c.error()));
         out.writeInt(c.provided().size());

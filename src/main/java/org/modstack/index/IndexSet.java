@@ -15,7 +15,10 @@ import org.modstack.ErrnoException;
  *
  * <p>Every file is first written whole under a temporary name in the same directory; only
  * when all are written are they renamed into place, in kmod's order. A run killed while
- * writing leaves the previous set untouched, and no reader ever sees a truncated index.
+ * writing leaves the previous set untouched; one killed during the renames (a few
+ * milliseconds) leaves the first files new and the rest old, each file whole. No reader ever
+ * sees a truncated index. (kmod renames each file as soon as it is written, so a kill there
+ * mixes the set during the whole run.)
  */
 public final class IndexSet {
     private IndexSet() {

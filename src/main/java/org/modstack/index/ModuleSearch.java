@@ -43,7 +43,7 @@ final class ModuleSearch {
 
     private void searchRoot(String dir, boolean required) throws ErrnoException {
         try {
-            searchDir(Path.of(dir), dir + "/");
+            searchDir(Path.of(dir), dir + "/", FIRST_DIR_FD);
         } catch (NoSuchFileException e) {
             if (required) {
                 log.error("could not open directory " + dir + ": No such file or directory\n");
@@ -58,7 +58,14 @@ final class ModuleSearch {
         }
     }
 
-    private void searchDir(Path dir, String prefix) throws IOException {
+    /**
+     * kmod names a directory by its file descriptor in some messages: the module directory is
+     * opened as descriptor 3 and each level below takes the next one.
+     */
+    private static final int FIRST_DIR_FD = 3;
+    private static final int S_IFMT = 0170000;
+
+    private void searchDir(Path dir, String prefix, int fd) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
@@ -66,16 +73,24 @@ final class ModuleSearch {
                     continue;
                 }
                 String path = prefix + name;
-                if (Files.isDirectory(entry)) {
+                int mode;
+                try {
+                    mode = (Integer) Files.getAttribute(entry, "unix:mode");  // follows links, as fstatat
+                } catch (IOException e) {
+                    log.error("fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, path).errno().message() + "\n");
+                    continue;
+                }
+                if ((mode & S_IFMT) == 0040000) {
                     try {
-                        searchDir(entry, path + "/");
+                        searchDir(entry, path + "/", fd + 1);
                     } catch (IOException e) {
-                        log.error("openat(" + path + ", O_RDONLY): " + ErrnoException.of(e, path).errno().message() + "\n");
+                        log.error("openat(" + fd + ", " + name + ", O_RDONLY): "
+                                + ErrnoException.of(e, path).errno().message() + "\n");
                     }
-                } else if (Files.isRegularFile(entry)) {
+                } else if ((mode & S_IFMT) == 0100000) {
                     consider(path, name);
                 } else {
-                    log.error("unsupported file type " + path + "\n");
+                    log.error("unsupported file type " + path + ": " + Integer.toOctalString(mode & S_IFMT) + "\n");
                 }
             }
         }

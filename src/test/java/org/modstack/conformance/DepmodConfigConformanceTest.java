@@ -117,6 +117,18 @@ class DepmodConfigConformanceTest {
 
     @ParameterizedTest(name = "kmod {0}")
     @ValueSource(ints = {30, 34})
+    void danglingLinksLoopsAndFifosAreReportedAsKmodDoes(int version) throws Exception {
+        sampleTree();
+        Path extra = moduleDir.resolve("extra");
+        Files.createSymbolicLink(extra.resolve("dangling.ko"), Path.of("/nowhere"));
+        Files.createSymbolicLink(Files.createDirectories(extra.resolve("deeper")).resolve("loop"), Path.of("loop"));
+        Files.createSymbolicLink(extra.resolve("linked.ko"), extra.resolve("stack_core.ko"));
+        new ProcessBuilder("mkfifo", extra.resolve("fifo.ko").toString()).start().waitFor();
+        compare(version, "dangling link, link loop, fifo", "/nonexistent");
+    }
+
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
     void explicitModuleListsAndBadVersionsBehaveAsKmods(int version) throws Exception {
         sampleTree();
         String core = moduleDir.resolve("extra/stack_core.ko").toString();
