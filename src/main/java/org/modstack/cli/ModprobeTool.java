@@ -36,10 +36,9 @@ final class ModprobeTool extends GetoptTool {
             Getopt.Spec.flag('s', "syslog"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('v', "verbose"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
-    /** syslog priorities, as kmod's log levels compare. */
-    private static final int LOG_EMERG = 0;
-    private static final int LOG_CRIT = 2;
-    private static final int LOG_WARNING = 4;
+    private static final int LOG_EMERG = ModuleSymbolsOutput.LOG_EMERG;
+    private static final int LOG_CRIT = ModuleSymbolsOutput.LOG_CRIT;
+    private static final int LOG_WARNING = ModuleSymbolsOutput.LOG_WARNING;
 
     private boolean all;
     private boolean remove;
@@ -80,8 +79,16 @@ final class ModprobeTool extends GetoptTool {
                 : ModuleDirectory.of(Optional.empty(), Optional.empty());
         Modprobe modprobe = new Modprobe(dir.readingWith(IndexFile.Reader.MAPPED), config(dir), KernelState.live());
         int err;
-        if (showConfig || showModversions || showExports || remove) {
+        // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
+        if (showConfig) {
             io.error("this mode is not available yet\n");
+            return 1;
+        } else if (showModversions) {
+            return ModuleSymbolsOutput.showModversions(io, names.get(0), all, verbose);
+        } else if (showExports) {
+            return ModuleSymbolsOutput.showExports(io, names.get(0), all, verbose);
+        } else if (remove) {
+            io.error("removal is not available yet: it needs a kernel state\n");
             return 1;
         } else if (all) {
             err = 0;

@@ -211,6 +211,11 @@ public final class ElfFile {
         return SymbolTable.of(this, contents(symtab), contents(strtab));
     }
 
+    /** The NUL-terminated string at an absolute offset, ending at the image's end at the latest. */
+    public String string(long offset) {
+        return CString.read(image, (int) offset, image.capacity());
+    }
+
     /**
      * Reads an unsigned value of {@code width} bytes (1, 2, 4 or 8) at an absolute offset in the
      * image's byte order.

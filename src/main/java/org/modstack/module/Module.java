@@ -242,7 +242,9 @@ public final class Module {
             return 0xFFFF_FFFF_FFFF_FFFFL;
         }
         Section s = elf.section(shndx);
-        if (s.size() < 4 || Long.compareUnsigned(value, s.size() - 4) > 0) {
+        // kmod compares against size - 4 unsigned, so a section under 4 bytes passes the check;
+        // a read past the image is where kmod would abort, all ones is what it returns without.
+        if (Long.compareUnsigned(value, s.size() - 4) > 0 || s.offset() + value + 4 > elf.size() || value < 0) {
             return 0xFFFF_FFFF_FFFF_FFFFL;
         }
         return elf.unsigned(s.offset() + value, 4);
@@ -386,7 +388,8 @@ public final class Module {
         List<SymbolVersion> out = new ArrayList<>();
         for (int at = 0; at < data.capacity(); at += VERSION_ENTRY_SIZE) {
             long crc = crcSize == 8 ? data.getLong(at) : Integer.toUnsignedLong(data.getInt(at));
-            out.add(new SymbolVersion(CString.read(data, at + crcSize, at + VERSION_ENTRY_SIZE), crc));
+            // kmod reads the name up to its NUL, past the entry if it has none
+            out.add(new SymbolVersion(elf.string(section.get().offset() + at + crcSize), crc));
         }
         return out;
     }
