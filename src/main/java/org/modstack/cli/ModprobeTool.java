@@ -77,12 +77,12 @@ final class ModprobeTool extends GetoptTool {
         ModuleDirectory dir = root != null || release != null
                 ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty());
-        Modprobe modprobe = new Modprobe(dir.readingWith(IndexFile.Reader.MAPPED), config(dir), KernelState.live());
+        ModprobeSettings settings = ModprobeSettings.load(configPaths, dir, io::printErr);
+        Modprobe modprobe = new Modprobe(dir.readingWith(reader(dir)), settings, KernelState.live());
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
         if (showConfig) {
-            io.error("this mode is not available yet\n");
-            return 1;
+            return showConfig(io, settings, dir.readingWith(reader(dir)));
         } else if (showModversions) {
             return ModuleSymbolsOutput.showModversions(io, names.get(0), all, verbose);
         } else if (showExports) {
@@ -104,8 +104,30 @@ final class ModprobeTool extends GetoptTool {
         return err >= 0 ? 0 : 1;
     }
 
-    private Modprobe.Config config(ModuleDirectory dir) {
-        return ModprobeSettings.load(configPaths, dir);
+    /**
+     * modprobe maps its indexes up front; when one of the four it maps is missing, libkmod falls
+     * back to reading each lookup from the file, which orders tied values differently.
+     */
+    private static IndexFile.Reader reader(ModuleDirectory dir) throws ErrnoException {
+        for (ModuleDirectory.Index i : List.of(ModuleDirectory.Index.DEP, ModuleDirectory.Index.ALIAS,
+                ModuleDirectory.Index.SYMBOL, ModuleDirectory.Index.BUILTIN)) {
+            if (!java.nio.file.Files.exists(java.nio.file.Path.of(dir.dirname(), i.fileName()))) {
+                return IndexFile.Reader.STREAM;
+            }
+        }
+        return IndexFile.Reader.MAPPED;
+    }
+
+    /** {@code -c}: the configuration, then every alias and symbol alias of the indexes. */
+    private static int showConfig(ToolOutput io, ModprobeSettings settings, ModuleDirectory dir) throws ErrnoException {
+        io.print(settings.config().dump());
+        for (ModuleDirectory.Index i : List.of(ModuleDirectory.Index.ALIAS, ModuleDirectory.Index.SYMBOL)) {
+            Optional<IndexFile> idx = dir.index(i);
+            if (idx.isPresent()) {
+                idx.get().forEach((k, v) -> io.print("alias ").print(k).print(' ').print(v).print('\n'));
+            }
+        }
+        return 0;
     }
 
     @Override

@@ -20,9 +20,22 @@ public final class ConfigLines {
     public record Line(String text, int number) {
     }
 
-    /** The logical lines of {@code file}. */
+    /** The logical lines of {@code file}, a backslash at the very end kept as kmod 30 keeps it. */
     public static List<Line> read(Path file) throws IOException {
-        byte[] data = Files.readAllBytes(file);
+        return read(file, true);
+    }
+
+    /**
+     * The logical lines of {@code file}. A backslash that is the file's last byte makes kmod 30
+     * store the end-of-file marker it read as a byte {@code 0xff} ({@code backslashEofAsByte});
+     * kmod 34 drops it.
+     */
+    public static List<Line> read(Path file, boolean backslashEofAsByte) throws IOException {
+        return split(Files.readAllBytes(file), backslashEofAsByte);
+    }
+
+    /** The logical lines of a file's bytes. */
+    static List<Line> split(byte[] data, boolean backslashEofAsByte) {
         List<Line> out = new ArrayList<>();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int physical = 0;
@@ -35,7 +48,9 @@ public final class ConfigLines {
                 buf.reset();
             } else if (c == '\\') {
                 if (i == data.length) {
-                    buf.write(0xff);  // kmod stores the EOF it read (-1) as a byte
+                    if (backslashEofAsByte) {
+                        buf.write(0xff);  // kmod 30 stores the EOF it read (-1) as a byte
+                    }
                 } else if (data[i] == '\n') {
                     physical++;
                     i++;
@@ -50,6 +65,54 @@ public final class ConfigLines {
             out.add(new Line(buf.toString(java.nio.charset.StandardCharsets.ISO_8859_1), physical + 1));
         }
         return out;
+    }
+
+    /**
+     * A line walked as kmod walks a configuration line with {@code strtok_r}: {@link #next()}
+     * gives the next word (split on spaces and tabs, nothing else), {@link #rest()} the rest of
+     * the line after the one separator that ended the last word, exactly as written (leading
+     * and trailing blanks kept).
+     */
+    public static final class Tokens {
+        private final String line;
+        private int pos;
+
+        public Tokens(String line) {
+            this.line = line;
+        }
+
+        private static boolean separator(char c) {
+            return c == ' ' || c == '\t';
+        }
+
+        /** The next word, or null when only separators are left. */
+        public String next() {
+            while (pos < line.length() && separator(line.charAt(pos))) {
+                pos++;
+            }
+            if (pos == line.length()) {
+                return null;
+            }
+            int start = pos;
+            while (pos < line.length() && !separator(line.charAt(pos))) {
+                pos++;
+            }
+            String word = line.substring(start, pos);
+            if (pos < line.length()) {
+                pos++;  // strtok_r ends the word on the separator and goes past it
+            }
+            return word;
+        }
+
+        /** The rest of the line, or null when nothing is left. */
+        public String rest() {
+            if (pos == line.length()) {
+                return null;
+            }
+            String rest = line.substring(pos);
+            pos = line.length();
+            return rest;
+        }
     }
 
     /** The words of a line, split on spaces and tabs as {@code strtok(line, "\t ")}. */

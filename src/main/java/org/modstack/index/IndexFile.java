@@ -221,6 +221,36 @@ public final class IndexFile {
         pattern.setLength(mark);
     }
 
+    /**
+     * Every (key, value) of the index, as {@code modprobe -c} dumps it: a node's values (in
+     * this reader's order) before its children, children by ascending character.
+     */
+    public void forEach(java.util.function.BiConsumer<String, String> action) throws IndexFormatException {
+        try {
+            walk(root, new StringBuilder(), action);
+        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
+            throw new IndexFormatException("index node out of bounds");
+        }
+    }
+
+    private void walk(int ref, StringBuilder key, java.util.function.BiConsumer<String, String> action) {
+        Node n = node(ref);
+        int mark = key.length();
+        key.append(n.prefix);
+        for (IndexValue v : values(n)) {
+            action.accept(key.toString(), v.value());
+        }
+        for (int ch = n.first; ch <= n.last; ch++) {
+            int c = child(n, ch);
+            if (c != 0) {
+                key.append((char) ch);
+                walk(c, key, action);
+                key.setLength(key.length() - 1);
+            }
+        }
+        key.setLength(mark);
+    }
+
     /** kmod's add_value: before the first value of equal or higher priority. */
     private static void insert(List<IndexValue> out, IndexValue v) {
         int at = 0;

@@ -1,0 +1,109 @@
+package org.modstack.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.modstack.module.ModuleName;
+
+/**
+ * modprobe's plans against kmod 30's on the Debian trees, with no configuration: every module,
+ * a concrete device alias for every alias pattern, and {@code symbol:} of every exported symbol,
+ * each batched into a few {@code -a} invocations.
+ */
+@Tag("conformance")
+class ModprobeConformanceTest {
+    private static final int BATCH = 4000;
+
+    private static List<String> base(Trees.Tree tree) {
+        return new ArrayList<>(List.of("-C", "/nonexistent", "-d", tree.root().toString(), "-S", tree.release()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "armhf", "s390x"})
+    void showDependsOfEveryModuleMatchesKmod(String treeName) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        Set<String> names = new LinkedHashSet<>();
+        tree.modules().forEach(p -> names.add(ModuleName.fromPath(p.toString())));
+        for (String l : Files.readAllLines(tree.moduleDir().resolve("modules.builtin"))) {
+            names.add(ModuleName.fromPath(l));
+        }
+        names.add("no-such-module");
+        compareBatched("--show-depends of every module on " + treeName, tree, List.of("--show-depends", "-a"),
+                new ArrayList<>(names));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64"})
+    void showDependsAndResolveOfEveryAliasMatchKmod(String treeName) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        List<String> aliases = new ArrayList<>();
+        for (String l : Files.readAllLines(tree.moduleDir().resolve("modules.alias"))) {
+            if (l.startsWith("alias ")) {
+                aliases.add(instance(l.substring(6, l.lastIndexOf(' '))));
+            }
+        }
+        compareBatched("--show-depends of a device alias for every alias pattern", tree,
+                List.of("--show-depends", "-a"), aliases);
+        compareBatched("-R of every alias", tree, List.of("-R", "-a"), aliases);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64"})
+    void showDependsOfEverySymbolMatchesKmod(String treeName) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        List<String> symbols = new ArrayList<>();
+        for (String l : Files.readAllLines(tree.moduleDir().resolve("modules.symbols"))) {
+            if (l.startsWith("alias symbol:")) {
+                symbols.add(l.substring(6, l.lastIndexOf(' ')));
+            }
+        }
+        symbols.add("symbol:no_such_symbol");
+        compareBatched("--show-depends of every exported symbol", tree, List.of("--show-depends", "-a"), symbols);
+    }
+
+    /**
+     * A concrete name the pattern matches, as a device would present it: {@code *} matches
+     * nothing, {@code ?} a digit, a bracket its first character.
+     */
+    static String instance(String pattern) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*') {
+                continue;
+            } else if (c == '?') {
+                sb.append('0');
+            } else if (c == '[') {
+                int close = pattern.indexOf(']', i + 2);
+                char first = pattern.charAt(i + 1);
+                sb.append(first == '!' || first == '^' ? '~' : first);
+                i = close < 0 ? pattern.length() : close;
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void compareBatched(String what, Trees.Tree tree, List<String> mode, List<String> names)
+            throws Exception {
+        for (int from = 0; from < names.size(); from += BATCH) {
+            List<String> args = base(tree);
+            args.addAll(mode);
+            args.addAll(names.subList(from, Math.min(names.size(), from + BATCH)));
+            Kmod.Run kmod = Kmod.real("modprobe", args);
+            assertThat(kmod.out().length + kmod.err().length).as("kmod printed something").isPositive();
+            Comparison.assertSame(what + " (from " + from + ")", kmod, Kmod.ours("modprobe", args));
+        }
+        System.out.printf("conformance: modprobe %s (%s): %d names compared, 0 mismatches%n", what, tree.name(),
+                names.size());
+    }
+}
