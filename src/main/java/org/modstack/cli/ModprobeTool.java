@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
+import org.modstack.index.IndexFormat;
 import org.modstack.index.KernelState;
 import org.modstack.index.ModuleDirectory;
 import org.modstack.index.Modprobe;
@@ -78,11 +79,12 @@ final class ModprobeTool extends GetoptTool {
                 ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty());
         ModprobeSettings settings = ModprobeSettings.load(configPaths, dir, io::printErr);
-        Modprobe modprobe = new Modprobe(dir.readingWith(reader(dir)), settings, KernelState.live());
+        dir = dir.readingWith(reader(io, dir));
+        Modprobe modprobe = new Modprobe(dir, settings, KernelState.live());
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
         if (showConfig) {
-            return showConfig(io, settings, dir.readingWith(reader(dir)));
+            return showConfig(io, settings, dir);
         } else if (showModversions) {
             return ModuleSymbolsOutput.showModversions(io, names.get(0), all, verbose);
         } else if (showExports) {
@@ -105,13 +107,36 @@ final class ModprobeTool extends GetoptTool {
     }
 
     /**
-     * modprobe maps its indexes up front; when one of the four it maps is missing, libkmod falls
-     * back to reading each lookup from the file, which orders tied values differently.
+     * modprobe maps its indexes up front; when one of the four it maps is missing or damaged,
+     * libkmod falls back to reading each lookup from the file, which orders tied values
+     * differently and passes over damaged files. A bad header is reported in the words of
+     * Debian's libkmod (a debug build, hence the source position).
      */
-    private static IndexFile.Reader reader(ModuleDirectory dir) throws ErrnoException {
+    private static IndexFile.Reader reader(ToolOutput io, ModuleDirectory dir) throws ErrnoException {
         for (ModuleDirectory.Index i : List.of(ModuleDirectory.Index.DEP, ModuleDirectory.Index.ALIAS,
                 ModuleDirectory.Index.SYMBOL, ModuleDirectory.Index.BUILTIN)) {
-            if (!java.nio.file.Files.exists(java.nio.file.Path.of(dir.dirname(), i.fileName()))) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(IndexFormat.HEADER_SIZE);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    java.nio.file.Path.of(dir.dirname(), i.fileName()))) {
+                while (head.hasRemaining() && ch.read(head) > 0) {
+                    // read the whole header
+                }
+            } catch (java.io.IOException e) {
+                return IndexFile.Reader.STREAM;
+            }
+            if (head.hasRemaining()) {
+                return IndexFile.Reader.STREAM;
+            }
+            int magic = head.getInt(0);
+            int major = head.getInt(4) >>> 16;
+            if (magic != IndexFormat.MAGIC) {
+                io.error("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
+                        + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
+                return IndexFile.Reader.STREAM;
+            }
+            if (major != IndexFormat.VERSION_MAJOR) {
+                io.error("../libkmod/libkmod-index.c:797 index_mm_open() major version check fail: " + major
+                        + " instead of " + IndexFormat.VERSION_MAJOR + "\n");
                 return IndexFile.Reader.STREAM;
             }
         }

@@ -98,6 +98,11 @@ public final class ModuleDirectory {
         if (idx == null) {
             try {
                 idx = Optional.of(IndexFile.open(Path.of(dirname, which.fileName()), reader));
+            } catch (IndexFormatException e) {
+                if (reader != IndexFile.Reader.STREAM) {
+                    throw e;
+                }
+                idx = Optional.empty();  // libkmod's stream reader passes over a damaged index
             } catch (ErrnoException e) {
                 if (!(e.getCause() instanceof NoSuchFileException)) {
                     throw e;

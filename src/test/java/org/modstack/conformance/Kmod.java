@@ -26,6 +26,8 @@ final class Kmod {
         }
     }
 
+    private static final int TIMEOUT_SECONDS = 300;
+
     /** The kmod multi-call binary of Debian's kmod package. */
     static Path binary() {
         for (String p : List.of("/usr/bin/kmod", "/bin/kmod")) {
@@ -48,9 +50,13 @@ final class Kmod {
         Process p = pb.start();
         p.getOutputStream().close();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        byte[] out = readAll(p.getInputStream());
-        int status = p.waitFor();
-        return new Run(out, err.join(), status);
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        // kmod itself can loop on damaged input; a conformance run must end all the same.
+        if (!p.waitFor(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kmod did not finish within " + TIMEOUT_SECONDS + " s: " + cmd);
+        }
+        return new Run(out.join(), err.join(), p.exitValue());
     }
 
     private static byte[] readAll(java.io.InputStream in) {
