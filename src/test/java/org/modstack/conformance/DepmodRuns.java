@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs kmod's depmod (30 or 34) and modstack's on the same module directory, one after the
@@ -57,24 +56,7 @@ final class DepmodRuns {
         }
         List<String> cmd = Kmod34.kmod34("depmod");
         cmd.addAll(args);
-        return exec(cmd);
+        return Kmod.exec(cmd);
     }
 
-    static Kmod.Run exec(List<String> cmd) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        byte[] out = readAll(p.getInputStream());
-        return new Kmod.Run(out, err.join(), p.waitFor());
-    }
-
-    private static byte[] readAll(java.io.InputStream in) {
-        try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

@@ -11,17 +11,17 @@ import java.util.concurrent.CompletableFuture;
 import org.modstack.cli.Main;
 
 /** The two sides of a comparison: the real kmod tools and modstack run in-process. */
-final class Kmod {
+public final class Kmod {
     private Kmod() {
     }
 
     /** What one tool invocation did. */
-    record Run(byte[] out, byte[] err, int status) {
-        String outText() {
+    public record Run(byte[] out, byte[] err, int status) {
+        public String outText() {
             return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
 
-        String errText() {
+        public String errText() {
             return new String(err, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
@@ -29,7 +29,7 @@ final class Kmod {
     private static final int TIMEOUT_SECONDS = 300;
 
     /** The kmod multi-call binary of Debian's kmod package. */
-    static Path binary() {
+    public static Path binary() {
         for (String p : List.of("/usr/bin/kmod", "/bin/kmod")) {
             if (Files.isExecutable(Path.of(p))) {
                 return Path.of(p);
@@ -42,21 +42,33 @@ final class Kmod {
      * Runs kmod's {@code tool} with {@code args}, with {@code argv[0]} set to the bare tool name
      * as a user's shell sets it, so that kmod and getopt print the same program name modstack does.
      */
-    static Run real(String tool, List<String> args) throws IOException, InterruptedException {
+    public static Run real(String tool, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec -a \"$0\" \"$@\"", tool, binary().toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("LC_ALL", "C");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        // kmod itself can loop on damaged input; a conformance run must end all the same.
-        if (!p.waitFor(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("kmod did not finish within " + TIMEOUT_SECONDS + " s: " + cmd);
+        return exec(cmd);
+    }
+
+    /** Runs a command with LC_ALL=C and no input, collecting both outputs and the exit status. */
+    public static Run exec(List<String> cmd) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("LC_ALL", "C");
+            Process p = pb.start();
+            p.getOutputStream().close();
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            // kmod itself can loop on damaged input; a conformance run must end all the same.
+            if (!p.waitFor(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("did not finish within " + TIMEOUT_SECONDS + " s: " + cmd);
+            }
+            return new Run(out.join(), err.join(), p.exitValue());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        return new Run(out.join(), err.join(), p.exitValue());
     }
 
     private static byte[] readAll(java.io.InputStream in) {

@@ -78,15 +78,15 @@ class ModprobeConfigConformanceTest {
                 "mount --bind \"$0\" /proc/cmdline && exec \"$@\"", file.toString());
         List<String> probe = new ArrayList<>(prefix);
         probe.addAll(List.of("cat", "/proc/cmdline"));
-        Kmod34.Result r;
+        Kmod.Run r;
         try {
             Files.writeString(file, "modstack-probe");
-            r = Kmod34.run(probe);
+            r = Kmod.exec(probe);
         } catch (IOException | RuntimeException e) {
-            r = new Kmod34.Result(-1, "", e.toString());
+            r = new Kmod.Run(new byte[0], e.toString().getBytes(StandardCharsets.ISO_8859_1), -1);
         }
-        Assumptions.assumeTrue(r.status() == 0 && r.out().equals("modstack-probe"),
-                "kernel command line cases need root to bind-mount over /proc/cmdline (unshare -m): " + r.err());
+        Assumptions.assumeTrue(r.status() == 0 && r.outText().equals("modstack-probe"),
+                "kernel command line cases need root to bind-mount over /proc/cmdline (unshare -m): " + r.errText());
         return prefix;
     }
 
@@ -109,17 +109,17 @@ class ModprobeConfigConformanceTest {
             cmd.add(p);
         }
         cmd.addAll(List.of("-d", root.toString(), "-S", RELEASE));
-        Kmod34.Result real = Kmod34.run(cmd);
+        Kmod.Run real = Kmod.exec(cmd);
 
         StringBuilder err = new StringBuilder();
         ModprobeConfig ours = ModprobeConfig.load(configPaths,
                 Optional.of(root + "/lib/modules/" + RELEASE), cmdline, kmodVersion(version), err::append);
         String label = "kmod " + version + ", " + what;
-        assertThat(ours.dump()).as(label + ": stdout").isEqualTo(real.out());
-        assertThat(err.toString()).as(label + ": stderr").isEqualTo(real.err());
+        assertThat(ours.dump()).as(label + ": stdout").isEqualTo(real.outText());
+        assertThat(err.toString()).as(label + ": stderr").isEqualTo(real.errText());
         assertThat(0).as(label + ": exit status").isEqualTo(real.status());
         System.out.printf("conformance: modprobe -c kmod %d, %s: 0 mismatches (%d lines out, %d lines err)%n",
-                version, what, real.out().split("\n", -1).length - 1, real.err().split("\n", -1).length - 1);
+                version, what, real.outText().split("\n", -1).length - 1, real.errText().split("\n", -1).length - 1);
     }
 
     private String rich() {

@@ -13,18 +13,18 @@ import org.junit.jupiter.api.Assumptions;
  * the real kmod. Under {@code CI=true} a missing prerequisite fails the test; elsewhere it
  * skips it with a message saying what to run.
  */
-final class Trees {
+public final class Trees {
     private Trees() {
     }
 
     /** A tree: its root (the -b argument) and its kernel release. */
-    record Tree(String name, Path root, String release) {
-        Path moduleDir() {
+    public record Tree(String name, Path root, String release) {
+        public Path moduleDir() {
             return root.resolve("lib/modules").resolve(release);
         }
 
         /** Every module file, sorted by path. */
-        List<Path> modules() {
+        public List<Path> modules() {
             try (Stream<Path> s = Files.walk(moduleDir())) {
                 return s.filter(p -> p.getFileName().toString().matches(".*\\.ko(\\.xz|\\.zst|\\.gz)?"))
                         .sorted().toList();
@@ -34,13 +34,13 @@ final class Trees {
         }
     }
 
-    static Path cache() {
+    public static Path cache() {
         String env = System.getenv("MODSTACK_CACHE");
         return env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "modstack");
     }
 
     /** The named tree, or a failed/skipped test when it is not there. */
-    static Tree require(String name) {
+    public static Tree require(String name) {
         requireKmod();
         Path root = cache().resolve("trees").resolve(name);
         if (!Files.exists(root.resolve(".complete"))) {
@@ -54,13 +54,13 @@ final class Trees {
         }
     }
 
-    static void requireKmod() {
+    public static void requireKmod() {
         if (Kmod.binary() == null) {
             missing("kmod is not installed; run apt-get install kmod");
         }
     }
 
-    static void missing(String what) {
+    public static void missing(String what) {
         if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError("conformance prerequisite missing under CI: " + what);
         }

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
+import org.modstack.conformance.Kmod;
 import org.modstack.conformance.Kmod34;
+import org.modstack.conformance.Trees;
 import org.modstack.index.IndexWriter.Layout;
 import org.modstack.index.IndexWriterTest.DepmodText;
 
@@ -28,9 +30,9 @@ class IndexWriterConformanceTest {
 
     @Test
     void kmod34RunsAsDepmod() {
-        Kmod34.Result r = Kmod34.run(with(Kmod34.kmod34("depmod"), "-V"));
+        Kmod.Run r = Kmod.exec(with(Kmod34.kmod34("depmod"), "-V"));
         assertThat(r.status()).isZero();
-        assertThat(r.out()).startsWith("kmod version 34");
+        assertThat(r.outText()).startsWith("kmod version 34");
     }
 
     @Test
@@ -52,8 +54,8 @@ class IndexWriterConformanceTest {
             Files.copy(small.resolve("modules.builtin"), dir.resolve("modules.builtin"));
             Files.copy(small.resolve("modules.builtin.modinfo"), dir.resolve("modules.builtin.modinfo"));
             List<String> depmod = pre ? Kmod34.kmod34("depmod") : Kmod34.kmod30("depmod");
-            Kmod34.Result r = Kmod34.run(with(depmod, "-b", root.toString(), RELEASE));
-            assertThat(r.status()).as(r.err()).isZero();
+            Kmod.Run r = Kmod.exec(with(depmod, "-b", root.toString(), RELEASE));
+            assertThat(r.status()).as(r.errText()).isZero();
 
             Map<String, IndexWriter> rebuilt = DepmodText.rebuild(dir);
             assertThat(rebuilt.keySet()).containsExactly(DepmodText.INDEXES);
@@ -71,17 +73,17 @@ class IndexWriterConformanceTest {
     @Test
     void debianTreeAsKmod30WroteIt() throws Exception {
         // scripts/fetch-trees.sh ran the system's depmod (kmod 30) on the tree
-        Kmod34.DebianTree tree = Kmod34.tree("amd64");
+        Trees.Tree tree = Trees.require("amd64");
         compareAll(tree.moduleDir(), tree.moduleDir(), Layout.POST_ORDER);
     }
 
     @Test
     void debianTreeAsKmod34WritesIt(@TempDir Path out) throws Exception {
-        Kmod34.DebianTree tree = Kmod34.tree("amd64");
+        Trees.Tree tree = Trees.require("amd64");
         // -o: write into a temporary directory, leaving the cached tree as kmod 30 wrote it
-        Kmod34.Result r = Kmod34.run(with(Kmod34.kmod34("depmod"), "-o", out.toString(), "-b",
+        Kmod.Run r = Kmod.exec(with(Kmod34.kmod34("depmod"), "-o", out.toString(), "-b",
                 tree.root().toString(), tree.release()));
-        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.status()).as(r.errText()).isZero();
         compareAll(out.resolve("lib/modules").resolve(tree.release()), tree.moduleDir(), Layout.PRE_ORDER);
     }
 
