@@ -48,6 +48,7 @@ final class ModprobeHelp {
             "\t-C, --config=FILE           Use FILE instead of default search paths\n" +
             "\t-d, --dirname=DIR           Use DIR as filesystem root for /lib/modules\n" +
             "\t-S, --set-version=VERSION   Use VERSION instead of `uname -r`\n" +
+            "\t    --kernel-cmdline=FILE   Read the kernel command line from FILE, not /proc/cmdline\n" +
             "\t-s, --syslog                print to syslog, not stderr\n" +
             "\t-q, --quiet                 disable messages\n" +
             "\t-v, --verbose               enables more messages\n" +

@@ -19,11 +19,12 @@ final class ModprobeSettings implements Modprobe.Config {
 
     /**
      * The configuration from {@code paths} (modprobe.d's defaults when empty), the module
-     * directory's modules.softdep and the running kernel's command line, reporting bad lines
-     * to {@code log} in libkmod's words.
+     * directory's modules.softdep and a kernel command line ({@code /proc/cmdline} when none is
+     * given), reporting bad lines to {@code log} in libkmod's words.
      */
-    static ModprobeSettings load(List<String> paths, ModuleDirectory dir, Consumer<String> log) {
-        return new ModprobeSettings(ModprobeConfig.load(paths, Optional.of(dir.dirname()), Optional.empty(), log));
+    static ModprobeSettings load(List<String> paths, ModuleDirectory dir, Optional<String> kernelCmdline,
+                                 Consumer<String> log) {
+        return new ModprobeSettings(ModprobeConfig.load(paths, Optional.of(dir.dirname()), kernelCmdline, log));
     }
 
     ModprobeConfig config() {

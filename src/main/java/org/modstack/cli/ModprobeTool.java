@@ -35,6 +35,7 @@ final class ModprobeTool extends GetoptTool {
             Getopt.Spec.flag('n', "dry-run"), Getopt.Spec.flag('n', "show"),
             Getopt.Spec.value('C', "config"), Getopt.Spec.value('d', "dirname"), Getopt.Spec.value('S', "set-version"),
             Getopt.Spec.flag('s', "syslog"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('v', "verbose"),
+            Getopt.Spec.longOnly("kernel-cmdline", Getopt.Arg.REQUIRED, "kernel-cmdline"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
     private static final int LOG_EMERG = ModuleSymbolsOutput.LOG_EMERG;
@@ -58,6 +59,7 @@ final class ModprobeTool extends GetoptTool {
     private String release;
     private int verbose = LOG_WARNING;
     private int notFoundPriority = LOG_CRIT;
+    private String kernelCmdline;
 
     @Override
     Getopt options() {
@@ -78,7 +80,18 @@ final class ModprobeTool extends GetoptTool {
         ModuleDirectory dir = root != null || release != null
                 ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty());
-        ModprobeSettings settings = ModprobeSettings.load(configPaths, dir, io::printErr);
+        Optional<String> cmdline = Optional.empty();
+        if (kernelCmdline != null) {
+            try {
+                cmdline = Optional.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(kernelCmdline)),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+            } catch (java.io.IOException e) {
+                io.fatal("could not read " + kernelCmdline + ": " + ErrnoException.of(e, kernelCmdline).errno().message()
+                        + "\n");
+                return 1;
+            }
+        }
+        ModprobeSettings settings = ModprobeSettings.load(configPaths, dir, cmdline, io::printErr);
         dir = dir.readingWith(reader(io, dir));
         Modprobe modprobe = new Modprobe(dir, settings, KernelState.live());
         int err;
@@ -171,6 +184,7 @@ final class ModprobeTool extends GetoptTool {
                 }
             }
             case "first-time" -> firstTime = true;
+            case "kernel-cmdline" -> kernelCmdline = o.value();
             case "i" -> ignoreCommands = true;
             case "b" -> useBlacklist = true;
             case "D" -> {

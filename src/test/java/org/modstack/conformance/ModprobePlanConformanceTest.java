@@ -101,6 +101,29 @@ class ModprobePlanConformanceTest {
         System.out.println("conformance: modprobe on garbage and wrong-version indexes: 0 mismatches");
     }
 
+    /**
+     * kmod 30 reads only /proc/cmdline; with it bind-mounted over (root, a private mount
+     * namespace), kmod and modstack --kernel-cmdline must plan the same.
+     */
+    @Test
+    void kernelCommandLineOptionsAndBlacklistMatchKmod(@TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        Path cmdline = Files.writeString(tmp.resolve("cmdline"),
+                "ro quiet fuse.max_user_bgreq=3 e1000e.IntMode=2 modprobe.blacklist=e1000e,igb\n");
+        for (String name : List.of("fuse", "e1000e", "pci:v00008086d00001533sv00000000sd00000000bc02sc00i00")) {
+            List<String> args = new ArrayList<>(List.of("-C", "/nonexistent", "-d", tree.root().toString(), "-S",
+                    tree.release(), "--show-depends", name));
+            List<String> kmod = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                    "mount --bind \"$0\" /proc/cmdline && exec \"$@\"", cmdline.toString()));
+            kmod.addAll(Kmod34.kmod30("modprobe"));
+            kmod.addAll(args);
+            List<String> ours = new ArrayList<>(args);
+            ours.add(0, "--kernel-cmdline=" + cmdline);
+            Comparison.assertSame("kernel command line, " + name, Kmod.exec(kmod), Kmod.ours("modprobe", ours));
+        }
+        System.out.println("conformance: modprobe with a kernel command line: 3 names, 0 mismatches");
+    }
+
     /** kmod 30 loops forever on an index whose root lies past its end; modstack must answer. */
     @Test
     void aTruncatedIndexNeverHangs(@TempDir Path tmp) throws Exception {
