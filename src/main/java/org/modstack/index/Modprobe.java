@@ -16,7 +16,7 @@ import org.modstack.ErrnoException;
  *
  * <p>Modules are kept in a pool as libkmod keeps them: one object per name, and one more per
  * (name, alias) for a module found through an alias; the flags a plan sets on them (visited,
- * required, ignore-command) are per object, which is why a module can appear twice in a plan
+ * ignore-command) are per object, which is why a module can appear twice in a plan
  * exactly where kmod's does.
  */
 public final class Modprobe {
@@ -52,8 +52,8 @@ public final class Modprobe {
         Boolean builtin;
         String installOverride;
         boolean installOverridden;
-        boolean visited;
-        boolean required;
+        /** The plan that last visited this module; a new plan needs no reset pass over the pool. */
+        int visitedBy;
         boolean ignoreCommand;
         private boolean depsRead;
         private String path;
@@ -92,6 +92,7 @@ public final class Modprobe {
     private final Config config;
     private final KernelState kernel;
     private final Map<String, Mod> pool = new HashMap<>();
+    private int planCount;
 
     public Modprobe(ModuleDirectory dir, Config config, KernelState kernel) {
         this.dir = dir;
@@ -207,12 +208,9 @@ public final class Modprobe {
         if ((mod.alias != null || flags.useBlacklist()) && config.isBlacklisted(mod.name)) {
             return 1;
         }
-        for (Mod m : pool.values()) {
-            m.visited = false;
-            m.required = false;
-        }
+        planCount++;
         List<Mod> list = new ArrayList<>();
-        probeList(mod, true, flags.ignoreCommands(), list);
+        probeList(mod, flags.ignoreCommands(), list);
         for (Mod m : list) {
             if (!flags.ignoreLoaded() && inKernel(m)) {
                 if (m == mod && flags.failOnLoaded()) {
@@ -241,17 +239,17 @@ public final class Modprobe {
         return m.installOverride;
     }
 
-    /** libkmod's probe list: each dependency with its soft dependencies, then the module with its. */
-    private void probeList(Mod mod, boolean required, boolean ignoreCommand, List<Mod> list) throws ErrnoException {
-        if (mod.visited) {
+    /**
+     * libkmod's probe list: each dependency with its soft dependencies, then the module with its.
+     * (libkmod also marks the module and its dependencies "required": when loading, a failure of
+     * anything else, a soft dependency, is ignored. Loading comes with the kernel model.)
+     */
+    private void probeList(Mod mod, boolean ignoreCommand, List<Mod> list) throws ErrnoException {
+        if (mod.visitedBy == planCount) {
             return;
         }
-        mod.visited = true;
+        mod.visitedBy = planCount;
         readDeps(mod);
-        if (required) {
-            mod.required = true;
-            mod.deps.forEach(d -> d.required = true);
-        }
         for (Mod d : mod.deps) {
             fillSoftdep(d, list);
         }
@@ -268,12 +266,12 @@ public final class Modprobe {
         List<Mod> pre = sd.isPresent() ? lookupAll(sd.get().getKey()) : List.of();
         List<Mod> post = sd.isPresent() ? lookupAll(sd.get().getValue()) : List.of();
         for (Mod m : pre) {
-            probeList(m, false, false, list);
+            probeList(m, false, list);
         }
         list.add(mod);
         mod.ignoreCommand = !pre.isEmpty() || !post.isEmpty();
         for (Mod m : post) {
-            probeList(m, false, false, list);
+            probeList(m, false, list);
         }
     }
 
