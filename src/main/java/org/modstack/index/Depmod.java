@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.modstack.ErrnoException;
 import org.modstack.config.DepmodConfig;
 import org.modstack.module.SymbolVersion;
@@ -73,8 +74,11 @@ public final class Depmod {
         }
     }
 
-    /** The computed stacks: modules in output order and the symbol table. */
-    record Stacks(List<DepmodModule> modules, Map<String, Symbol> symbols) {
+    /**
+     * The computed stacks: modules in output order and the symbol table; and the cache being
+     * written meanwhile.
+     */
+    record Stacks(List<DepmodModule> modules, Map<String, Symbol> symbols, CompletableFuture<Void> cacheWritten) {
     }
 
     private Depmod() {
@@ -88,7 +92,11 @@ public final class Depmod {
      */
     public static List<IndexSet.File> run(Options options, Log log) throws ErrnoException, DepmodException {
         Stacks stacks = compute(options, log);
-        return new DepmodOutputs(options, stacks, log).render();
+        try {
+            return new DepmodOutputs(options, stacks, log).render();
+        } finally {
+            stacks.cacheWritten().join();
+        }
     }
 
     static Stacks compute(Options options, Log log) throws ErrnoException, DepmodException {
@@ -97,12 +105,16 @@ public final class Depmod {
         List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
         DepmodCache cache = options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty);
         Map<String, DepmodCache.Stamp> stamps = ModuleReader.readAll(modules, cache, log);
+        // The cache is written beside the work that follows, which does not change the modules' contents.
+        CompletableFuture<Void> cacheWritten = CompletableFuture.completedFuture(null);
         if (!options.dryRun() && options.cacheDir().isPresent() && !stamps.isEmpty()) {
-            try {
-                DepmodCache.store(options.cacheDir().get(), modules, stamps);
-            } catch (java.io.IOException e) {
-                // The cache only saves time; a run that cannot keep one still indexes correctly.
-            }
+            // its own thread: the common pool has one worker on two cores, and rendering needs it
+            cacheWritten = CompletableFuture.runAsync(() -> storeCache(options.cacheDir().get(), modules, stamps),
+                    task -> {
+                        Thread t = new Thread(task, "depmod-cache");
+                        t.setDaemon(true);
+                        t.start();
+                    });
         }
         for (DepmodModule m : modules) {
             for (SymbolVersion s : m.contents.provided()) {
@@ -112,8 +124,21 @@ public final class Depmod {
         for (DepmodModule m : modules) {
             resolve(m, symbols, options, log);
         }
-        Dependencies.sort(modules, log);
-        return new Stacks(modules, symbols);
+        try {
+            Dependencies.sort(modules, log);
+        } catch (DepmodException e) {
+            cacheWritten.join();
+            throw e;
+        }
+        return new Stacks(modules, symbols, cacheWritten);
+    }
+
+    private static void storeCache(Path dir, List<DepmodModule> modules, Map<String, DepmodCache.Stamp> stamps) {
+        try {
+            DepmodCache.store(dir, modules, stamps);
+        } catch (java.io.IOException e) {
+            // The cache only saves time; a run that cannot keep one still indexes correctly.
+        }
     }
 
     private static Map<String, DepmodModule> collect(Options options, Log log) throws ErrnoException, DepmodException {
