@@ -61,6 +61,11 @@ final class ModprobeSettings implements Modprobe.Config {
     }
 
     @Override
+    public Optional<String> removeCommand(String name) {
+        return config.removeCommand(name);
+    }
+
+    @Override
     public boolean isBlacklisted(String name) {
         return config.isBlacklisted(name);
     }

@@ -6,7 +6,6 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
-import org.modstack.index.IndexFormat;
 import org.modstack.index.KernelState;
 import org.modstack.index.ModuleDirectory;
 import org.modstack.index.Modprobe;
@@ -46,6 +45,7 @@ final class ModprobeTool extends GetoptTool {
     private boolean remove;
     private boolean lookupOnly;
     private boolean firstTime;
+    private boolean removeHolders;
     private boolean ignoreCommands;
     private boolean useBlacklist;
     private boolean show;
@@ -92,7 +92,7 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         ModprobeSettings settings = ModprobeSettings.load(configPaths, dir, cmdline, io::printErr);
-        dir = dir.readingWith(reader(io, dir));
+        dir = dir.asModprobeReadsIt(io::error);
         Modprobe modprobe = new Modprobe(dir, settings, KernelState.live());
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
@@ -103,8 +103,13 @@ final class ModprobeTool extends GetoptTool {
         } else if (showExports) {
             return ModuleSymbolsOutput.showExports(io, names.get(0), all, verbose);
         } else if (remove) {
-            io.error("removal is not available yet: it needs a kernel state\n");
-            return 1;
+            err = 0;
+            for (String n : names) {
+                int r = rmmod(io, modprobe, n);
+                if (r < 0) {
+                    err = r;
+                }
+            }
         } else if (all) {
             err = 0;
             for (String n : names) {
@@ -117,43 +122,6 @@ final class ModprobeTool extends GetoptTool {
             err = insmod(io, modprobe, dir, names.get(0), optionsFromArgs(names.subList(1, names.size())));
         }
         return err >= 0 ? 0 : 1;
-    }
-
-    /**
-     * modprobe maps its indexes up front; when one of the four it maps is missing or damaged,
-     * libkmod falls back to reading each lookup from the file, which orders tied values
-     * differently and passes over damaged files. A bad header is reported in the words of
-     * Debian's libkmod (a debug build, hence the source position).
-     */
-    private static IndexFile.Reader reader(ToolOutput io, ModuleDirectory dir) throws ErrnoException {
-        for (ModuleDirectory.Index i : List.of(ModuleDirectory.Index.DEP, ModuleDirectory.Index.ALIAS,
-                ModuleDirectory.Index.SYMBOL, ModuleDirectory.Index.BUILTIN)) {
-            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(IndexFormat.HEADER_SIZE);
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-                    java.nio.file.Path.of(dir.dirname(), i.fileName()))) {
-                while (head.hasRemaining() && ch.read(head) > 0) {
-                    // read the whole header
-                }
-            } catch (java.io.IOException e) {
-                return IndexFile.Reader.STREAM;
-            }
-            if (head.hasRemaining()) {
-                return IndexFile.Reader.STREAM;
-            }
-            int magic = head.getInt(0);
-            int major = head.getInt(4) >>> 16;
-            if (magic != IndexFormat.MAGIC) {
-                io.error("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
-                        + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
-                return IndexFile.Reader.STREAM;
-            }
-            if (major != IndexFormat.VERSION_MAJOR) {
-                io.error("../libkmod/libkmod-index.c:797 index_mm_open() major version check fail: " + major
-                        + " instead of " + IndexFormat.VERSION_MAJOR + "\n");
-                return IndexFile.Reader.STREAM;
-            }
-        }
-        return IndexFile.Reader.MAPPED;
     }
 
     /** {@code -c}: the configuration, then every alias and symbol alias of the indexes. */
@@ -176,7 +144,8 @@ final class ModprobeTool extends GetoptTool {
                 notFoundPriority = LOG_WARNING;
             }
             case "r" -> remove = true;
-            case "remove-holders", "force-modversion", "force-vermagic", "f", "s" -> { }
+            case "remove-holders" -> removeHolders = true;
+            case "force-modversion", "force-vermagic", "f", "s" -> { }
             case "w" -> {
                 if (!o.value().matches("(0[xX][0-9a-fA-F]+|[0-9]+)")) {
                     io.error("unexpected wait value '" + o.value() + "'.\n");
@@ -216,10 +185,7 @@ final class ModprobeTool extends GetoptTool {
             found = List.of();
         }
         if (found.isEmpty()) {
-            if (notFoundPriority <= verbose) {
-                io.printErr(io.tool() + ": " + (notFoundPriority == LOG_CRIT ? "FATAL" : "WARNING") + ": Module "
-                        + alias + " not found in directory " + dir.dirname() + "\n");
-            }
+            log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
             return -Errno.ENOENT.number();
         }
         if (!dryRun && !lookupOnly) {
@@ -249,6 +215,52 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         return err;
+    }
+
+    private int rmmod(ToolOutput io, Modprobe modprobe, String alias) throws ErrnoException {
+        if (!dryRun) {
+            io.error("removing modules is not available yet; use -n\n");
+            return -Errno.ENOSYS.number();
+        }
+        List<Modprobe.Mod> found;
+        try {
+            found = modprobe.lookup(alias);
+        } catch (ErrnoException e) {
+            return -e.errno().number();
+        }
+        if (found.isEmpty()) {
+            log(io, "Module " + alias + " not found.\n");
+            return -Errno.ENOENT.number();
+        }
+        boolean print = show || verbose > LOG_WARNING;
+        Modprobe.RemoveOutput out = new Modprobe.RemoveOutput() {
+            @Override
+            public void log(String message) {
+                ModprobeTool.this.log(io, message);
+            }
+
+            @Override
+            public void show(String line) {
+                if (print) {
+                    io.print(line);
+                }
+            }
+        };
+        int err = 0;
+        for (Modprobe.Mod m : found) {
+            err = modprobe.planRemoval(m, new Modprobe.RemoveFlags(ignoreCommands, firstTime, removeHolders), out);
+            if (err < 0) {
+                break;
+            }
+        }
+        return err;
+    }
+
+    /** modprobe's LOG: FATAL, or WARNING under -a; silent when the verbosity is below it. */
+    private void log(ToolOutput io, String message) {
+        if (notFoundPriority <= verbose) {
+            io.printErr(io.tool() + ": " + (notFoundPriority == LOG_CRIT ? "FATAL" : "WARNING") + ": " + message);
+        }
     }
 
     /** modprobe's joining of parameters given after the name: a value with spaces is quoted. */

@@ -41,6 +41,9 @@ public final class Modprobe {
         /** Whether {@code blacklist name} is configured. */
         boolean isBlacklisted(String name);
 
+        /** The first remove command whose pattern matches {@code name}. */
+        Optional<String> removeCommand(String name);
+
         /** The first softdep whose pattern matches {@code name}: (pre, post). */
         Optional<Map.Entry<List<String>, List<String>>> softdep(String name);
     }
@@ -285,6 +288,96 @@ public final class Modprobe {
             }
         }
         return out;
+    }
+
+    /** How a removal behaves, as modprobe's options set it. */
+    public record RemoveFlags(boolean ignoreCommands, boolean firstTime, boolean removeHolders) {
+    }
+
+    /** Where a removal reports: modprobe's log messages, and the lines it shows with -v or -n. */
+    public interface RemoveOutput {
+        void log(String message);
+
+        void show(String line);
+    }
+
+    /**
+     * Plans removing {@code mod} as modprobe -r does, dry: its post-softdeps (reverse), its
+     * holders when asked, itself unless in use, the dependencies nothing uses any more, its
+     * pre-softdeps (reverse). Every step it would take is shown; nothing is removed.
+     *
+     * @return 0, or a negative errno (ENOENT: built-in or, with --first-time, not loaded;
+     *     EBUSY: in use)
+     */
+    public int planRemoval(Mod mod, RemoveFlags flags, RemoveOutput out) throws ErrnoException {
+        return remove(mod, flags, flags.removeHolders(), false, out);
+    }
+
+    private int remove(Mod mod, RemoveFlags flags, boolean holdersToo, boolean ignoreBuiltin, RemoveOutput out)
+            throws ErrnoException {
+        List<Mod> pre = List.of();
+        List<Mod> post = List.of();
+        String cmd = null;
+        if (!flags.ignoreCommands()) {
+            Optional<Map.Entry<List<String>, List<String>>> sd = config.softdep(mod.name);
+            pre = sd.isPresent() ? lookupAll(sd.get().getKey()) : List.of();
+            post = sd.isPresent() ? lookupAll(sd.get().getValue()) : List.of();
+            cmd = config.removeCommand(mod.name).orElse(null);
+        }
+        if (cmd == null) {
+            if (isBuiltin(mod)) {
+                if (ignoreBuiltin) {
+                    return 0;
+                }
+                out.log("Module " + mod.name + " is builtin.\n");
+                return -Errno.ENOENT.number();
+            }
+            if (kernel.initState(mod.name) == KernelState.InitState.NOT_LOADED) {
+                if (flags.firstTime()) {
+                    out.log("Module " + mod.name + " is not in kernel.\n");
+                    return -Errno.ENOENT.number();
+                }
+                return 0;
+            }
+        }
+        removeEach(post, flags, false, out);
+        if (holdersToo) {
+            List<Mod> holders = new ArrayList<>();
+            kernel.holders(mod.name).forEach(h -> holders.add(module(h, null)));
+            int err = removeEach(holders, flags, true, out);
+            if (err < 0) {
+                return err;
+            }
+        }
+        if (cmd == null && kernel.refcnt(mod.name) > 0) {
+            out.log("Module " + mod.name + " is in use.\n");
+            return -Errno.EBUSY.number();
+        }
+        if (cmd != null) {
+            out.show("remove " + cmd.replace("$CMDLINE_OPTS", "") + "\n");  // shown, not run
+        } else {
+            out.show("rmmod " + mod.name + "\n");
+            readDeps(mod);
+            for (Mod dep : mod.deps) {
+                if (kernel.refcnt(dep.name) == 0) {
+                    out.show("rmmod " + dep.name + "\n");
+                }
+            }
+        }
+        removeEach(pre, flags, false, out);
+        return 0;
+    }
+
+    /** Removes modules last first, as built-ins quietly; errors stop the walk only when asked. */
+    private int removeEach(List<Mod> mods, RemoveFlags flags, boolean stopOnError, RemoveOutput out)
+            throws ErrnoException {
+        for (int i = mods.size() - 1; i >= 0; i--) {
+            int r = remove(mods.get(i), flags, false, true, out);
+            if (r < 0 && stopOnError) {
+                return r;
+            }
+        }
+        return 0;
     }
 
     /** libkmod's module_options_concat: config options, a space, extra options; "" for none. */

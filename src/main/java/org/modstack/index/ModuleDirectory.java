@@ -78,6 +78,42 @@ public final class ModuleDirectory {
         }
     }
 
+    /**
+     * The same directory, read as modprobe reads it: libkmod maps the dep, alias, symbols and
+     * builtin indexes up front; when one is missing or damaged it falls back to reading each
+     * lookup from the files, which orders tied values differently and passes over damaged files.
+     * A bad header goes to {@code log} in the words of Debian's libkmod (a debug build, hence
+     * the source position).
+     */
+    public ModuleDirectory asModprobeReadsIt(java.util.function.Consumer<String> log) {
+        for (Index i : List.of(Index.DEP, Index.ALIAS, Index.SYMBOL, Index.BUILTIN)) {
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(IndexFormat.HEADER_SIZE);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(dirname, i.fileName()))) {
+                while (head.hasRemaining() && ch.read(head) > 0) {
+                    // read the whole header
+                }
+            } catch (IOException e) {
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+            if (head.hasRemaining()) {
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+            int magic = head.getInt(0);
+            int major = head.getInt(4) >>> 16;
+            if (magic != IndexFormat.MAGIC) {
+                log.accept("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
+                        + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+            if (major != IndexFormat.VERSION_MAJOR) {
+                log.accept("../libkmod/libkmod-index.c:797 index_mm_open() major version check fail: " + major
+                        + " instead of " + IndexFormat.VERSION_MAJOR + "\n");
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+        }
+        return readingWith(IndexFile.Reader.MAPPED);
+    }
+
     /** The directory's path as kmod spells it. */
     public String dirname() {
         return dirname;

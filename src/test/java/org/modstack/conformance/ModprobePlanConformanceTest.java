@@ -102,6 +102,33 @@ class ModprobePlanConformanceTest {
     }
 
     /**
+     * Removal plans against the kernel this machine runs, where none of the tree's modules is
+     * loaded: not loaded (quiet, or an error with --first-time), built-in, unknown, remove
+     * commands with their softdeps, -i, -a, -q. (Loaded stacks are pinned in ModprobeRemovalTest.)
+     */
+    @Test
+    void removalPlansMatchKmod(@TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        Path conf = Files.writeString(tmp.resolve("rm.conf"), "remove fuse /bin/echo removing $CMDLINE_OPTS\n"
+                + "softdep fuse pre: e1000e post: loop\nremove dummy /bin/true\n");
+        List<List<String>> cases = List.of(List.of("-v", "fuse"), List.of("-v", "--first-time", "fuse"),
+                List.of("e1000e"), List.of("--first-time", "e1000e"), List.of("-v", "crc32c"), List.of("ext4"),
+                List.of("no-such-module"), List.of("-a", "-v", "no-such-module", "fuse"), List.of("-q", "no-such-module"),
+                List.of("-v", "-C", conf.toString(), "fuse"), List.of("-v", "-i", "-C", conf.toString(), "fuse"),
+                List.of("-v", "--first-time", "-C", conf.toString(), "dummy"),
+                List.of("-v", "--remove-holders", "e1000e"));
+        for (List<String> c : cases) {
+            List<String> args = new ArrayList<>(List.of("-d", tree.root().toString(), "-S", tree.release(), "-r", "-n"));
+            if (!c.contains("-C")) {
+                args.addAll(List.of("-C", "/nonexistent"));
+            }
+            args.addAll(c);
+            compare("modprobe -r -n " + c, args);
+        }
+        System.out.printf("conformance: modprobe -r -n: %d cases, 0 mismatches%n", cases.size());
+    }
+
+    /**
      * kmod 30 reads only /proc/cmdline; with it bind-mounted over (root, a private mount
      * namespace), kmod and modstack --kernel-cmdline must plan the same.
      */
