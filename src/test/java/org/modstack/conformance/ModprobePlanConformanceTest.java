@@ -36,13 +36,19 @@ class ModprobePlanConformanceTest {
             "softdep snd* post: soundcore",
             "softdep fuse pre: my-nic",
             "weakdep fuse loop",
+            "softdep loop pre: cdrom",
+            "softdep cdrom pre: loop post: sr_mod",
+            "softdep sr_mod post: loop",
+            "install isofs /sbin/modprobe udf; /sbin/modprobe --ignore-install isofs",
+            "install udf /sbin/modprobe isofs; /sbin/modprobe --ignore-install udf",
             "options bad line without module",
             "") + "\n";
 
     private static final List<String> NAMES = List.of("fuse", "e1000e", "my-nic", "my-other", "igb",
             "pci:v00008086d00001533sv00000000sd00000000bc02sc00i00", "pcspkr", "snd-pcsp", "dummy",
             "nouveau", "pci:v000010DEd00001234sv00000000sd00000000bc03sc00i00", "drm_kms_helper",
-            "snd-hda-codec-realtek", "symbol:drm_dev_alloc", "no-such-module");
+            "snd-hda-codec-realtek", "symbol:drm_dev_alloc", "loop", "cdrom", "sr_mod", "isofs", "udf",
+            "no-such-module");
 
     private List<String> base(Trees.Tree tree, Path conf) {
         return new ArrayList<>(List.of("-C", conf.toString(), "-d", tree.root().toString(), "-S", tree.release()));
