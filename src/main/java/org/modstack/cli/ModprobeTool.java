@@ -9,6 +9,7 @@ import org.modstack.index.IndexFile;
 import org.modstack.index.KernelState;
 import org.modstack.index.ModuleDirectory;
 import org.modstack.index.Modprobe;
+import org.modstack.index.ModprobeRules;
 
 /**
  * {@code modprobe}: loads (or plans, or shows) a whole stack by one name, as kmod's does.
@@ -91,7 +92,7 @@ final class ModprobeTool extends GetoptTool {
                 return 1;
             }
         }
-        ModprobeSettings settings = ModprobeSettings.load(configPaths, dir, cmdline, io::printErr);
+        ModprobeRules settings = ModprobeRules.load(configPaths, dir, cmdline, io::printErr);
         dir = dir.asModprobeReadsIt(io::error);
         Modprobe modprobe = new Modprobe(dir, settings, KernelState.live());
         int err;
@@ -125,7 +126,7 @@ final class ModprobeTool extends GetoptTool {
     }
 
     /** {@code -c}: the configuration, then every alias and symbol alias of the indexes. */
-    private static int showConfig(ToolOutput io, ModprobeSettings settings, ModuleDirectory dir) throws ErrnoException {
+    private static int showConfig(ToolOutput io, ModprobeRules settings, ModuleDirectory dir) throws ErrnoException {
         io.print(settings.config().dump());
         for (ModuleDirectory.Index i : List.of(ModuleDirectory.Index.ALIAS, ModuleDirectory.Index.SYMBOL)) {
             Optional<IndexFile> idx = dir.index(i);

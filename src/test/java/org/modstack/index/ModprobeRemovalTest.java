@@ -120,45 +120,7 @@ class ModprobeRemovalTest {
         assertThat(shown).containsExactly("rmmod chain_b\n", "rmmod chain_a\n", "rmmod chain_a\n");
     }
 
-    private static final Modprobe.Config NO_CONFIG = new Modprobe.Config() {
-        @Override
-        public List<Map.Entry<String, String>> aliases() {
-            return List.of();
-        }
-
-        @Override
-        public String options(String name, String alias) {
-            return null;
-        }
-
-        @Override
-        public Optional<String> installCommand(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Optional<String> installCommandFor(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean hasRemoveCommandFor(String name) {
-            return false;
-        }
-
-        @Override
-        public Optional<String> removeCommand(String name) {
-            return Optional.empty();
-        }
-
-        @Override
-        public boolean isBlacklisted(String name) {
-            return false;
-        }
-
-        @Override
-        public Optional<Map.Entry<List<String>, List<String>>> softdep(String name) {
-            return Optional.empty();
-        }
-    };
+    /** No modprobe.d, no modules.softdep, an empty kernel command line. */
+    private static final Modprobe.Config NO_CONFIG = ModprobeRules.of(org.modstack.config.ModprobeConfig.load(
+            List.of("/nonexistent"), Optional.empty(), Optional.of(""), message -> { }));
 }

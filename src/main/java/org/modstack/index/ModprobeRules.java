@@ -1,4 +1,4 @@
-package org.modstack.cli;
+package org.modstack.index;
 
 import java.util.AbstractMap;
 import java.util.List;
@@ -6,15 +6,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.modstack.config.ModprobeConfig;
-import org.modstack.index.Modprobe;
-import org.modstack.index.ModuleDirectory;
 
-/** modprobe.d as the planner asks for it. */
-final class ModprobeSettings implements Modprobe.Config {
+/** modprobe.d (with modules.softdep and the kernel command line) as the planner asks for it. */
+public final class ModprobeRules implements Modprobe.Config {
     private final ModprobeConfig config;
+    private final List<Map.Entry<String, String>> aliases;
 
-    private ModprobeSettings(ModprobeConfig config) {
+    private ModprobeRules(ModprobeConfig config) {
         this.config = config;
+        this.aliases = config.aliases().stream()
+                .<Map.Entry<String, String>>map(a -> new AbstractMap.SimpleImmutableEntry<>(a.pattern(), a.module()))
+                .toList();
+    }
+
+    /** The rules of a configuration already read. */
+    public static ModprobeRules of(ModprobeConfig config) {
+        return new ModprobeRules(config);
     }
 
     /**
@@ -22,20 +29,19 @@ final class ModprobeSettings implements Modprobe.Config {
      * directory's modules.softdep and a kernel command line ({@code /proc/cmdline} when none is
      * given), reporting bad lines to {@code log} in libkmod's words.
      */
-    static ModprobeSettings load(List<String> paths, ModuleDirectory dir, Optional<String> kernelCmdline,
-                                 Consumer<String> log) {
-        return new ModprobeSettings(ModprobeConfig.load(paths, Optional.of(dir.dirname()), kernelCmdline, log));
+    public static ModprobeRules load(List<String> paths, ModuleDirectory dir, Optional<String> kernelCmdline,
+                                     Consumer<String> log) {
+        return of(ModprobeConfig.load(paths, Optional.of(dir.dirname()), kernelCmdline, log));
     }
 
-    ModprobeConfig config() {
+    /** The configuration behind the rules (for {@code modprobe -c}). */
+    public ModprobeConfig config() {
         return config;
     }
 
     @Override
     public List<Map.Entry<String, String>> aliases() {
-        return config.aliases().stream()
-                .<Map.Entry<String, String>>map(a -> new AbstractMap.SimpleImmutableEntry<>(a.pattern(), a.module()))
-                .toList();
+        return aliases;
     }
 
     @Override
