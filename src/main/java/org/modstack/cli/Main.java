@@ -49,7 +49,7 @@ public final class Main {
         } catch (ErrnoException e) {
             io.error(e.errno().message() + "\n");
             return 1;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
             // The last resort: one line, never a stack trace.
             io.error("internal error: " + e + "\n");
             return 1;
