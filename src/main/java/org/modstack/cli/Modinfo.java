@@ -151,15 +151,7 @@ final class Modinfo extends GetoptTool {
 
     /** kmod takes an argument as a file when it is a regular file named like a module. */
     private static boolean isModuleFile(String name) {
-        if (!Files.isRegularFile(Path.of(name))) {
-            return false;
-        }
-        for (Compression c : Compression.values()) {
-            if (name.endsWith(".ko" + c.extension())) {
-                return true;
-            }
-        }
-        return false;
+        return Files.isRegularFile(Path.of(name)) && Compression.isModuleFileName(name);
     }
 
     private static String absolute(String path) {

@@ -115,6 +115,19 @@ public final class ConfigLines {
         }
     }
 
+    /** The lines of {@code text} as fgets returns them: each with its newline, the last maybe without. */
+    public static List<String> withNewlines(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            int end = nl < 0 ? text.length() : nl + 1;
+            out.add(text.substring(start, end));
+            start = end;
+        }
+        return out;
+    }
+
     /** The words of a line, split on spaces and tabs as {@code strtok(line, "\t ")}. */
     public static List<String> words(String line) {
         List<String> out = new ArrayList<>();

@@ -206,12 +206,7 @@ final class DepmodOutputs {
         if (text == null) {
             return new byte[0];
         }
-        int start = 0;
-        while (start < text.length()) {
-            int nl = text.indexOf('\n', start);
-            int end = nl < 0 ? text.length() : nl + 1;
-            String line = text.substring(start, end);
-            start = end;
+        for (String line : org.modstack.config.ConfigLines.withNewlines(text)) {
             if (!Character.isLetter(line.charAt(0)) || line.charAt(0) > 'z') {
                 log.error("Invalid modules.builtin line: " + line + "\n");
                 continue;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.modstack.ErrnoException;
+import org.modstack.config.ConfigLines;
 import org.modstack.module.SymbolVersion;
 
 /**
@@ -85,16 +86,7 @@ final class KernelSymbols {
     /** The file's lines, each with its newline as fgets leaves it. */
     private static List<String> lines(Path file) throws ErrnoException {
         try {
-            String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-            List<String> out = new ArrayList<>();
-            int start = 0;
-            while (start < text.length()) {
-                int nl = text.indexOf('\n', start);
-                int end = nl < 0 ? text.length() : nl + 1;
-                out.add(text.substring(start, end));
-                start = end;
-            }
-            return out;
+            return ConfigLines.withNewlines(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             throw ErrnoException.of(e, file.toString());
         }

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.modstack.ErrnoException;
 import org.modstack.config.DepmodConfig;
+import org.modstack.module.Compression;
 import org.modstack.module.ModuleName;
 
 /**
@@ -19,7 +19,6 @@ import org.modstack.module.ModuleName;
  * priorities (override, search, external) decide which one is kept.
  */
 final class ModuleSearch {
-    private static final List<String> EXTENSIONS = List.of(".ko", ".ko.gz", ".ko.xz", ".ko.zst");
 
     private final String moduleDir;
     private final DepmodConfig config;
@@ -102,7 +101,7 @@ final class ModuleSearch {
     }
 
     private void consider(String path, String fileName) {
-        if (!hasModuleExtension(fileName)) {
+        if (!Compression.isModuleFileName(fileName)) {
             return;
         }
         String name = ModuleName.fromPath(path);
@@ -114,14 +113,6 @@ final class ModuleSearch {
         byName.put(name, new DepmodModule(name, path, moduleDir));
     }
 
-    static boolean hasModuleExtension(String fileName) {
-        for (String ext : EXTENSIONS) {
-            if (fileName.endsWith(ext)) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /**
      * Whether the module already found outranks the file at {@code newPath}: an override naming

@@ -35,7 +35,7 @@ public final class UpToDate {
                     if (newerModule(p, mtime)) {
                         return true;
                     }
-                } else if (ModuleSearch.hasModuleExtension(name)
+                } else if (org.modstack.module.Compression.isModuleFileName(name)
                         && seconds(Files.getLastModifiedTime(p)) > mtime) {
                     return true;
                 }

@@ -35,6 +35,19 @@ public enum Compression {
         return extension;
     }
 
+    /**
+     * Whether a file name is a module's as kmod tells it: {@code .ko}, or {@code .ko} followed
+     * by a compression's extension.
+     */
+    public static boolean isModuleFileName(String name) {
+        for (Compression c : values()) {
+            if (name.endsWith(".ko" + c.extension)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The format whose magic starts {@code head}, or {@link #NONE}. */
     public static Compression detect(byte[] head) {
         for (Compression c : values()) {
