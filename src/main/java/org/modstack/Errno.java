@@ -10,7 +10,9 @@ public enum Errno {
     EPERM(1, "Operation not permitted"),
     ENOENT(2, "No such file or directory"),
     ESRCH(3, "No such process"),
+    EINTR(4, "Interrupted system call"),
     EIO(5, "Input/output error"),
+    ENXIO(6, "No such device or address"),
     ENOEXEC(8, "Exec format error"),
     EAGAIN(11, "Resource temporarily unavailable"),
     ENOMEM(12, "Cannot allocate memory"),
@@ -18,6 +20,7 @@ public enum Errno {
     EFAULT(14, "Bad address"),
     EBUSY(16, "Device or resource busy"),
     EEXIST(17, "File exists"),
+    ENODEV(19, "No such device"),
     ENOTDIR(20, "Not a directory"),
     EISDIR(21, "Is a directory"),
     EINVAL(22, "Invalid argument"),
@@ -26,8 +29,12 @@ public enum Errno {
     ENOSYS(38, "Function not implemented"),
     ELOOP(40, "Too many levels of symbolic links"),
     ENODATA(61, "No data available"),
+    ENOPKG(65, "Package not installed"),
     EBADMSG(74, "Bad message"),
     EOVERFLOW(75, "Value too large for defined data type"),
+    EOPNOTSUPP(95, "Operation not supported"),
+    ETIMEDOUT(110, "Connection timed out"),
+    ENOKEY(126, "Required key not available"),
     EKEYREJECTED(129, "Key was rejected by service");
 
     private final int number;
@@ -36,6 +43,16 @@ public enum Errno {
     Errno(int number, String message) {
         this.number = number;
         this.message = message;
+    }
+
+    /** The errno numbered {@code number}, if modstack knows it. */
+    public static java.util.Optional<Errno> ofNumber(int number) {
+        for (Errno e : values()) {
+            if (e.number == number) {
+                return java.util.Optional.of(e);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The positive errno number, as in {@code <errno.h>} on Linux. */

@@ -20,7 +20,11 @@ public final class Main {
     private static final Map<String, Supplier<Tool>> TOOLS = new TreeMap<>(Map.of(
             "modinfo", Modinfo::new,
             "depmod", DepmodTool::new,
-            "modprobe", ModprobeTool::new));
+            "modprobe", ModprobeTool::new,
+            "insmod", InsmodTool::new,
+            "rmmod", RmmodTool::new,
+            "lsmod", LsmodTool::new,
+            "kernel", KernelTool::new));
 
     private Main() {
     }
@@ -32,6 +36,11 @@ public final class Main {
 
     /** Runs one tool invocation with the given streams and returns its exit status. */
     public static int run(OutputStream out, OutputStream err, String... args) {
+        return run(null, out, err, args);
+    }
+
+    /** Runs one tool invocation as if started in directory {@code cwd} (null: the process's own). */
+    public static int run(java.nio.file.Path cwd, OutputStream out, OutputStream err, String... args) {
         if (args.length == 0 || !TOOLS.containsKey(args[0])) {
             ToolOutput io = new ToolOutput("modstack", out, err);
             boolean asked = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
@@ -43,7 +52,7 @@ public final class Main {
             io.flush();
             return asked ? 0 : 1;
         }
-        ToolOutput io = new ToolOutput(args[0], out, err);
+        ToolOutput io = new ToolOutput(args[0], out, err).inDirectory(cwd);
         try {
             return TOOLS.get(args[0]).get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
         } catch (ErrnoException e) {

@@ -1,20 +1,25 @@
 package org.modstack.cli;
 
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
 import org.modstack.index.KernelState;
+import org.modstack.kernel.KernelDescription;
+import org.modstack.kernel.KernelStore;
+import org.modstack.kernel.VirtualKernel;
 import org.modstack.index.ModuleDirectory;
 import org.modstack.index.Modprobe;
 import org.modstack.index.ModprobeRules;
 
 /**
  * {@code modprobe}: loads (or plans, or shows) a whole stack by one name, as kmod's does.
- * Loading acts on a kernel behind {@link KernelState}; this build plans and shows, and reports
- * that it cannot load yet.
+ * It acts on a virtual kernel ({@code --kernel=DIR}, or the default one when it exists): loading
+ * and removing change it; without one, plans are made against the running kernel's state and
+ * loading reports that it is not available.
  */
 final class ModprobeTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
@@ -36,7 +41,7 @@ final class ModprobeTool extends GetoptTool {
             Getopt.Spec.value('C', "config"), Getopt.Spec.value('d', "dirname"), Getopt.Spec.value('S', "set-version"),
             Getopt.Spec.flag('s', "syslog"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('v', "verbose"),
             Getopt.Spec.longOnly("kernel-cmdline", Getopt.Arg.REQUIRED, "kernel-cmdline"),
-            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
     private static final int LOG_EMERG = ModuleSymbolsOutput.LOG_EMERG;
     private static final int LOG_CRIT = ModuleSymbolsOutput.LOG_CRIT;
@@ -61,6 +66,10 @@ final class ModprobeTool extends GetoptTool {
     private int verbose = LOG_WARNING;
     private int notFoundPriority = LOG_CRIT;
     private String kernelCmdline;
+    private final KernelChoice kernelChoice = new KernelChoice();
+    private boolean forceModversion;
+    private boolean forceVermagic;
+    private VirtualKernel virtual;
 
     @Override
     Getopt options() {
@@ -78,10 +87,32 @@ final class ModprobeTool extends GetoptTool {
             io.error("missing parameters. See -h.\n");
             return 1;
         }
+        if (!kernelChoice.present()) {
+            return operate(io, names, KernelState.live());
+        }
+        try (KernelStore store = kernelChoice.open()) {
+            virtual = store.kernel();
+            KernelDescription d = virtual.description();
+            if (root == null && release == null) {
+                root = d.root().toString();
+                release = d.release();
+            }
+            if (kernelCmdline == null) {
+                cmdlineText = d.cmdline();
+            }
+            int status = operate(io, names, virtual.asKernelState());
+            store.save();
+            return status;
+        }
+    }
+
+    private String cmdlineText;
+
+    private int operate(ToolOutput io, List<String> names, KernelState kernel) throws ErrnoException {
         ModuleDirectory dir = root != null || release != null
                 ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty());
-        Optional<String> cmdline = Optional.empty();
+        Optional<String> cmdline = Optional.ofNullable(cmdlineText);
         if (kernelCmdline != null) {
             try {
                 cmdline = Optional.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(kernelCmdline)),
@@ -94,7 +125,7 @@ final class ModprobeTool extends GetoptTool {
         }
         ModprobeRules settings = ModprobeRules.load(configPaths, dir, cmdline, io::printErr);
         dir = dir.asModprobeReadsIt(io::error);
-        Modprobe modprobe = new Modprobe(dir, settings, KernelState.live());
+        Modprobe modprobe = new Modprobe(dir, settings, kernel);
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
         if (showConfig) {
@@ -146,7 +177,14 @@ final class ModprobeTool extends GetoptTool {
             }
             case "r" -> remove = true;
             case "remove-holders" -> removeHolders = true;
-            case "force-modversion", "force-vermagic", "f", "s" -> { }
+            case "force-modversion" -> forceModversion = true;
+            case "force-vermagic" -> forceVermagic = true;
+            case "f" -> {
+                forceModversion = true;
+                forceVermagic = true;
+            }
+            case "s" -> { }
+            case "kernel" -> kernelChoice.set(o.value());
             case "w" -> {
                 if (!o.value().matches("(0[xX][0-9a-fA-F]+|[0-9]+)")) {
                     io.error("unexpected wait value '" + o.value() + "'.\n");
@@ -189,8 +227,9 @@ final class ModprobeTool extends GetoptTool {
             log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
             return -Errno.ENOENT.number();
         }
-        if (!dryRun && !lookupOnly) {
-            io.error("loading modules is not available yet; use -n or --show-depends\n");
+        if (!dryRun && !lookupOnly && virtual == null) {
+            io.error("no virtual kernel to load into (boot one: modstack kernel boot ROOT); loading into the"
+                    + " running kernel is not available yet\n");
             return -Errno.ENOSYS.number();
         }
         Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime);
@@ -201,26 +240,50 @@ final class ModprobeTool extends GetoptTool {
                 io.print(m.name() + "\n");
                 continue;
             }
-            int r = modprobe.plan(m, flags, extra, a -> {
+            int r = modprobe.probe(m, flags, extra, a -> {
                 if (print) {
                     io.print(a.line());
                 }
-            });
+            }, dryRun ? null : loader(io));
             if (r >= 0) {
                 err = 0;
             } else {
                 err = r;
                 if (r == -Errno.EEXIST.number()) {
                     io.error("could not insert '" + m.name() + "': Module already in kernel\n");
+                } else if (r == -Errno.ENOENT.number()) {
+                    io.error("could not insert '" + m.name() + "': Unknown symbol in module, or unknown parameter"
+                            + " (see dmesg)\n");
+                } else {
+                    io.error("could not insert '" + m.name() + "': "
+                            + Errno.ofNumber(-r).map(Errno::message).orElse("Unknown error " + -r) + "\n");
                 }
             }
         }
         return err;
     }
 
+    /** Inserts into the virtual kernel; install commands are shown, never run on it. */
+    private Modprobe.Loader loader(ToolOutput io) {
+        int flags = (forceModversion ? VirtualKernel.IGNORE_MODVERSIONS : 0) | (forceVermagic ? VirtualKernel.IGNORE_VERMAGIC : 0);
+        return new Modprobe.Loader() {
+            @Override
+            public int insert(Modprobe.Mod m, String path, String options) {
+                return InsmodTool.insert(virtual, Path.of(path), options, flags).map(e -> -e.number()).orElse(0);
+            }
+
+            @Override
+            public int install(Modprobe.Mod m, String command, String options) {
+                io.error("install commands are not run on a virtual kernel: " + command + "\n");
+                return -Errno.ENOSYS.number();
+            }
+        };
+    }
+
     private int rmmod(ToolOutput io, Modprobe modprobe, String alias) throws ErrnoException {
-        if (!dryRun) {
-            io.error("removing modules is not available yet; use -n\n");
+        if (!dryRun && virtual == null) {
+            io.error("no virtual kernel to remove from (boot one: modstack kernel boot ROOT); removing from the"
+                    + " running kernel is not available yet\n");
             return -Errno.ENOSYS.number();
         }
         List<Modprobe.Mod> found;
@@ -245,6 +308,12 @@ final class ModprobeTool extends GetoptTool {
                 if (print) {
                     io.print(line);
                 }
+            }
+
+            @Override
+            public int remove(String name) {
+                return dryRun ? 0 : RmmodTool.remove(io, virtual, name, forceModversion && forceVermagic)
+                        .map(e -> -e.number()).orElse(0);
             }
         };
         int err = 0;

@@ -20,11 +20,24 @@ public final class ToolOutput {
     private final OutputStream err;
     private final byte[] buf = new byte[1 << 16];
     private int used;
+    private java.nio.file.Path workingDirectory;
 
     public ToolOutput(String tool, OutputStream out, OutputStream err) {
         this.tool = tool;
         this.out = out;
         this.err = err;
+    }
+
+    /** Relative file names given to the tool are taken from {@code dir} (an in-process run's "current directory"). */
+    ToolOutput inDirectory(java.nio.file.Path dir) {
+        this.workingDirectory = dir;
+        return this;
+    }
+
+    /** A file name given on the command line, as the tool opens it. */
+    java.nio.file.Path resolve(String file) {
+        java.nio.file.Path p = java.nio.file.Path.of(file);
+        return workingDirectory == null ? p : workingDirectory.resolve(p);
     }
 
     /** The name the tool reports itself by, e.g. {@code modinfo}. */

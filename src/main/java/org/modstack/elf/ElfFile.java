@@ -108,10 +108,10 @@ public final class ElfFile {
     private static Section readSection(ByteBuffer b, boolean is64, int at, int index) {
         if (is64) {
             return new Section(index, u32(b, at), u32(b, at + 4), b.getLong(at + 8), b.getLong(at + 24),
-                    b.getLong(at + 32), u32(b, at + 40), u32(b, at + 44));
+                    b.getLong(at + 32), u32(b, at + 40), u32(b, at + 44), b.getLong(at + 48), b.getLong(at + 56));
         }
         return new Section(index, u32(b, at), u32(b, at + 4), u32(b, at + 8), u32(b, at + 16),
-                u32(b, at + 20), u32(b, at + 24), u32(b, at + 28));
+                u32(b, at + 20), u32(b, at + 24), u32(b, at + 28), u32(b, at + 32), u32(b, at + 36));
     }
 
     static int u16(ByteBuffer b, int at) {

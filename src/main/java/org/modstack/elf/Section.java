@@ -11,9 +11,24 @@ package org.modstack.elf;
  * @param size {@code sh_size}
  * @param link {@code sh_link}
  * @param info {@code sh_info}
+ * @param addralign {@code sh_addralign}
+ * @param entsize {@code sh_entsize}
  */
 public record Section(int index, long nameOffset, long type, long flags, long offset, long size,
-                      long link, long info) {
+                      long link, long info, long addralign, long entsize) {
+
+    /** {@code SHF_WRITE}. */
+    public static final long SHF_WRITE = 0x1;
+    /** {@code SHF_ALLOC}: the section occupies memory when the module is loaded. */
+    public static final long SHF_ALLOC = 0x2;
+    /** {@code SHF_EXECINSTR}. */
+    public static final long SHF_EXECINSTR = 0x4;
+    /** {@code SHF_RO_AFTER_INIT}, the kernel's own flag for {@code .data..ro_after_init}. */
+    public static final long SHF_RO_AFTER_INIT = 0x00200000;
+    /** {@code SHT_RELA}. */
+    public static final long SHT_RELA = 4;
+    /** {@code SHT_STRTAB}. */
+    public static final long SHT_STRTAB = 3;
 
     /** {@code SHT_NOBITS}: the section occupies no bytes in the file. */
     public static final long SHT_NOBITS = 8;

@@ -14,7 +14,7 @@ import org.modstack.module.SymbolVersion;
  * The kernel image's exports, as depmod's {@code -E Module.symvers} or {@code -F System.map}
  * give them.
  */
-final class KernelSymbols {
+public final class KernelSymbols {
     private KernelSymbols() {
     }
 
@@ -32,13 +32,7 @@ final class KernelSymbols {
         for (String line : lines(file)) {
             lineNo++;
             // strtok keeps the newline in the last word: "vmlinux\n" is not "vmlinux"
-            String[] w = line.split("[ \t]+", -1);
-            List<String> words = new ArrayList<>();
-            for (String s : w) {
-                if (!s.isEmpty()) {
-                    words.add(s);
-                }
-            }
+            List<String> words = words(line);
             if (words.size() < 3 || !words.get(2).equals("vmlinux")) {
                 continue;
             }
@@ -51,6 +45,42 @@ final class KernelSymbols {
             }
         }
         return out;
+    }
+
+    /** A vmlinux export as a Module.symvers line gives it. */
+    public record SymversExport(String name, long crc, boolean gplOnly, String namespace) {
+    }
+
+    /**
+     * The {@code vmlinux} exports of a Module.symvers
+     * ({@code 0x<crc>\t<sym>\tvmlinux\tEXPORT_SYMBOL[_GPL]\t<namespace>}); lines that do not
+     * parse are skipped.
+     */
+    public static List<SymversExport> vmlinuxExports(Path file) throws ErrnoException {
+        List<SymversExport> out = new ArrayList<>();
+        for (String line : lines(file)) {
+            String[] f = line.replace("\n", "").split("\t", -1);
+            if (f.length < 4 || !f[2].equals("vmlinux")) {
+                continue;
+            }
+            try {
+                out.add(new SymversExport(f[1], Long.parseUnsignedLong(hexDigits(f[0]), 16),
+                        f[3].endsWith("_GPL"), f.length > 4 ? f[4] : ""));
+            } catch (NumberFormatException e) {
+                // not a symbol line
+            }
+        }
+        return out;
+    }
+
+    private static List<String> words(String line) {
+        List<String> words = new ArrayList<>();
+        for (String s : line.split("[ \t]+", -1)) {
+            if (!s.isEmpty()) {
+                words.add(s);
+            }
+        }
+        return words;
     }
 
     private static String hexDigits(String v) {

@@ -58,6 +58,8 @@ public final class Modprobe {
         /** The plan that last visited this module; a new plan needs no reset pass over the pool. */
         int visitedBy;
         boolean ignoreCommand;
+        /** The module or a dependency of the one being loaded: its failure fails the load (a softdep's does not). */
+        boolean required;
         private boolean depsRead;
         private String path;
         private List<Mod> deps = List.of();
@@ -205,6 +207,28 @@ public final class Modprobe {
      *     negative errno
      */
     public int plan(Mod mod, Flags flags, String extraOptions, Consumer<Action> show) throws ErrnoException {
+        return probe(mod, flags, extraOptions, show, null);
+    }
+
+    /** What carries out a plan: inserting modules and running install commands. */
+    public interface Loader {
+        /** Inserts the module file at {@code path} with {@code options}: 0 or a negative errno. */
+        int insert(Mod m, String path, String options);
+
+        /** Runs an install command: 0 or a negative errno. */
+        int install(Mod m, String command, String options);
+    }
+
+    /**
+     * Loads {@code mod} as kmod_module_probe_insert_module does: each action of the plan is shown,
+     * then carried out by {@code loader} (null: a dry run). A module already in the kernel is
+     * skipped; a failure of the module or one of its dependencies ends the load, a soft
+     * dependency's is ignored.
+     *
+     * @return as {@link #plan}
+     */
+    public int probe(Mod mod, Flags flags, String extraOptions, Consumer<Action> show, Loader loader)
+            throws ErrnoException {
         if (!flags.ignoreLoaded() && inKernel(mod)) {
             return flags.failOnLoaded() ? -Errno.EEXIST.number() : 0;
         }
@@ -213,25 +237,41 @@ public final class Modprobe {
         }
         planCount++;
         List<Mod> list = new ArrayList<>();
-        probeList(mod, flags.ignoreCommands(), list);
+        mod.required = true;
+        probeList(mod, flags.ignoreCommands(), true, list);
+        int err = 0;
         for (Mod m : list) {
             if (!flags.ignoreLoaded() && inKernel(m)) {
-                if (m == mod && flags.failOnLoaded()) {
-                    return -Errno.EEXIST.number();
-                }
-                continue;
+                err = -Errno.EEXIST.number();
+            } else {
+                err = act(m, m == mod ? extraOptions : null, show, loader);
             }
-            String options = concat(config.options(m.name, m.alias), m == mod ? extraOptions : null);
-            String cmd = installCommand(m);
-            if (cmd != null && !m.ignoreCommand) {
-                show.accept(new Action(Action.Kind.INSTALL, cmd, options));
-            } else if (path(m).isPresent()) {
-                show.accept(new Action(Action.Kind.INSMOD, m.path, options));
-            } else if (isBuiltin(m)) {
-                show.accept(new Action(Action.Kind.BUILTIN, m.name, options));
+            if (err == -Errno.EEXIST.number() && m == mod && flags.failOnLoaded()) {
+                break;
+            }
+            if (err == -Errno.EEXIST.number() || !m.required) {
+                err = 0;
+            } else if (err < 0) {
+                break;
             }
         }
-        return 0;
+        return err;
+    }
+
+    private int act(Mod m, String extraOptions, Consumer<Action> show, Loader loader) throws ErrnoException {
+        String options = concat(config.options(m.name, m.alias), extraOptions);
+        String cmd = installCommand(m);
+        if (cmd != null && !m.ignoreCommand) {
+            show.accept(new Action(Action.Kind.INSTALL, cmd, options));
+            return loader == null ? 0 : loader.install(m, cmd, options);
+        } else if (path(m).isPresent()) {
+            show.accept(new Action(Action.Kind.INSMOD, m.path, options));
+            return loader == null ? 0 : loader.insert(m, m.path, options);
+        } else if (isBuiltin(m)) {
+            show.accept(new Action(Action.Kind.BUILTIN, m.name, options));
+            return 0;
+        }
+        return loader == null ? 0 : -Errno.ENOENT.number();
     }
 
     private String installCommand(Mod m) {
@@ -244,15 +284,19 @@ public final class Modprobe {
 
     /**
      * libkmod's probe list: each dependency with its soft dependencies, then the module with its.
-     * (libkmod also marks the module and its dependencies "required": when loading, a failure of
-     * anything else, a soft dependency, is ignored. Loading comes with the kernel model.)
+     * The first call marks the module and its dependencies required, before a soft dependency
+     * can reach them.
      */
-    private void probeList(Mod mod, boolean ignoreCommand, List<Mod> list) throws ErrnoException {
+    private void probeList(Mod mod, boolean ignoreCommand, boolean required, List<Mod> list) throws ErrnoException {
         if (mod.visitedBy == planCount) {
             return;
         }
         mod.visitedBy = planCount;
         readDeps(mod);
+        if (required) {
+            mod.required = true;
+            mod.deps.forEach(d -> d.required = true);
+        }
         for (Mod d : mod.deps) {
             fillSoftdep(d, list);
         }
@@ -269,12 +313,12 @@ public final class Modprobe {
         List<Mod> pre = sd.isPresent() ? lookupAll(sd.get().getKey()) : List.of();
         List<Mod> post = sd.isPresent() ? lookupAll(sd.get().getValue()) : List.of();
         for (Mod m : pre) {
-            probeList(m, false, list);
+            probeList(m, false, false, list);
         }
         list.add(mod);
         mod.ignoreCommand = !pre.isEmpty() || !post.isEmpty();
         for (Mod m : post) {
-            probeList(m, false, list);
+            probeList(m, false, false, list);
         }
     }
 
@@ -299,12 +343,15 @@ public final class Modprobe {
         void log(String message);
 
         void show(String line);
+
+        /** Removes module {@code name} from the kernel: 0 or a negative errno (a dry run: 0). */
+        int remove(String name);
     }
 
     /**
-     * Plans removing {@code mod} as modprobe -r does, dry: its post-softdeps (reverse), its
-     * holders when asked, itself unless in use, the dependencies nothing uses any more, its
-     * pre-softdeps (reverse). Every step it would take is shown; nothing is removed.
+     * Removes {@code mod} as modprobe -r does: its post-softdeps (reverse), its holders when
+     * asked, itself unless in use, the dependencies nothing uses any more, its pre-softdeps
+     * (reverse). Every step is shown, then done by {@code out} (which a dry run makes a no-op).
      *
      * @return 0, or a negative errno (ENOENT: built-in or, with --first-time, not loaded;
      *     EBUSY: in use)
@@ -357,10 +404,15 @@ public final class Modprobe {
             out.show("remove " + cmd.replace("$CMDLINE_OPTS", "") + "\n");  // shown, not run
         } else {
             out.show("rmmod " + mod.name + "\n");
+            int err = out.remove(mod.name);
+            if (err < 0) {
+                return err;
+            }
             readDeps(mod);
             for (Mod dep : mod.deps) {
                 if (kernel.refcnt(dep.name) == 0) {
                     out.show("rmmod " + dep.name + "\n");
+                    out.remove(dep.name);
                 }
             }
         }

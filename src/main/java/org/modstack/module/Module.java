@@ -65,6 +65,17 @@ public final class Module {
         return new Module(file, ElfFile.read(file.image()));
     }
 
+    /**
+     * A module over an image already in memory (what {@code init_module(2)} receives), named
+     * after {@code path}.
+     *
+     * @throws ElfFormatException when the image is not an ELF file this reader accepts
+     */
+    public static Module fromImage(Path path, ByteBuffer image) throws ElfFormatException {
+        ByteBuffer ro = image.asReadOnlyBuffer();
+        return new Module(new ModuleFile(path, Compression.NONE, ro), ElfFile.read(ro));
+    }
+
     /** The name kmod derives from the file name (see {@link ModuleName#fromPath}). */
     public String name() {
         return name;

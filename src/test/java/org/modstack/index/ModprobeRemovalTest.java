@@ -74,6 +74,11 @@ class ModprobeRemovalTest {
             public void show(String line) {
                 shown.add(line);
             }
+
+            @Override
+            public int remove(String name) {
+                return 0;
+            }
         };
         return modprobe.planRemoval(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, holders), out);
     }

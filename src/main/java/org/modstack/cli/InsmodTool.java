@@ -1,0 +1,99 @@
+package org.modstack.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+import org.modstack.kernel.KernelStore;
+import org.modstack.kernel.VirtualKernel;
+import org.modstack.module.Compression;
+import org.modstack.module.ModuleFile;
+
+/** {@code insmod}: inserts one module file into the (virtual) kernel, with kmod's messages. */
+final class InsmodTool extends GetoptTool {
+    private static final Getopt OPTIONS = new Getopt(List.of(Getopt.Spec.flag('p', null), Getopt.Spec.flag('s', null),
+            Getopt.Spec.flag('f', null), Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"),
+            KernelChoice.OPTION));
+
+    private final KernelChoice kernel = new KernelChoice();
+    private boolean force;
+
+    @Override
+    Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String help() {
+        return "Usage:\n\t%s [options] filename [args]\nOptions:\n\t-V, --version     show version\n"
+                + "\t-h, --help        show this help\n";
+    }
+
+    @Override
+    Integer apply(ToolOutput io, Getopt.Option o) {
+        switch (o.key()) {
+            case "f" -> force = true;
+            case "kernel" -> kernel.set(o.value());
+            default -> { }  // -p and -s: ignored, for compatibility
+        }
+        return null;
+    }
+
+    @Override
+    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+        if (operands.isEmpty()) {
+            io.error("missing filename.\n");
+            return 1;
+        }
+        String filename = operands.get(0);
+        if (filename.equals("-")) {
+            io.error("this tool does not support loading from stdin!\n");
+            return 1;
+        }
+        String options = String.join(" ", operands.subList(1, operands.size()));
+        if (!Files.exists(io.resolve(filename))) {
+            io.error("could not load module " + filename + ": " + Errno.ENOENT.message() + "\n");
+            return 1;
+        }
+        try (KernelStore store = kernel.open()) {
+            Optional<Errno> err = insert(store.kernel(), io.resolve(filename), options,
+                    force ? VirtualKernel.IGNORE_MODVERSIONS | VirtualKernel.IGNORE_VERMAGIC : 0);
+            store.save();
+            if (err.isPresent()) {
+                io.error("could not insert module " + filename + ": " + modStrerror(err.get()) + "\n");
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * kmod_module_insert_module: the file's image to the kernel; forcing drops vermagic and
+     * modversions (the kernel's IGNORE flags do the same as kmod's stripping).
+     */
+    static Optional<Errno> insert(VirtualKernel kernel, Path file, String options, int flags) {
+        ModuleFile f;
+        try {
+            f = ModuleFile.read(file);
+        } catch (ErrnoException e) {
+            return Optional.of(e.errno());
+        }
+        if (f.compression() == Compression.NONE && f.image().capacity() == 0) {
+            return Optional.of(Errno.EINVAL);  // finit_module of an empty file
+        }
+        return kernel.load(f.image(), options, flags);
+    }
+
+    /** insmod's wording of an init_module error. */
+    static String modStrerror(Errno e) {
+        return switch (e) {
+            case ENOEXEC -> "Invalid module format";
+            case ENOENT -> "Unknown symbol in module";
+            case ESRCH -> "Module has wrong symbol version";
+            case EINVAL -> "Invalid parameters";
+            default -> e.message();
+        };
+    }
+}

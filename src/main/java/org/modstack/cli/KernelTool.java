@@ -1,0 +1,137 @@
+package org.modstack.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modstack.ErrnoException;
+import org.modstack.kernel.KernelFiles;
+import org.modstack.kernel.KernelStore;
+
+/**
+ * {@code modstack kernel}: the virtual kernel itself.
+ * <pre>
+ *   kernel boot [--kernel=DIR] [--release=R] [--cmdline=ARGS] ROOT   boot the kernel installed under ROOT
+ *   kernel dmesg [--kernel=DIR]                                      its log
+ *   kernel cat [--kernel=DIR] FILE...                                /proc/modules, /sys/module/M/..., ...
+ *   kernel ls [--kernel=DIR] DIR                                     /sys/module/M/holders, .../parameters
+ *   kernel init [--kernel=DIR] MODULE RESULT                         script what a module's init returns
+ *   kernel scenario --root=ROOT [--modules=DIR] FILE [MODULE.ko...]  run a scenario, print its transcript
+ * </pre>
+ */
+final class KernelTool implements Tool {
+    private static final String USAGE = "Usage: modstack kernel boot|dmesg|cat|ls|init|scenario [--kernel=DIR] ...\n";
+
+    @Override
+    public int run(ToolOutput io, List<String> args) throws ErrnoException {
+        if (args.isEmpty()) {
+            io.printErr(USAGE);
+            return 1;
+        }
+        KernelChoice kernel = new KernelChoice();
+        String release = null;
+        String cmdline = "";
+        String root = null;
+        String moduleDir = null;
+        List<String> operands = new ArrayList<>();
+        for (String a : args.subList(1, args.size())) {
+            if (a.startsWith("--kernel=")) {
+                kernel.set(a.substring("--kernel=".length()));
+            } else if (a.startsWith("--release=")) {
+                release = a.substring("--release=".length());
+            } else if (a.startsWith("--cmdline=")) {
+                cmdline = a.substring("--cmdline=".length());
+            } else if (a.startsWith("--modules=")) {
+                moduleDir = a.substring("--modules=".length());
+            } else if (a.startsWith("--root=")) {
+                root = a.substring("--root=".length());
+            } else {
+                operands.add(a);
+            }
+        }
+        switch (args.get(0)) {
+            case "boot" -> {
+                if (operands.size() != 1) {
+                    io.printErr(USAGE);
+                    return 1;
+                }
+                try (KernelStore s = KernelStore.boot(kernel.directory(), io.resolve(operands.get(0)), release, cmdline)) {
+                    io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
+                }
+                return 0;
+            }
+            case "dmesg" -> {
+                try (KernelStore s = kernel.open()) {
+                    s.kernel().state().log().forEach(l -> io.print(l + "\n"));
+                }
+                return 0;
+            }
+            case "cat" -> {
+                return cat(io, kernel, operands);
+            }
+            case "ls" -> {
+                return ls(io, kernel, operands);
+            }
+            case "init" -> {
+                if (operands.size() != 2 || !operands.get(1).matches("-?[0-9]+")) {
+                    io.printErr(USAGE);
+                    return 1;
+                }
+                try (KernelStore s = kernel.open()) {
+                    s.kernel().scriptInit(operands.get(0), Integer.parseInt(operands.get(1)));
+                    s.save();
+                }
+                return 0;
+            }
+            case "scenario" -> {
+                if (operands.isEmpty() || root == null) {
+                    io.printErr(USAGE);
+                    return 1;
+                }
+                List<Path> modules = operands.subList(1, operands.size()).stream().map(io::resolve).toList();
+                Path scenario = io.resolve(operands.get(0));
+                Path fixtures = moduleDir != null ? io.resolve(moduleDir) : scenario.toAbsolutePath().getParent();
+                io.print(new ScenarioRun(io.resolve(root), modules, fixtures).run(scenario));
+                return 0;
+            }
+            default -> {
+                io.printErr(USAGE);
+                return 1;
+            }
+        }
+    }
+
+    private static int cat(ToolOutput io, KernelChoice kernel, List<String> files) throws ErrnoException {
+        int status = 0;
+        try (KernelStore s = kernel.open()) {
+            KernelFiles view = new KernelFiles(s.kernel());
+            for (String f : files) {
+                Optional<String> content = view.read(f);
+                if (content.isPresent()) {
+                    io.print(content.get());
+                } else {
+                    io.printErr("cat: can't open '" + f + "': No such file or directory\n");
+                    status = 1;
+                }
+            }
+        }
+        return status;
+    }
+
+    private static int ls(ToolOutput io, KernelChoice kernel, List<String> dirs) throws ErrnoException {
+        int status = 0;
+        try (KernelStore s = kernel.open()) {
+            KernelFiles view = new KernelFiles(s.kernel());
+            for (String d : dirs) {
+                Optional<List<String>> names = view.list(d);
+                if (names.isPresent()) {
+                    names.get().stream().sorted().forEach(n -> io.print(n + "\n"));
+                } else {
+                    io.printErr("ls: " + d + ": No such file or directory\n");
+                    status = 1;
+                }
+            }
+        }
+        return status;
+    }
+}

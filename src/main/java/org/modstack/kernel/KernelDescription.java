@@ -1,0 +1,176 @@
+package org.modstack.kernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+import org.modstack.index.KernelSymbols;
+import org.modstack.index.ModuleDirectory;
+import org.modstack.module.Module;
+import org.modstack.module.ModuleSignature;
+
+/**
+ * What a kernel brings to module loading: its release and vermagic, the configuration options
+ * that matter, the symbols vmlinux exports, its built-in modules, the key it trusts, and the
+ * command line it was booted with.
+ *
+ * <p>Built from a root directory laid out as an installed Debian system: {@code boot/config-<r>},
+ * {@code lib/modules/<r>/} (modules, {@code modules.builtin*}) and a {@code Module.symvers}
+ * (at the root, in {@code lib/modules/<r>/build/} or in {@code usr/src/linux-headers-<r>/}).
+ *
+ * @param root the directory it was built from (modprobe finds modules under it)
+ * @param release the kernel release ({@code uname -r})
+ * @param vermagic the version magic modules must carry
+ * @param config the loader's configuration options
+ * @param exports vmlinux's exports by name
+ * @param moduleDirectory {@code lib/modules/<release>} under the root, for built-in modules
+ * @param trustedKeyIds the signing key ids the kernel trusts, hex (those of its own modules)
+ * @param cmdline the kernel command line
+ */
+public record KernelDescription(Path root, String release, String vermagic, KernelConfig config,
+                                Map<String, KernelSymbol> exports, ModuleDirectory moduleDirectory,
+                                Set<String> trustedKeyIds, String cmdline) {
+
+    /**
+     * Reads the kernel installed under {@code root}; {@code release} may be null when
+     * {@code root/lib/modules} holds exactly one release.
+     *
+     * @throws ErrnoException naming the file that is missing or unreadable
+     */
+    public static KernelDescription fromTree(Path root, String release, String cmdline) throws ErrnoException {
+        String rel = release != null ? release : onlyRelease(root);
+        Path modules = root.resolve("lib/modules").resolve(rel);
+        Map<String, String> config = readConfig(firstExisting(root, rel, "boot/config-" + rel,
+                "lib/modules/" + rel + "/build/.config", "usr/src/linux-headers-" + rel + "/.config"));
+        Path symvers = firstExisting(root, rel, "Module.symvers", "lib/modules/" + rel + "/build/Module.symvers",
+                "usr/src/linux-headers-" + rel + "/Module.symvers", "boot/symvers-" + rel);
+        Map<String, KernelSymbol> exports = new HashMap<>();
+        for (KernelSymbols.SymversExport e : KernelSymbols.vmlinuxExports(symvers)) {
+            exports.put(e.name(), new KernelSymbol(e.name(), e.gplOnly(), e.namespace(), OptionalLong.of(e.crc())));
+        }
+        Optional<Module> sample = inTreeModule(modules);
+        Set<String> keys = Set.of();
+        String vermagic = composeVermagic(rel, config);
+        if (sample.isPresent()) {
+            Module m = sample.get();
+            keys = m.signature().map(s -> Set.of(hex(s.keyId()))).orElse(Set.of());
+            vermagic = m.vermagic().orElse(vermagic);
+        }
+        return new KernelDescription(root, rel, vermagic, KernelConfig.of(config), Map.copyOf(exports),
+                ModuleDirectory.of(modules.toString()), keys, cmdline == null ? "" : cmdline);
+    }
+
+    /** The names {@code module_blacklist=} lists on the command line. */
+    public List<String> moduleBlacklist() {
+        List<String> out = new ArrayList<>();
+        for (String word : cmdline.trim().split("\\s+")) {
+            if (word.startsWith("module_blacklist=")) {
+                out.addAll(List.of(word.substring("module_blacklist=".length()).split(",")));
+            }
+        }
+        return out;
+    }
+
+    /** Whether module {@code name} is built into the kernel ({@code modules.builtin}). */
+    public boolean isBuiltin(String name) {
+        try {
+            return moduleDirectory.isBuiltin(name);
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether built-in module {@code name} has a {@code /sys/module} directory: it has
+     * parameters or a version.
+     */
+    public boolean builtinHasSysfs(String name) {
+        try {
+            return moduleDirectory.builtinModinfo(name).orElse(List.of()).stream()
+                    .anyMatch(r -> r.startsWith("parmtype=") || r.startsWith("version="));
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static String onlyRelease(Path root) throws ErrnoException {
+        List<String> releases = new ArrayList<>();
+        try (DirectoryStream<Path> d = Files.newDirectoryStream(root.resolve("lib/modules"))) {
+            d.forEach(p -> releases.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw ErrnoException.of(e, root.resolve("lib/modules").toString());
+        }
+        if (releases.size() != 1) {
+            throw new ErrnoException(Errno.EINVAL, root.resolve("lib/modules") + ": " + releases.size()
+                    + " kernel releases; name one");
+        }
+        return releases.get(0);
+    }
+
+    private static Path firstExisting(Path root, String rel, String... candidates) throws ErrnoException {
+        for (String c : candidates) {
+            Path p = root.resolve(c);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new ErrnoException(Errno.ENOENT, root.resolve(candidates[0]) + ": no such file (kernel " + rel + ")");
+    }
+
+    private static Map<String, String> readConfig(Path file) throws ErrnoException {
+        Map<String, String> out = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                int eq = line.indexOf('=');
+                if (!line.startsWith("#") && eq > 0) {
+                    out.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            throw ErrnoException.of(e, file.toString());
+        }
+        return out;
+    }
+
+    /** The first module modules.dep names: an in-tree module, built and signed with the kernel. */
+    private static Optional<Module> inTreeModule(Path modules) {
+        try (var lines = Files.lines(modules.resolve("modules.dep"), StandardCharsets.ISO_8859_1)) {
+            Optional<String> first = lines.map(l -> l.substring(0, Math.max(0, l.indexOf(':'))))
+                    .filter(p -> p.startsWith("kernel/")).findFirst();
+            return first.isPresent() ? Optional.of(Module.open(modules.resolve(first.get()))) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** VERMAGIC_STRING as include/linux/vermagic.h builds it, for a tree without modules. */
+    private static String composeVermagic(String release, Map<String, String> c) {
+        return release + " " + ("y".equals(c.get("CONFIG_SMP")) ? "SMP " : "")
+                + ("y".equals(c.get("CONFIG_PREEMPT_BUILD")) ? "preempt " : "")
+                + ("y".equals(c.get("CONFIG_MODULE_UNLOAD")) ? "mod_unload " : "")
+                + ("y".equals(c.get("CONFIG_MODVERSIONS")) ? "modversions " : "");
+    }
+
+    static String hex(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : bytes) {
+            sb.append(String.format("%02x", b & 0xff));
+        }
+        return sb.toString();
+    }
+
+    /** Whether {@code signature}'s key is one this kernel trusts. */
+    boolean trusts(ModuleSignature signature) {
+        return trustedKeyIds.contains(hex(signature.keyId()));
+    }
+}

@@ -1,0 +1,110 @@
+package org.modstack.kernel;
+
+import org.modstack.elf.ElfFile;
+import org.modstack.elf.ElfFormatException;
+import org.modstack.elf.Section;
+import org.modstack.elf.SymbolTable;
+
+/**
+ * The size of a module's core image as the loader lays it out ({@code layout_sections} then
+ * {@code layout_symtab}): what {@code /proc/modules} and {@code coresize} show once init is done.
+ *
+ * <p>Allocated sections that are not init sections go in four groups, each group's sections in
+ * file order and aligned as they ask: code, read-only data, read-only-after-init data, writable
+ * data; with strict module RWX each group ends on a page boundary. The symbols kallsyms keeps
+ * (with their names and a type byte each) follow, and the whole is page-aligned again.
+ */
+final class ModuleLayout {
+    private static final long PAGE = 4096;
+    private static final int ELF64_SYM_SIZE = 24;
+
+    private ModuleLayout() {
+    }
+
+    /** The core size of a module, whose {@code __versions}, {@code .modinfo} and per-cpu sections do not count. */
+    static long coreSize(ElfFile elf, KernelConfig config) throws ElfFormatException {
+        int n = elf.sectionCount();
+        long[] flags = new long[n];
+        boolean[] placed = new boolean[n];
+        int pcpu = 0;
+        for (int i = 0; i < n; i++) {
+            Section s = elf.section(i);
+            String name = elf.nameOf(s);
+            flags[i] = s.flags();
+            if (name.equals("__versions") || name.equals(".modinfo")) {
+                flags[i] &= ~Section.SHF_ALLOC;
+            }
+            if (name.equals(".data..percpu") && (s.flags() & Section.SHF_ALLOC) != 0) {
+                pcpu = i;
+                flags[i] &= ~Section.SHF_ALLOC;
+            }
+            if (name.equals(".data..ro_after_init") || name.equals("__jump_table")) {
+                flags[i] |= Section.SHF_RO_AFTER_INIT;
+            }
+            // init sections go to the init layout, freed after init
+            placed[i] = name.startsWith(".init");
+        }
+        long[][] masks = {
+            {Section.SHF_EXECINSTR | Section.SHF_ALLOC, 0},
+            {Section.SHF_ALLOC, Section.SHF_WRITE},
+            {Section.SHF_RO_AFTER_INIT | Section.SHF_ALLOC, 0},
+            {Section.SHF_WRITE | Section.SHF_ALLOC, 0},
+            {Section.SHF_ALLOC, 0},
+        };
+        long size = 0;
+        for (int m = 0; m < masks.length; m++) {
+            for (int i = 0; i < n; i++) {
+                if ((flags[i] & masks[m][0]) != masks[m][0] || (flags[i] & masks[m][1]) != 0 || placed[i]) {
+                    continue;
+                }
+                Section s = elf.section(i);
+                size = align(size, s.addralign()) + s.size();
+                placed[i] = true;
+            }
+            if (m < 3 || m == 4) {
+                size = strictAlign(size, config);
+            }
+        }
+        return strictAlign(symtab(elf, flags, pcpu, size, config), config);
+    }
+
+    /** layout_symtab: the core symbols, their names, and one type byte each, after the data. */
+    private static long symtab(ElfFile elf, long[] flags, int pcpu, long size, KernelConfig config)
+            throws ElfFormatException {
+        SymbolTable symbols = elf.symbols();
+        long strtab = 0;
+        long kept = 0;
+        for (int i = 0; i < symbols.count(); i++) {
+            if (i == 0 || isCore(elf, symbols, i, flags, pcpu, config)) {
+                strtab += symbols.name(i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1).length + 1;
+                kept++;
+            }
+        }
+        Section symtab = elf.section(".symtab").orElseThrow();
+        long at = align(size, symtab.addralign());
+        return at + kept * ELF64_SYM_SIZE + strtab + kept;
+    }
+
+    private static boolean isCore(ElfFile elf, SymbolTable symbols, int i, long[] flags, int pcpu, KernelConfig config) {
+        int shndx = symbols.sectionIndex(i);
+        if (shndx == 0 || shndx >= elf.sectionCount() || symbols.nameOffset(i) == 0) {
+            return false;
+        }
+        if (config.kallsymsAll() && shndx == pcpu) {
+            return true;
+        }
+        long f = flags[shndx];
+        String section = elf.nameOf(elf.section(shndx));
+        return (f & Section.SHF_ALLOC) != 0 && (config.kallsymsAll() || (f & Section.SHF_EXECINSTR) != 0)
+                && !section.startsWith(".init");
+    }
+
+    private static long strictAlign(long size, KernelConfig config) {
+        return config.strictModuleRwx() ? align(size, PAGE) : size;
+    }
+
+    private static long align(long size, long alignment) {
+        long a = alignment == 0 ? 1 : alignment;
+        return (size + a - 1) / a * a;
+    }
+}
