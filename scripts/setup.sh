@@ -12,7 +12,11 @@ command -v kmod >/dev/null 2>&1 || need+=(kmod)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 command -v zstd >/dev/null 2>&1 || need+=(zstd)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# the real-kernel oracle of the virtual kernel's tests (scripts/qemu/run-scenario)
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx ash || need+=(busybox-static)
+command -v cpio >/dev/null 2>&1 || need+=(cpio)
 if ((${#need[@]})); then
     apt-get update -qq
-    apt-get install -y -qq "${need[@]}" >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

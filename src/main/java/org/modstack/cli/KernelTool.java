@@ -5,13 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.modstack.ErrnoException;
+import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelFiles;
 import org.modstack.kernel.KernelStore;
 
 /**
  * {@code modstack kernel}: the virtual kernel itself.
  * <pre>
- *   kernel boot [--kernel=DIR] [--release=R] [--cmdline=ARGS] ROOT   boot the kernel installed under ROOT
+ *   kernel boot [--kernel=DIR] [--release=R] [--cmdline=ARGS] [ROOT] boot the kernel installed under ROOT
+ *                                                                    (default: the embedded Debian kernel)
+ *   kernel tree DIR                                                  write the embedded kernel's files under DIR
  *   kernel dmesg [--kernel=DIR]                                      its log
  *   kernel cat [--kernel=DIR] FILE...                                /proc/modules, /sys/module/M/..., ...
  *   kernel ls [--kernel=DIR] DIR                                     /sys/module/M/holders, .../parameters
@@ -20,7 +23,7 @@ import org.modstack.kernel.KernelStore;
  * </pre>
  */
 final class KernelTool implements Tool {
-    private static final String USAGE = "Usage: modstack kernel boot|dmesg|cat|ls|init|scenario [--kernel=DIR] ...\n";
+    private static final String USAGE = "Usage: modstack kernel boot|tree|dmesg|cat|ls|init|scenario [--kernel=DIR] ...\n";
 
     @Override
     public int run(ToolOutput io, List<String> args) throws ErrnoException {
@@ -51,13 +54,26 @@ final class KernelTool implements Tool {
         }
         switch (args.get(0)) {
             case "boot" -> {
+                if (operands.size() > 1) {
+                    io.printErr(USAGE);
+                    return 1;
+                }
+                Path tree = kernel.directory().resolve("tree");
+                if (operands.isEmpty()) {
+                    EmbeddedKernel.writeTree(tree);
+                }
+                Path from = operands.isEmpty() ? tree : io.resolve(operands.get(0));
+                try (KernelStore s = KernelStore.boot(kernel.directory(), from, release, cmdline)) {
+                    io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
+                }
+                return 0;
+            }
+            case "tree" -> {
                 if (operands.size() != 1) {
                     io.printErr(USAGE);
                     return 1;
                 }
-                try (KernelStore s = KernelStore.boot(kernel.directory(), io.resolve(operands.get(0)), release, cmdline)) {
-                    io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
-                }
+                io.print(EmbeddedKernel.writeTree(io.resolve(operands.get(0))) + "\n");
                 return 0;
             }
             case "dmesg" -> {

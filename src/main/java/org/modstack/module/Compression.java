@@ -77,7 +77,7 @@ public enum Compression {
      * the output quietly where the data ends (kmod reads zstd until end of file without asking
      * whether the last frame was complete); xz and gzip treat a short stream as an error.
      */
-    ByteBuffer decompress(byte[] compressed) throws IOException {
+    public ByteBuffer decompress(byte[] compressed) throws IOException {
         try (InputStream in = open(new ByteArrayInputStream(compressed))) {
             return ByteBuffer.wrap(in.readAllBytes());
         }

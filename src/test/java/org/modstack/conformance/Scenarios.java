@@ -1,0 +1,55 @@
+package org.modstack.conformance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.modstack.cli.Main;
+
+/**
+ * The differential scenarios of the virtual kernel (scripts/qemu/scenarios): each runs on the
+ * real kernel under qemu ({@code run-scenario}) and on the virtual kernel
+ * ({@code modstack kernel scenario}); the framed transcripts must be equal once module
+ * addresses (which KASLR moves) are masked.
+ */
+final class Scenarios {
+    static final Path DIR = Path.of("scripts/qemu/scenarios");
+    static final Path FIXTURES = Path.of("src/test/resources/modules");
+
+    private Scenarios() {
+    }
+
+    /** Every scenario file, sorted. */
+    static List<Path> all() {
+        try (Stream<Path> s = Files.list(DIR)) {
+            return s.filter(p -> p.toString().endsWith(".scenario")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The real kernel's transcript kept beside a scenario. */
+    static Path oracle(Path scenario) {
+        String name = scenario.getFileName().toString().replace(".scenario", ".oracle.txt");
+        return scenario.resolveSibling(name);
+    }
+
+    /** The virtual kernel's transcript of {@code scenario} on the kernel of {@code tree}. */
+    static String virtual(Trees.Tree tree, Path scenario) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = Main.run(out, err, "kernel", "scenario", "--root=" + tree.root(), "--modules=" + FIXTURES,
+                scenario.toString());
+        if (status != 0) {
+            throw new AssertionError(scenario + ": " + err.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** Masks what differs from boot to boot: module load addresses. */
+    static String masked(String transcript) {
+        return transcript.replaceAll("0xffffffff[0-9a-f]{8}", "0x<address>");
+    }
+}
