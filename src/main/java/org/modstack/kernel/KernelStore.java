@@ -32,6 +32,10 @@ public final class KernelStore implements AutoCloseable {
     record Boot(int format, String root, String release, String cmdline) {
     }
 
+    /** File locks are per process: threads of one process wait on these first. */
+    private static final java.util.Map<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -107,10 +111,14 @@ public final class KernelStore implements AutoCloseable {
     }
 
     private static KernelStore lock(Path dir, VirtualKernel kernel) throws ErrnoException {
+        java.util.concurrent.locks.ReentrantLock local = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(),
+                d -> new java.util.concurrent.locks.ReentrantLock());
+        local.lock();
         try {
             FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new KernelStore(dir, ch, ch.lock(), kernel);
         } catch (IOException e) {
+            local.unlock();
             throw ErrnoException.of(e, dir.resolve("lock").toString());
         }
     }
@@ -172,6 +180,8 @@ public final class KernelStore implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             // closing the channel releases the lock anyway
+        } finally {
+            IN_PROCESS.get(dir.toAbsolutePath().normalize()).unlock();
         }
     }
 }
