@@ -72,10 +72,14 @@ final class RmmodTool extends GetoptTool {
         return failures == 0 ? 0 : 1;
     }
 
-    /** kmod_module_remove_module: delete_module with O_NONBLOCK (and O_TRUNC when forced); logs a failure. */
+    /**
+     * kmod_module_remove_module: delete_module with O_NONBLOCK (and O_TRUNC when forced); a
+     * failure is logged by libkmod, with the source position Debian's debug build of kmod 30 adds.
+     */
     static Optional<Errno> remove(ToolOutput io, VirtualKernel k, String name, boolean force) {
         Optional<Errno> err = k.delete(name, VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
-        err.ifPresent(e -> io.error("could not remove '" + name + "': " + e.message() + "\n"));
+        err.ifPresent(e -> io.error("../libkmod/libkmod-module.c:856 kmod_module_remove_module() could not remove '"
+                + name + "': " + e.message() + "\n"));
         return err;
     }
 

@@ -26,7 +26,8 @@ import org.modstack.module.ModuleName;
  * <p>The virtual machine is staged as the guest is: the kernel's tree with only the Debian
  * modules the scenario needs (and their dependencies), the scenario's own modules in
  * {@code extra/}, and depmod run over it. Steps run the modstack tools in-process, with
- * {@code extra/} as the working directory.
+ * {@code extra/} as the working directory; file names in their output are shown as the guest
+ * sees them, the staging directory being its root.
  */
 final class ScenarioRun {
     /** The kernel command line run-scenario boots with, before a scenario's own arguments. */
@@ -82,7 +83,7 @@ final class ScenarioRun {
                 inits.forEach(s.kernel()::scriptInit);
                 s.save();
             }
-            return steps(lines, state, root.resolve("lib/modules").resolve(release).resolve("extra"));
+            return steps(lines, state, root, root.resolve("lib/modules").resolve(release).resolve("extra"));
         } catch (IOException e) {
             throw ErrnoException.of(e, scenario.toString());
         } finally {
@@ -139,7 +140,7 @@ final class ScenarioRun {
         return release;
     }
 
-    private String steps(List<String> lines, Path state, Path cwd) throws ErrnoException {
+    private String steps(List<String> lines, Path state, Path root, Path cwd) throws ErrnoException {
         StringBuilder t = new StringBuilder();
         int n = 0;
         int logMark = 0;
@@ -158,8 +159,8 @@ final class ScenarioRun {
             }
             t.append("=== step ").append(n).append(": ").append(line).append('\n');
             t.append("--- exit ").append(status).append('\n');
-            t.append("--- stdout\n").append(block(out.toString(StandardCharsets.ISO_8859_1)));
-            t.append("--- stderr\n").append(block(err.toString(StandardCharsets.ISO_8859_1)));
+            t.append("--- stdout\n").append(block(guestView(out, root)));
+            t.append("--- stderr\n").append(block(guestView(err, root)));
             t.append("--- kernel log\n");
             log.subList(logMark, log.size()).forEach(l -> t.append(l).append('\n'));
             logMark = log.size();
@@ -188,6 +189,11 @@ final class ScenarioRun {
         }
         args.add(0, cmd);
         return Main.run(cwd, out, err, args.toArray(String[]::new));
+    }
+
+    /** Output with the staging directory shown as the guest sees it: as the root of the file system. */
+    private static String guestView(ByteArrayOutputStream output, Path root) {
+        return output.toString(StandardCharsets.ISO_8859_1).replace(root.toString() + "/", "/");
     }
 
     /** A block of output as the guest's transcript shows it: a missing final newline is flagged. */
