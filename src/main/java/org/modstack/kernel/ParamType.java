@@ -80,7 +80,7 @@ public enum ParamType {
         switch (this) {
             case BOOL, INVBOOL, BINT -> {
                 boolean b = parseBool(value == null ? "1" : value);
-                return this == BINT ? (b ? "1" : "0") : (b ^ this == INVBOOL) ? "Y" : "N";
+                return this == BINT ? (b ? "1" : "0") : b ? "Y" : "N";  // invbool stores the inverse and shows it inverted
             }
             case CHARP -> {
                 if (value.length() > CHARP_MAX) {

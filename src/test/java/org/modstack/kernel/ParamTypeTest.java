@@ -37,7 +37,7 @@ class ParamTypeTest {
         assertThat(ParamType.BOOL.set("p", "yes", 0)).isEqualTo("Y");
         assertThat(ParamType.BOOL.set("p", "off", 0)).isEqualTo("N");
         assertThat(ParamType.BOOL.set("p", null, 0)).isEqualTo("Y");
-        assertThat(ParamType.INVBOOL.set("p", "1", 0)).isEqualTo("N");
+        assertThat(ParamType.INVBOOL.set("p", "1", 0)).isEqualTo("Y");
         assertThat(rejected(ParamType.BOOL, "maybe")).isEqualTo(Errno.EINVAL);
     }
 
