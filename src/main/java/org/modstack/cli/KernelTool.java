@@ -18,12 +18,13 @@ import org.modstack.kernel.KernelStore;
  *   kernel dmesg [--kernel=DIR]                                      its log
  *   kernel cat [--kernel=DIR] FILE...                                /proc/modules, /sys/module/M/..., ...
  *   kernel ls [--kernel=DIR] DIR                                     /sys/module/M/holders, .../parameters
+ *   kernel stat [--kernel=DIR] FILE...                               a parameter file's mode and name
  *   kernel init [--kernel=DIR] MODULE RESULT                         script what a module's init returns
  *   kernel scenario --root=ROOT [--modules=DIR] FILE [MODULE.ko...]  run a scenario, print its transcript
  * </pre>
  */
 final class KernelTool implements Tool {
-    private static final String USAGE = "Usage: modstack kernel boot|tree|dmesg|cat|ls|init|scenario [--kernel=DIR] ...\n";
+    private static final String USAGE = "Usage: modstack kernel boot|tree|dmesg|cat|ls|stat|init|scenario [--kernel=DIR] ...\n";
 
     @Override
     public int run(ToolOutput io, List<String> args) throws ErrnoException {
@@ -88,6 +89,9 @@ final class KernelTool implements Tool {
             case "ls" -> {
                 return ls(io, kernel, operands);
             }
+            case "stat" -> {
+                return stat(io, kernel, operands);
+            }
             case "init" -> {
                 if (operands.size() != 2 || !operands.get(1).matches("-?[0-9]+")) {
                     io.printErr(USAGE);
@@ -127,6 +131,26 @@ final class KernelTool implements Tool {
                     io.print(content.get());
                 } else {
                     io.printErr("cat: can't open '" + f + "': No such file or directory\n");
+                    status = 1;
+                }
+            }
+        }
+        return status;
+    }
+
+    /** As {@code stat -c '%a %n'}: the octal mode of each parameter file, then its name. */
+    private static int stat(ToolOutput io, KernelChoice kernel, List<String> files) throws ErrnoException {
+        int status = 0;
+        try (KernelStore s = kernel.open()) {
+            KernelFiles view = new KernelFiles(s.kernel());
+            for (String f : files) {
+                String[] p = f.split("/");
+                Optional<Integer> mode = p.length == 6 && f.startsWith("/sys/module/") && p[4].equals("parameters")
+                        ? view.parameterMode(p[3], p[5]) : Optional.empty();
+                if (mode.isPresent()) {
+                    io.print(Integer.toOctalString(mode.get()) + " " + f + "\n");
+                } else {
+                    io.printErr("stat: can't stat '" + f + "': No such file or directory\n");
                     status = 1;
                 }
             }

@@ -178,6 +178,16 @@ final class ScenarioRun {
             case "insmod", "rmmod", "lsmod", "modprobe":
                 args.add(0, kernel);
                 break;
+            case "stat":
+                if (args.size() < 2 || !args.get(0).equals("-c") || !args.get(1).equals("%a %n")) {
+                    err.writeBytes("stat: only -c '%a %n' is modelled\n".getBytes(StandardCharsets.ISO_8859_1));
+                    return 1;
+                }
+                args = new ArrayList<>(args.subList(2, args.size()));
+                args.add(0, kernel);
+                args.add(0, cmd);
+                cmd = "kernel";
+                break;
             case "cat", "ls":
                 args.add(0, kernel);
                 args.add(0, cmd);
