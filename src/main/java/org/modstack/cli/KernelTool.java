@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelFiles;
@@ -121,53 +122,43 @@ final class KernelTool implements Tool {
         }
     }
 
+    /** What one file-reading subcommand shows for a path, if the kernel has it. */
+    private interface Reader {
+        Optional<String> show(KernelFiles view, String path);
+    }
+
     private static int cat(ToolOutput io, KernelChoice kernel, List<String> files) throws ErrnoException {
-        int status = 0;
-        try (KernelStore s = kernel.open()) {
-            KernelFiles view = new KernelFiles(s.kernel());
-            for (String f : files) {
-                Optional<String> content = view.read(f);
-                if (content.isPresent()) {
-                    io.print(content.get());
-                } else {
-                    io.printErr("cat: can't open '" + f + "': No such file or directory\n");
-                    status = 1;
-                }
-            }
-        }
-        return status;
+        return each(io, kernel, files, KernelFiles::read, "cat: can't open '%s': No such file or directory\n");
+    }
+
+    /** As busybox ls (one name per line, sorted) of a /sys/module directory. */
+    private static int ls(ToolOutput io, KernelChoice kernel, List<String> dirs) throws ErrnoException {
+        return each(io, kernel, dirs, (view, d) -> view.list(d)
+                .map(names -> names.stream().sorted().map(n -> n + "\n").collect(Collectors.joining())),
+                "ls: %s: No such file or directory\n");
     }
 
     /** As {@code stat -c '%a %n'}: the octal mode of each parameter file, then its name. */
     private static int stat(ToolOutput io, KernelChoice kernel, List<String> files) throws ErrnoException {
-        int status = 0;
-        try (KernelStore s = kernel.open()) {
-            KernelFiles view = new KernelFiles(s.kernel());
-            for (String f : files) {
-                String[] p = f.split("/");
-                Optional<Integer> mode = p.length == 6 && f.startsWith("/sys/module/") && p[4].equals("parameters")
-                        ? view.parameterMode(p[3], p[5]) : Optional.empty();
-                if (mode.isPresent()) {
-                    io.print(Integer.toOctalString(mode.get()) + " " + f + "\n");
-                } else {
-                    io.printErr("stat: can't stat '" + f + "': No such file or directory\n");
-                    status = 1;
-                }
-            }
-        }
-        return status;
+        return each(io, kernel, files, (view, f) -> {
+            String[] p = f.split("/");
+            boolean parameter = p.length == 6 && f.startsWith("/sys/module/") && p[4].equals("parameters");
+            return (parameter ? view.parameterMode(p[3], p[5]) : Optional.<Integer>empty())
+                    .map(mode -> Integer.toOctalString(mode) + " " + f + "\n");
+        }, "stat: can't stat '%s': No such file or directory\n");
     }
 
-    private static int ls(ToolOutput io, KernelChoice kernel, List<String> dirs) throws ErrnoException {
+    private static int each(ToolOutput io, KernelChoice kernel, List<String> paths, Reader reader, String missing)
+            throws ErrnoException {
         int status = 0;
         try (KernelStore s = kernel.open()) {
             KernelFiles view = new KernelFiles(s.kernel());
-            for (String d : dirs) {
-                Optional<List<String>> names = view.list(d);
-                if (names.isPresent()) {
-                    names.get().stream().sorted().forEach(n -> io.print(n + "\n"));
+            for (String path : paths) {
+                Optional<String> shown = reader.show(view, path);
+                if (shown.isPresent()) {
+                    io.print(shown.get());
                 } else {
-                    io.printErr("ls: " + d + ": No such file or directory\n");
+                    io.printErr(missing.replace("%s", path));
                     status = 1;
                 }
             }
