@@ -29,7 +29,7 @@ compare() {
     done
     local mk mo
     mk=$(median "${tk[@]}"); mo=$(median "${to[@]}")
-    printf '%-34s kmod %6d ms   modstack %6d ms   ratio %s   (median of %d; kmod: %s; modstack: %s)\n' \
+    printf "%-34s ${ANCHOR:-kmod} %6d ms   modstack %6d ms   ratio %s   (median of %d; ${ANCHOR:-kmod}: %s; modstack: %s)\n" \
         "$label" "$mk" "$mo" "$(awk -v a="$mo" -v b="$mk" 'BEGIN {printf "%.2f", (b ? a / b : 0)}')" \
         "$rounds" "${tk[*]}" "${to[*]}"
 }

@@ -66,9 +66,4 @@ public record LoadedModule(String name, long size, long address, State state, Se
         return new LoadedModule(name, size, address, state, taints, newHolders, uses, newRefcnt, hasInit, hasExit,
                 exports, parameters, usesGplOnly);
     }
-
-    LoadedModule withState(State newState) {
-        return new LoadedModule(name, size, address, newState, taints, holders, uses, refcnt, hasInit, hasExit,
-                exports, parameters, usesGplOnly);
-    }
 }
