@@ -12,15 +12,24 @@ public class ErrnoException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final Errno errno;
+    private final String subject;
 
     public ErrnoException(Errno errno, String detail) {
         super(detail);
         this.errno = errno;
+        this.subject = null;
+    }
+
+    private ErrnoException(Errno errno, String subject, String detail, Throwable cause) {
+        super(detail, cause);
+        this.errno = errno;
+        this.subject = subject;
     }
 
     public ErrnoException(Errno errno, String detail, Throwable cause) {
         super(detail, cause);
         this.errno = errno;
+        this.subject = null;
     }
 
     /**
@@ -52,7 +61,15 @@ public class ErrnoException extends IOException {
                 }
             }
         }
-        return new ErrnoException(errno, detail + ": " + reason, e);
+        return new ErrnoException(errno, detail, detail + ": " + reason, e);
+    }
+
+    /**
+     * The failure in one line for a user: {@code <file>: <strerror>} for an I/O failure on a
+     * file, else the detail message.
+     */
+    public String describe() {
+        return subject != null ? subject + ": " + errno.message() : getMessage();
     }
 
     public Errno errno() {

@@ -28,8 +28,21 @@ final class KernelChoice {
         return directory != null || KernelStore.exists(directory());
     }
 
-    /** Opens (and locks) the kernel. */
+    /** Opens (and locks) the kernel; a missing or damaged one is reported in its own words. */
     KernelStore open() throws ErrnoException {
-        return KernelStore.open(directory());
+        try {
+            return KernelStore.open(directory());
+        } catch (ErrnoException e) {
+            throw new ToolFailure(e);
+        }
+    }
+
+    /** Boots the kernel installed under {@code root} into the chosen directory. */
+    KernelStore boot(Path root, String release, String cmdline) throws ErrnoException {
+        try {
+            return KernelStore.boot(directory(), root, release, cmdline);
+        } catch (ErrnoException e) {
+            throw new ToolFailure(e);
+        }
     }
 }

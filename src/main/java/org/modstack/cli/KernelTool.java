@@ -65,7 +65,7 @@ final class KernelTool implements Tool {
                     EmbeddedKernel.writeTree(tree);
                 }
                 Path from = operands.isEmpty() ? tree : io.resolve(operands.get(0));
-                try (KernelStore s = KernelStore.boot(kernel.directory(), from, release, cmdline)) {
+                try (KernelStore s = kernel.boot(from, release, cmdline)) {
                     io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
                 }
                 return 0;

@@ -55,6 +55,9 @@ public final class Main {
         ToolOutput io = new ToolOutput(args[0], out, err).inDirectory(cwd);
         try {
             return TOOLS.get(args[0]).get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
+        } catch (ToolFailure e) {
+            io.error(e.getMessage() + "\n");
+            return 1;
         } catch (ErrnoException e) {
             io.error(e.errno().message() + "\n");
             return 1;

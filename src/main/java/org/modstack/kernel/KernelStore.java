@@ -163,7 +163,8 @@ public final class KernelStore implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw damaged(file, "missing");
         } catch (JsonProcessingException e) {
-            throw damaged(file, e.getOriginalMessage());
+            throw damaged(file, e.getLocation() == null ? "unreadable"
+                    : "unreadable at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw ErrnoException.of(e, file.toString());
         }

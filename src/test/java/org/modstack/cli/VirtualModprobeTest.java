@@ -107,4 +107,14 @@ class VirtualModprobeTest {
         assertThat(first.status()).isOne();
         assertThat(first.err()).isEqualTo("modprobe: ERROR: could not insert 'chain_a': Module already in kernel\n");
     }
+
+    @Test
+    void aDamagedStateIsReportedInOneLineAndLeftAsItIs() throws Exception {
+        Files.writeString(tmp.resolve("kernel/state.json"), "{\"modules\": [");
+        Run r = run("lsmod");
+        assertThat(r.status()).isOne();
+        assertThat(r.err()).isEqualTo("lsmod: ERROR: " + tmp.resolve("kernel/state.json")
+                + ": damaged virtual kernel state (unreadable at line 1, column 14)\n");
+        assertThat(Files.readString(tmp.resolve("kernel/state.json"))).isEqualTo("{\"modules\": [");
+    }
 }
