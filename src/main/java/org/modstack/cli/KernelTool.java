@@ -15,6 +15,7 @@ import org.modstack.kernel.KernelStore;
  * <pre>
  *   kernel boot [--kernel=DIR] [--release=R] [--cmdline=ARGS] [ROOT] boot the kernel installed under ROOT
  *                                                                    (default: the embedded Debian kernel)
+ *   kernel boot [--kernel=DIR] --deb=IMAGE.deb --deb=HEADERS.deb     boot a kernel from Debian's packages
  *   kernel tree DIR                                                  write the embedded kernel's files under DIR
  *   kernel dmesg [--kernel=DIR]                                      its log
  *   kernel cat [--kernel=DIR] FILE...                                /proc/modules, /sys/module/M/..., ...
@@ -38,6 +39,7 @@ final class KernelTool implements Tool {
         String cmdline = "";
         String root = null;
         String moduleDir = null;
+        List<String> debs = new ArrayList<>();
         List<String> operands = new ArrayList<>();
         for (String a : args.subList(1, args.size())) {
             if (a.startsWith("--kernel=")) {
@@ -46,6 +48,8 @@ final class KernelTool implements Tool {
                 release = a.substring("--release=".length());
             } else if (a.startsWith("--cmdline=")) {
                 cmdline = a.substring("--cmdline=".length());
+            } else if (a.startsWith("--deb=")) {
+                debs.add(a.substring("--deb=".length()));
             } else if (a.startsWith("--modules=")) {
                 moduleDir = a.substring("--modules=".length());
             } else if (a.startsWith("--root=")) {
@@ -61,7 +65,9 @@ final class KernelTool implements Tool {
                     return 1;
                 }
                 Path tree = kernel.directory().resolve("tree");
-                if (operands.isEmpty()) {
+                if (!debs.isEmpty()) {
+                    DebianPackages.unpack(debs.stream().map(io::resolve).toList(), tree);
+                } else if (operands.isEmpty()) {
                     EmbeddedKernel.writeTree(tree);
                 }
                 Path from = operands.isEmpty() ? tree : io.resolve(operands.get(0));

@@ -51,9 +51,10 @@ public record KernelDescription(Path root, String release, String vermagic, Kern
         String rel = release != null ? release : onlyRelease(root);
         Path modules = root.resolve("lib/modules").resolve(rel);
         Map<String, String> config = readConfig(firstExisting(root, rel, "boot/config-" + rel,
-                "lib/modules/" + rel + "/build/.config", "usr/src/linux-headers-" + rel + "/.config"));
-        Path symvers = firstExisting(root, rel, "Module.symvers", "lib/modules/" + rel + "/build/Module.symvers",
-                "usr/src/linux-headers-" + rel + "/Module.symvers", "boot/symvers-" + rel);
+                "usr/src/linux-headers-" + rel + "/.config", "lib/modules/" + rel + "/build/.config"));
+        // lib/modules/<r>/build is an absolute link: under another root it would leave the tree
+        Path symvers = firstExisting(root, rel, "Module.symvers", "usr/src/linux-headers-" + rel + "/Module.symvers",
+                "lib/modules/" + rel + "/build/Module.symvers", "boot/symvers-" + rel);
         Map<String, KernelSymbol> exports = new HashMap<>();
         for (KernelSymbols.SymversExport e : KernelSymbols.vmlinuxExports(symvers)) {
             exports.put(e.name(), new KernelSymbol(e.name(), e.gplOnly(), e.namespace(), OptionalLong.of(e.crc())));
