@@ -25,8 +25,12 @@ import org.modstack.ErrnoException;
  */
 public final class KernelStore implements AutoCloseable {
     private static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new Jdk8Module())
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Made on first use: asking whether a kernel exists must not pay for Jackson's start-up. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new Jdk8Module())
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
 
     /** Which kernel a store holds. */
     record Boot(int format, String root, String release, String cmdline) {
@@ -143,7 +147,7 @@ public final class KernelStore implements AutoCloseable {
         Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
+            ch.write(java.nio.ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
             ch.force(true);
         } catch (IOException e) {
             throw ErrnoException.of(e, tmp.toString());
@@ -159,7 +163,7 @@ public final class KernelStore implements AutoCloseable {
 
     private static <T> T read(Path file, Class<T> type) throws ErrnoException {
         try {
-            return JSON.readValue(Files.readAllBytes(file), type);
+            return Json.MAPPER.readValue(Files.readAllBytes(file), type);
         } catch (NoSuchFileException e) {
             throw damaged(file, "missing");
         } catch (JsonProcessingException e) {
