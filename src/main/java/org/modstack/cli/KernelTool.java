@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelFiles;
@@ -100,12 +101,17 @@ final class KernelTool implements Tool {
                 return stat(io, kernel, operands);
             }
             case "init" -> {
-                if (operands.size() != 2 || !operands.get(1).matches("-?[0-9]+")) {
+                if (operands.size() != 2 || !operands.get(1).matches("0|-[0-9]+")) {
                     io.printErr(USAGE);
                     return 1;
                 }
+                int result = Integer.parseInt(operands.get(1));
+                if (result != 0 && Errno.ofNumber(-result).isEmpty()) {
+                    io.error("init result " + result + ": not an errno modstack knows\n");
+                    return 1;
+                }
                 try (KernelStore s = kernel.open()) {
-                    s.kernel().scriptInit(operands.get(0), Integer.parseInt(operands.get(1)));
+                    s.kernel().scriptInit(operands.get(0), result);
                     s.save();
                 }
                 return 0;

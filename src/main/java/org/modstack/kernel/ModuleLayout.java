@@ -21,8 +21,12 @@ final class ModuleLayout {
     private ModuleLayout() {
     }
 
-    /** The core size of a module, whose {@code __versions}, {@code .modinfo} and per-cpu sections do not count. */
-    static long coreSize(ElfFile elf, KernelConfig config) throws ElfFormatException {
+    /**
+     * The core size of a module, whose {@code .modinfo} and per-cpu sections do not count, nor
+     * {@code __versions} unless the load ignores modversions (the loader then never finds it,
+     * so leaves it allocated).
+     */
+    static long coreSize(ElfFile elf, KernelConfig config, boolean ignoreModversions) throws ElfFormatException {
         int n = elf.sectionCount();
         long[] flags = new long[n];
         boolean[] placed = new boolean[n];
@@ -31,7 +35,7 @@ final class ModuleLayout {
             Section s = elf.section(i);
             String name = elf.nameOf(s);
             flags[i] = s.flags();
-            if (name.equals("__versions") || name.equals(".modinfo")) {
+            if ((name.equals("__versions") && !ignoreModversions) || name.equals(".modinfo")) {
                 flags[i] &= ~Section.SHF_ALLOC;
             }
             if (name.equals(".data..percpu") && (s.flags() & Section.SHF_ALLOC) != 0) {

@@ -103,7 +103,7 @@ public final class VirtualKernel {
      */
     public Optional<Errno> load(ByteBuffer image, String args, int flags) {
         try {
-            new Load(image.duplicate(), args == null ? "" : args, flags).run();
+            new Load(image.slice(), args == null ? "" : args, flags).run();
             return Optional.empty();
         } catch (LoadFailure f) {
             return Optional.of(f.errno);
@@ -359,7 +359,7 @@ public final class VirtualKernel {
 
         private long coreSize() throws LoadFailure {
             try {
-                return ModuleLayout.coreSize(elf, kernel.config());
+                return ModuleLayout.coreSize(elf, kernel.config(), (flags & IGNORE_MODVERSIONS) != 0);
             } catch (ElfFormatException | RuntimeException e) {
                 throw new LoadFailure(Errno.ENOEXEC);
             }
