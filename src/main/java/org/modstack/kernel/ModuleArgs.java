@@ -35,7 +35,8 @@ final class ModuleArgs {
             String param = word[0];
             String val = word[1];
             if (val == null && param.equals("--")) {
-                if (!rest.isEmpty()) {
+                // load_module warns about what follows, even nothing, unless a parameter failed
+                if (error == null) {
                     log.add(module + ": parameters '" + rest + "' after `--' ignored");
                 }
                 break;
@@ -65,7 +66,8 @@ final class ModuleArgs {
                 return Errno.EINVAL;
             }
             try {
-                values.put(p.name(), p.type() == ParamType.ARRAY ? setArray(p, val, log) : p.type().set(p.name(), val, p.maxlen()) + "\n");
+                values.put(p.name(), p.type() == ParamType.ARRAY ? setArray(p, val)
+                        : p.type().set(p.name(), val, p.maxlen()) + "\n");
                 return null;
             } catch (ParamType.Rejected r) {
                 if (r.log != null) {
@@ -88,7 +90,7 @@ final class ModuleArgs {
     }
 
     /** param_array: comma-separated elements, at most {@code max}, at least one. */
-    private static String setArray(ModuleParam p, String val, List<String> log) throws ParamType.Rejected {
+    private static String setArray(ModuleParam p, String val) throws ParamType.Rejected {
         List<String> shown = new ArrayList<>();
         int start = 0;
         while (true) {
