@@ -11,7 +11,7 @@ import org.modstack.module.Compression;
 /**
  * The kernel modstack carries with it, so that a virtual kernel needs no download: Debian 12's
  * 6.1.0-56-amd64, as far as module loading sees it (the loader's configuration options, vmlinux's
- * exports with their CRCs, the built-in modules). Written out as a tree root that
+ * exports with their CRCs, the built-in modules, the id of the key its modules are signed with). Written out as a tree root that
  * {@link KernelDescription#fromTree} reads; modules go in its {@code lib/modules/<release>/}.
  */
 public final class EmbeddedKernel {
@@ -29,6 +29,7 @@ public final class EmbeddedKernel {
             Files.createDirectories(modules);
             Files.createDirectories(root.resolve("boot"));
             Files.write(root.resolve("boot/config-" + RELEASE), resource("config", false));
+            Files.write(root.resolve(KernelDescription.TRUSTED_KEYS + RELEASE), resource("trusted-keys", false));
             Files.write(root.resolve("Module.symvers"), resource("Module.symvers.xz", true));
             Files.write(modules.resolve("modules.builtin"), resource("modules.builtin", false));
             Files.write(modules.resolve("modules.builtin.modinfo"), resource("modules.builtin.modinfo.xz", true));

@@ -42,6 +42,12 @@ public record KernelDescription(Path root, String release, String vermagic, Kern
                                 Set<String> trustedKeyIds, String cmdline) {
 
     /**
+     * A file of ours, {@code boot/modstack-trusted-keys-<release>}: key ids (hex, one a line) the
+     * kernel trusts, for a tree that has no signed module to learn them from.
+     */
+    static final String TRUSTED_KEYS = "boot/modstack-trusted-keys-";
+
+    /**
      * Reads the kernel installed under {@code root}; {@code release} may be null when
      * {@code root/lib/modules} holds exactly one release.
      *
@@ -60,15 +66,27 @@ public record KernelDescription(Path root, String release, String vermagic, Kern
             exports.put(e.name(), new KernelSymbol(e.name(), e.gplOnly(), e.namespace(), OptionalLong.of(e.crc())));
         }
         Optional<Module> sample = inTreeModule(modules);
-        Set<String> keys = Set.of();
+        Set<String> keys = new java.util.HashSet<>(trustedKeys(root.resolve(TRUSTED_KEYS + rel)));
         String vermagic = composeVermagic(rel, config);
         if (sample.isPresent()) {
             Module m = sample.get();
-            keys = m.signature().map(s -> Set.of(hex(s.keyId()))).orElse(Set.of());
+            m.signature().ifPresent(s -> keys.add(hex(s.keyId())));
             vermagic = m.vermagic().orElse(vermagic);
         }
         return new KernelDescription(root, rel, vermagic, KernelConfig.of(config), Map.copyOf(exports),
-                ModuleDirectory.of(modules.toString()), keys, cmdline == null ? "" : cmdline);
+                ModuleDirectory.of(modules.toString()), Set.copyOf(keys), cmdline == null ? "" : cmdline);
+    }
+
+    private static List<String> trustedKeys(Path file) throws ErrnoException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty()).toList();
+        } catch (IOException e) {
+            throw ErrnoException.of(e, file.toString());
+        }
     }
 
     /** The names {@code module_blacklist=} lists on the command line. */
