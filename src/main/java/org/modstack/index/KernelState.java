@@ -11,7 +11,7 @@ import org.modstack.ErrnoException;
 
 /**
  * What a kernel says about a module's state, as libkmod reads it from {@code /sys/module}:
- * the live kernel, or the virtual kernel of a later issue.
+ * the live kernel, or a virtual one ({@code org.modstack.kernel.VirtualKernel#asKernelState}).
  */
 public interface KernelState {
 
