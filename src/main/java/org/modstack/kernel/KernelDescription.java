@@ -28,18 +28,91 @@ import org.modstack.module.ModuleSignature;
  * {@code lib/modules/<r>/} (modules, {@code modules.builtin*}) and a {@code Module.symvers}
  * (at the root, in {@code lib/modules/<r>/build/} or in {@code usr/src/linux-headers-<r>/}).
  *
+ * <p>What only loading needs (vmlinux's exports, the vermagic and key learnt from the kernel's
+ * own modules) is read on first use: lsmod and rmmod do not pay for it.
+ *
  * @param root the directory it was built from (modprobe finds modules under it)
  * @param release the kernel release ({@code uname -r})
- * @param vermagic the version magic modules must carry
  * @param config the loader's configuration options
- * @param exports vmlinux's exports by name
  * @param moduleDirectory {@code lib/modules/<release>} under the root, for built-in modules
- * @param trustedKeyIds the signing key ids the kernel trusts, hex (those of its own modules)
  * @param cmdline the kernel command line
+ * @param linkage vmlinux's side of linking a module, read on first use
  */
-public record KernelDescription(Path root, String release, String vermagic, KernelConfig config,
-                                Map<String, KernelSymbol> exports, ModuleDirectory moduleDirectory,
-                                Set<String> trustedKeyIds, String cmdline) {
+public record KernelDescription(Path root, String release, KernelConfig config, ModuleDirectory moduleDirectory,
+                                String cmdline, Linkage linkage) {
+
+    /** vmlinux's exports, the vermagic and the trusted keys: read once, when first asked for. */
+    public static final class Linkage {
+        private final Path symvers;
+        private final Path keysFile;
+        private final Path modules;
+        private final String composedVermagic;
+        private Map<String, KernelSymbol> exports;
+        private String vermagic;
+        private Set<String> keys;
+
+        Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic) {
+            this.symvers = symvers;
+            this.keysFile = keysFile;
+            this.modules = modules;
+            this.composedVermagic = composedVermagic;
+        }
+
+        synchronized Map<String, KernelSymbol> exports() {
+            if (exports == null) {
+                Map<String, KernelSymbol> out = new HashMap<>();
+                try {
+                    for (KernelSymbols.SymversExport e : KernelSymbols.vmlinuxExports(symvers)) {
+                        out.put(e.name(), new KernelSymbol(e.name(), e.gplOnly(), e.namespace(), OptionalLong.of(e.crc())));
+                    }
+                } catch (ErrnoException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                exports = Map.copyOf(out);
+            }
+            return exports;
+        }
+
+        synchronized String vermagic() {
+            sample();
+            return vermagic;
+        }
+
+        synchronized Set<String> keys() {
+            sample();
+            return keys;
+        }
+
+        /** The first in-tree module tells the vermagic and the signing key the kernel was built with. */
+        private void sample() {
+            if (keys != null) {
+                return;
+            }
+            Set<String> found = new java.util.HashSet<>(trustedKeys(keysFile));
+            vermagic = composedVermagic;
+            Optional<Module> m = inTreeModule(modules);
+            if (m.isPresent()) {
+                m.get().signature().ifPresent(sig -> found.add(hex(sig.keyId())));
+                vermagic = m.get().vermagic().orElse(composedVermagic);
+            }
+            keys = Set.copyOf(found);
+        }
+    }
+
+    /** vmlinux's exports by name. */
+    public Map<String, KernelSymbol> exports() {
+        return linkage.exports();
+    }
+
+    /** The version magic modules must carry. */
+    public String vermagic() {
+        return linkage.vermagic();
+    }
+
+    /** The signing key ids the kernel trusts, hex. */
+    public Set<String> trustedKeyIds() {
+        return linkage.keys();
+    }
 
     /**
      * A file of ours, {@code boot/modstack-trusted-keys-<release>}: key ids (hex, one a line) the
@@ -61,23 +134,12 @@ public record KernelDescription(Path root, String release, String vermagic, Kern
         // lib/modules/<r>/build is an absolute link: under another root it would leave the tree
         Path symvers = firstExisting(root, rel, "Module.symvers", "usr/src/linux-headers-" + rel + "/Module.symvers",
                 "lib/modules/" + rel + "/build/Module.symvers", "boot/symvers-" + rel);
-        Map<String, KernelSymbol> exports = new HashMap<>();
-        for (KernelSymbols.SymversExport e : KernelSymbols.vmlinuxExports(symvers)) {
-            exports.put(e.name(), new KernelSymbol(e.name(), e.gplOnly(), e.namespace(), OptionalLong.of(e.crc())));
-        }
-        Optional<Module> sample = inTreeModule(modules);
-        Set<String> keys = new java.util.HashSet<>(trustedKeys(root.resolve(TRUSTED_KEYS + rel)));
-        String vermagic = composeVermagic(rel, config);
-        if (sample.isPresent()) {
-            Module m = sample.get();
-            m.signature().ifPresent(s -> keys.add(hex(s.keyId())));
-            vermagic = m.vermagic().orElse(vermagic);
-        }
-        return new KernelDescription(root, rel, vermagic, KernelConfig.of(config), Map.copyOf(exports),
-                ModuleDirectory.of(modules.toString()), Set.copyOf(keys), cmdline == null ? "" : cmdline);
+        Linkage linkage = new Linkage(symvers, root.resolve(TRUSTED_KEYS + rel), modules, composeVermagic(rel, config));
+        return new KernelDescription(root, rel, KernelConfig.of(config), ModuleDirectory.of(modules.toString()),
+                cmdline == null ? "" : cmdline, linkage);
     }
 
-    private static List<String> trustedKeys(Path file) throws ErrnoException {
+    private static List<String> trustedKeys(Path file) {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -85,7 +147,7 @@ public record KernelDescription(Path root, String release, String vermagic, Kern
             return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
                     .filter(l -> !l.isEmpty()).toList();
         } catch (IOException e) {
-            throw ErrnoException.of(e, file.toString());
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -190,6 +252,6 @@ public record KernelDescription(Path root, String release, String vermagic, Kern
 
     /** Whether {@code signature}'s key is one this kernel trusts. */
     boolean trusts(ModuleSignature signature) {
-        return trustedKeyIds.contains(hex(signature.keyId()));
+        return trustedKeyIds().contains(hex(signature.keyId()));
     }
 }
