@@ -70,6 +70,8 @@ final class ModprobeTool extends GetoptTool {
     private boolean forceModversion;
     private boolean forceVermagic;
     private VirtualKernel virtual;
+    /** The virtual kernel's command line, read for module options unless --kernel-cmdline names one. */
+    private String cmdlineText;
 
     @Override
     Getopt options() {
@@ -105,8 +107,6 @@ final class ModprobeTool extends GetoptTool {
             return status;
         }
     }
-
-    private String cmdlineText;
 
     private int operate(ToolOutput io, List<String> names, KernelState kernel) throws ErrnoException {
         ModuleDirectory dir = root != null || release != null

@@ -223,7 +223,8 @@ public final class VirtualKernel {
             try {
                 resolveSymbols();
                 checkDuplicateExports(exports);
-                ModuleArgs.Result params = ModuleArgs.apply(name, args, parameters(), log);
+                List<ModuleParam> declared = parameters();
+                ModuleArgs.Result params = ModuleArgs.apply(name, args, declared, log);
                 if (params.error() != null) {
                     throw new LoadFailure(params.error());
                 }
@@ -237,7 +238,7 @@ public final class VirtualKernel {
                 }
                 state.modules.add(0, new LoadedModule(name, size, state.nextAddress, LoadedModule.State.LIVE,
                         Set.copyOf(taints), List.of(), List.copyOf(uses), 0, has("init_module"), has("cleanup_module"),
-                        exports, sysfsParameters(params.values()), usesGplOnly));
+                        exports, sysfsParameters(declared, params.values()), usesGplOnly));
                 state.nextAddress += (size + 4095) / 4096 * 4096 + 4096;
             } catch (LoadFailure f) {
                 release(name, uses);  // module_unload_free: the uses taken while resolving go
@@ -535,10 +536,11 @@ public final class VirtualKernel {
             }
         }
 
-        private List<LoadedModule.Parameter> sysfsParameters(Map<String, String> values) throws LoadFailure {
+        private static List<LoadedModule.Parameter> sysfsParameters(List<ModuleParam> declared,
+                                                                    Map<String, String> values) {
             List<LoadedModule.Parameter> out = new ArrayList<>();
             Set<String> seen = new HashSet<>();
-            for (ModuleParam p : parameters()) {
+            for (ModuleParam p : declared) {
                 if (seen.add(p.name())) {
                     out.add(new LoadedModule.Parameter(p.name(), p.perm(), values.get(p.name())));
                 }
