@@ -1,5 +1,7 @@
 package org.modstack;
 
+import java.util.Optional;
+
 /**
  * The errno values modstack's library reports, with glibc's {@code strerror} text.
  *
@@ -46,13 +48,13 @@ public enum Errno {
     }
 
     /** The errno numbered {@code number}, if modstack knows it. */
-    public static java.util.Optional<Errno> ofNumber(int number) {
+    public static Optional<Errno> ofNumber(int number) {
         for (Errno e : values()) {
             if (e.number == number) {
-                return java.util.Optional.of(e);
+                return Optional.of(e);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The positive errno number, as in {@code <errno.h>} on Linux. */

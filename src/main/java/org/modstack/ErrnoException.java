@@ -1,6 +1,12 @@
 package org.modstack;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
 
 /**
  * A failure that kmod or the kernel would report as an errno value.
@@ -41,15 +47,15 @@ public class ErrnoException extends IOException {
             return ee;
         }
         Errno errno = Errno.EIO;
-        String reason = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+        String reason = e instanceof FileSystemException fse && fse.getReason() != null
                 ? fse.getReason() : e.getMessage() == null ? "" : e.getMessage();
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             errno = Errno.ENOENT;
-        } else if (e instanceof java.nio.file.AccessDeniedException) {
+        } else if (e instanceof AccessDeniedException) {
             errno = Errno.EACCES;
-        } else if (e instanceof java.nio.file.NotDirectoryException) {
+        } else if (e instanceof NotDirectoryException) {
             errno = Errno.ENOTDIR;
-        } else if (e instanceof java.nio.file.FileSystemLoopException) {
+        } else if (e instanceof FileSystemLoopException) {
             errno = Errno.ELOOP;
         } else {
             // The JDK words some errors its own way ("Too many levels of symbolic links or

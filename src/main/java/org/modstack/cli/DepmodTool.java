@@ -1,18 +1,20 @@
 package org.modstack.cli;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.modstack.ErrnoException;
-import org.modstack.config.DepmodConfig;
-import org.modstack.index.Depmod;
-import org.modstack.index.DepmodCache;
-import org.modstack.index.DepmodException;
-import org.modstack.index.IndexSet;
+import org.modstack.depmod.Depmod;
+import org.modstack.depmod.DepmodCache;
+import org.modstack.depmod.DepmodConfig;
+import org.modstack.depmod.DepmodException;
+import org.modstack.depmod.IndexSet;
+import org.modstack.depmod.UpToDate;
 import org.modstack.index.KmodVersion;
-import org.modstack.index.ModuleDirectory;
-import org.modstack.index.UpToDate;
+import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.module.SymbolVersion;
 
 /** {@code depmod}: writes the module stacks of a tree as kmod's indexes. */
@@ -151,7 +153,7 @@ final class DepmodTool extends GetoptTool {
                 io.fatal(m + ": not absolute path.\n");
                 return 1;
             }
-            if (!java.nio.file.Files.exists(Path.of(m))) {
+            if (!Files.exists(Path.of(m))) {
                 io.fatal("could not create module " + m + ": No such file or directory\n");
                 return 1;
             }
@@ -182,7 +184,7 @@ final class DepmodTool extends GetoptTool {
     private int publish(ToolOutput io, List<IndexSet.File> files, String outDir) throws ErrnoException {
         if (dryRun) {
             for (IndexSet.File f : files) {
-                io.print(new String(f.contents(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                io.print(new String(f.contents(), StandardCharsets.ISO_8859_1));
             }
             return 0;
         }

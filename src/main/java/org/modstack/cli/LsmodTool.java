@@ -2,9 +2,9 @@ package org.modstack.cli;
 
 import java.util.List;
 import org.modstack.ErrnoException;
-import org.modstack.index.KernelState;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.LoadedModule;
+import org.modstack.modprobe.KernelState;
 
 /** {@code lsmod}: the (virtual) kernel's modules as kmod's lsmod prints them. */
 final class LsmodTool implements Tool {

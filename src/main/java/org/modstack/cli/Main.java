@@ -1,6 +1,7 @@
 package org.modstack.cli;
 
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class Main {
     }
 
     /** Runs one tool invocation as if started in directory {@code cwd} (null: the process's own). */
-    public static int run(java.nio.file.Path cwd, OutputStream out, OutputStream err, String... args) {
+    public static int run(Path cwd, OutputStream out, OutputStream err, String... args) {
         if (args.length == 0 || !TOOLS.containsKey(args[0])) {
             ToolOutput io = new ToolOutput("modstack", out, err);
             boolean asked = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));

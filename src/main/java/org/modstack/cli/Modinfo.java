@@ -1,5 +1,6 @@
 package org.modstack.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,11 +9,11 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
-import org.modstack.index.ModuleDirectory;
-import org.modstack.index.ModuleLookup;
+import org.modstack.modprobe.ModuleDirectory;
+import org.modstack.modprobe.ModuleLookup;
 import org.modstack.module.Compression;
+import org.modstack.module.KernelModule;
 import org.modstack.module.ModinfoEntry;
-import org.modstack.module.Module;
 import org.modstack.module.ModuleName;
 import org.modstack.module.ModuleSignature;
 import org.modstack.module.Parameter;
@@ -198,7 +199,7 @@ final class Modinfo extends GetoptTool {
         if (t.path().isEmpty()) {
             throw new ErrnoException(Errno.ENOENT, t.name() + " has no file");
         }
-        Module m = Module.open(Path.of(t.path().get()));
+        KernelModule m = KernelModule.open(Path.of(t.path().get()));
         List<ModinfoEntry> info = new ArrayList<>(m.modinfo());
         m.signature().ifPresent(s -> info.addAll(signatureEntries(s)));
         return info;
@@ -213,7 +214,7 @@ final class Modinfo extends GetoptTool {
                 new ModinfoEntry("signature", hex(s.signature())));
     }
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     /** {@code 01:AB:...}, upper case, a line break and two tabs after every 20 bytes. */
     static String hex(byte[] bytes) {
@@ -235,7 +236,7 @@ final class Modinfo extends GetoptTool {
                 }
             }
         }
-        return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     private void print(List<ModinfoEntry> info) {

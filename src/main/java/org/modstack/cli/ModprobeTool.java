@@ -1,19 +1,22 @@
 package org.modstack.cli;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
-import org.modstack.index.KernelState;
 import org.modstack.kernel.KernelDescription;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
-import org.modstack.index.ModuleDirectory;
-import org.modstack.index.Modprobe;
-import org.modstack.index.ModprobeRules;
+import org.modstack.modprobe.KernelState;
+import org.modstack.modprobe.Modprobe;
+import org.modstack.modprobe.ModprobeRules;
+import org.modstack.modprobe.ModuleDirectory;
 
 /**
  * {@code modprobe}: loads (or plans, or shows) a whole stack by one name, as kmod's does.
@@ -115,9 +118,9 @@ final class ModprobeTool extends GetoptTool {
         Optional<String> cmdline = Optional.ofNullable(cmdlineText);
         if (kernelCmdline != null) {
             try {
-                cmdline = Optional.of(new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(kernelCmdline)),
-                        java.nio.charset.StandardCharsets.ISO_8859_1));
-            } catch (java.io.IOException e) {
+                cmdline = Optional.of(new String(Files.readAllBytes(Path.of(kernelCmdline)),
+                        StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
                 io.fatal("could not read " + kernelCmdline + ": " + ErrnoException.of(e, kernelCmdline).errno().message()
                         + "\n");
                 return 1;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.elf.Section;
-import org.modstack.module.Module;
+import org.modstack.module.KernelModule;
 import org.modstack.module.SymbolVersion;
 
 /**
@@ -77,7 +77,7 @@ final class ModuleSymbolsOutput {
 
     @FunctionalInterface
     private interface Lister {
-        List<SymbolVersion> list(Module m) throws ErrnoException;
+        List<SymbolVersion> list(KernelModule m) throws ErrnoException;
     }
 
     private static int list(ToolOutput io, String path, boolean all, int verbose, String what, Lister lister) {
@@ -86,7 +86,7 @@ final class ModuleSymbolsOutput {
         }
         List<SymbolVersion> entries;
         try {
-            entries = lister.list(Module.open(Path.of(path)));
+            entries = lister.list(KernelModule.open(Path.of(path)));
         } catch (ErrnoException e) {
             return fail(io, all, verbose, "could not get " + what + " of " + path + ": " + e.errno().message() + "\n");
         }
@@ -113,7 +113,7 @@ final class ModuleSymbolsOutput {
     }
 
     /** {@code __versions}: absent is ENOENT, a size that is not a whole number of entries EINVAL. */
-    private static List<SymbolVersion> versions(Module m) throws ErrnoException {
+    private static List<SymbolVersion> versions(KernelModule m) throws ErrnoException {
         Optional<Section> table = m.elf().section("__versions");
         if (table.isEmpty()) {
             throw new ErrnoException(Errno.ENOENT, m.path() + ": no __versions section");
@@ -128,7 +128,7 @@ final class ModuleSymbolsOutput {
      * The provided symbols; when the module has no {@code __crc_} symbols and so falls back to
      * {@code __ksymtab_strings}, a missing section is ENOENT (a module that exports nothing).
      */
-    private static List<SymbolVersion> exports(Module m) throws ErrnoException {
+    private static List<SymbolVersion> exports(KernelModule m) throws ErrnoException {
         List<SymbolVersion> provided = m.providedSymbols();
         if (provided.isEmpty() && m.elf().section("__ksymtab_strings").isEmpty()) {
             throw new ErrnoException(Errno.ENOENT, m.path() + ": no __crc_ symbols and no __ksymtab_strings");

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
-import org.modstack.index.KernelState;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
+import org.modstack.modprobe.KernelState;
 import org.modstack.module.ModuleName;
 
 /** {@code rmmod}: removes modules from the (virtual) kernel, refusing one in use as kmod's does. */

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A tool's two output streams and kmod's message format on standard error.
  *
- * <p>Strings are written byte for byte (ISO-8859-1, see {@link org.modstack.elf.CString}).
+ * <p>Strings are written byte for byte (ISO-8859-1, see {@link org.modstack.util.CString}).
  * Standard output is buffered here rather than through a {@code PrintStream}: modinfo over a
  * distribution tree prints megabytes, and a charset encoder per write costs more than the
  * work that produced the text. Before anything goes to standard error, standard output is
@@ -20,7 +22,7 @@ public final class ToolOutput {
     private final OutputStream err;
     private final byte[] buf = new byte[1 << 16];
     private int used;
-    private java.nio.file.Path workingDirectory;
+    private Path workingDirectory;
 
     public ToolOutput(String tool, OutputStream out, OutputStream err) {
         this.tool = tool;
@@ -29,14 +31,14 @@ public final class ToolOutput {
     }
 
     /** Relative file names given to the tool are taken from {@code dir} (an in-process run's "current directory"). */
-    ToolOutput inDirectory(java.nio.file.Path dir) {
+    ToolOutput inDirectory(Path dir) {
         this.workingDirectory = dir;
         return this;
     }
 
     /** A file name given on the command line, as the tool opens it. */
-    java.nio.file.Path resolve(String file) {
-        java.nio.file.Path p = java.nio.file.Path.of(file);
+    Path resolve(String file) {
+        Path p = Path.of(file);
         return workingDirectory == null ? p : workingDirectory.resolve(p);
     }
 
@@ -104,7 +106,7 @@ public final class ToolOutput {
 
     private void drain() {
         if (used > 0) {
-            write(out, java.util.Arrays.copyOf(buf, used));
+            write(out, Arrays.copyOf(buf, used));
             used = 0;
         }
     }

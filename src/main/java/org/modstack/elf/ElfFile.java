@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Optional;
 import org.modstack.Errno;
+import org.modstack.util.CString;
 
 /**
  * A read-only view of an ELF relocatable object (a kernel module), 32 or 64 bits, either

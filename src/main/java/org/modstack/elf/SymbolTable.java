@@ -2,6 +2,7 @@ package org.modstack.elf;
 
 import java.nio.ByteBuffer;
 import org.modstack.Errno;
+import org.modstack.util.CString;
 
 /**
  * A {@code .symtab} read in place: entries are decoded on demand, so scanning every module

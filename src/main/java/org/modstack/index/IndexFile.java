@@ -10,8 +10,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.modstack.ErrnoException;
-import org.modstack.elf.CString;
+import org.modstack.util.CString;
+import org.modstack.util.Fnmatch;
 
 /**
  * A kmod binary index ({@code modules.dep.bin}, {@code modules.alias.bin}, ...) read in place
@@ -225,7 +227,7 @@ public final class IndexFile {
      * Every (key, value) of the index, as {@code modprobe -c} dumps it: a node's values (in
      * this reader's order) before its children, children by ascending character.
      */
-    public void forEach(java.util.function.BiConsumer<String, String> action) throws IndexFormatException {
+    public void forEach(BiConsumer<String, String> action) throws IndexFormatException {
         try {
             walk(root, new StringBuilder(), action);
         } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
@@ -233,7 +235,7 @@ public final class IndexFile {
         }
     }
 
-    private void walk(int ref, StringBuilder key, java.util.function.BiConsumer<String, String> action) {
+    private void walk(int ref, StringBuilder key, BiConsumer<String, String> action) {
         Node n = node(ref);
         int mark = key.length();
         key.append(n.prefix);

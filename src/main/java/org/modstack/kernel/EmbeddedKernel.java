@@ -2,6 +2,7 @@ package org.modstack.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.modstack.Errno;
@@ -51,7 +52,7 @@ public final class EmbeddedKernel {
             if (!xz) {
                 return bytes;
             }
-            java.nio.ByteBuffer b = Compression.XZ.decompress(bytes);
+            ByteBuffer b = Compression.XZ.decompress(bytes);
             byte[] out = new byte[b.remaining()];
             b.get(out);
             return out;

@@ -1,12 +1,14 @@
 package org.modstack.kernel;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +16,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
-import org.modstack.index.KernelSymbols;
-import org.modstack.index.ModuleDirectory;
-import org.modstack.module.Module;
+import org.modstack.depmod.KernelSymbols;
+import org.modstack.modprobe.ModuleDirectory;
+import org.modstack.module.KernelModule;
 import org.modstack.module.ModuleSignature;
 
 /**
@@ -66,7 +68,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
                         out.put(e.name(), new KernelSymbol(e.name(), e.gplOnly(), e.namespace(), OptionalLong.of(e.crc())));
                     }
                 } catch (ErrnoException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
                 exports = Map.copyOf(out);
             }
@@ -88,9 +90,9 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             if (keys != null) {
                 return;
             }
-            Set<String> found = new java.util.HashSet<>(trustedKeys(keysFile));
+            Set<String> found = new HashSet<>(trustedKeys(keysFile));
             vermagic = composedVermagic;
-            Optional<Module> m = inTreeModule(modules);
+            Optional<KernelModule> m = inTreeModule(modules);
             if (m.isPresent()) {
                 m.get().signature().ifPresent(sig -> found.add(hex(sig.keyId())));
                 vermagic = m.get().vermagic().orElse(composedVermagic);
@@ -147,7 +149,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
                     .filter(l -> !l.isEmpty()).toList();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -224,11 +226,11 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     }
 
     /** The first module modules.dep names: an in-tree module, built and signed with the kernel. */
-    private static Optional<Module> inTreeModule(Path modules) {
+    private static Optional<KernelModule> inTreeModule(Path modules) {
         try (var lines = Files.lines(modules.resolve("modules.dep"), StandardCharsets.ISO_8859_1)) {
             Optional<String> first = lines.map(l -> l.substring(0, Math.max(0, l.indexOf(':'))))
                     .filter(p -> p.startsWith("kernel/")).findFirst();
-            return first.isPresent() ? Optional.of(Module.open(modules.resolve(first.get()))) : Optional.empty();
+            return first.isPresent() ? Optional.of(KernelModule.open(modules.resolve(first.get()))) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

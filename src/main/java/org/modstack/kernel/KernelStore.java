@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,6 +14,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
@@ -37,8 +41,8 @@ public final class KernelStore implements AutoCloseable {
     }
 
     /** File locks are per process: threads of one process wait on these first. */
-    private static final java.util.Map<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, ReentrantLock> IN_PROCESS =
+            new ConcurrentHashMap<>();
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -115,8 +119,8 @@ public final class KernelStore implements AutoCloseable {
     }
 
     private static KernelStore lock(Path dir, VirtualKernel kernel) throws ErrnoException {
-        java.util.concurrent.locks.ReentrantLock local = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(),
-                d -> new java.util.concurrent.locks.ReentrantLock());
+        ReentrantLock local = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(),
+                d -> new ReentrantLock());
         local.lock();
         try {
             FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -147,7 +151,7 @@ public final class KernelStore implements AutoCloseable {
         Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
+            ch.write(ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
             ch.force(true);
         } catch (IOException e) {
             throw ErrnoException.of(e, tmp.toString());

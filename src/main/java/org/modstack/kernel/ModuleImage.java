@@ -5,9 +5,9 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import org.modstack.Errno;
-import org.modstack.elf.CString;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.Section;
+import org.modstack.util.CString;
 
 /**
  * The first look the loader takes at a module image ({@code elf_validity_check} and

@@ -1,5 +1,6 @@
 package org.modstack.kernel;
 
+import java.nio.charset.StandardCharsets;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.ElfFormatException;
 import org.modstack.elf.Section;
@@ -80,7 +81,7 @@ final class ModuleLayout {
         long kept = 0;
         for (int i = 0; i < symbols.count(); i++) {
             if (i == 0 || isCore(elf, symbols, i, flags, pcpu, config)) {
-                strtab += symbols.name(i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1).length + 1;
+                strtab += symbols.name(i).getBytes(StandardCharsets.ISO_8859_1).length + 1;
                 kept++;
             }
         }

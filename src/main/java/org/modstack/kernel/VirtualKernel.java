@@ -1,6 +1,7 @@
 package org.modstack.kernel;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -13,8 +14,9 @@ import org.modstack.Errno;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.ElfFormatException;
 import org.modstack.elf.SymbolTable;
+import org.modstack.modprobe.KernelState;
 import org.modstack.module.Export;
-import org.modstack.module.Module;
+import org.modstack.module.KernelModule;
 import org.modstack.module.ModuleSignature;
 
 /**
@@ -62,9 +64,9 @@ public final class VirtualKernel {
      * its holders in directory order; a built-in module with a sysfs directory but no
      * {@code initstate} reads as coming, as kmod sees it.
      */
-    public org.modstack.index.KernelState asKernelState() {
+    public KernelState asKernelState() {
         KernelFiles files = new KernelFiles(this);
-        return new org.modstack.index.KernelState() {
+        return new KernelState() {
             @Override
             public InitState initState(String name) {
                 Optional<LoadedModule> m = state.module(name);
@@ -185,7 +187,7 @@ public final class VirtualKernel {
         private boolean sigOk;
         private String name;
         private ElfFile elf;
-        private Module module;
+        private KernelModule module;
         private boolean hasVersions;
         private boolean usesGplOnly;
 
@@ -288,7 +290,7 @@ public final class VirtualKernel {
                 return Errno.EBADMSG;
             }
             int at = (int) (len - 12);
-            long sigLen = Integer.toUnsignedLong(image.order(java.nio.ByteOrder.BIG_ENDIAN).getInt(at + 8));
+            long sigLen = Integer.toUnsignedLong(image.order(ByteOrder.BIG_ENDIAN).getInt(at + 8));
             if (sigLen >= len - 12) {
                 return Errno.EBADMSG;
             }
@@ -313,7 +315,7 @@ public final class VirtualKernel {
         private void openElf() throws LoadFailure {
             try {
                 ByteBuffer body = image.duplicate().position(0).limit((int) len).slice();
-                module = Module.fromImage(Path.of(name + ".ko"), body);
+                module = KernelModule.fromImage(Path.of(name + ".ko"), body);
                 elf = module.elf();
                 if (!ModuleImage.allocated(elf, ".gnu.linkonce.this_module").isPresent()) {
                     log(name + ": No module found in object");

@@ -1,5 +1,8 @@
 package org.modstack.module;
 
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+
 /** Module names as kmod derives and compares them. */
 public final class ModuleName {
     private ModuleName() {
@@ -18,5 +21,31 @@ public final class ModuleName {
         int dot = name.indexOf('.');
         String base = dot < 0 ? name : name.substring(0, dot);
         return base.replace('-', '_');
+    }
+
+    /**
+     * An alias as kmod stores and looks them up: {@code -} turned into {@code _} outside
+     * brackets; a {@code ]} without its {@code [}, or a {@code [} without its {@code ]}, is
+     * invalid.
+     */
+    public static String normalizeAlias(String alias) throws ErrnoException {
+        StringBuilder out = new StringBuilder(alias.length());
+        for (int i = 0; i < alias.length(); i++) {
+            char c = alias.charAt(i);
+            if (c == ']') {
+                throw new ErrnoException(Errno.EINVAL, "invalid alias " + alias);
+            }
+            if (c == '[') {
+                int close = alias.indexOf(']', i);
+                if (close < 0) {
+                    throw new ErrnoException(Errno.EINVAL, "invalid alias " + alias);
+                }
+                out.append(alias, i, close + 1);
+                i = close;
+            } else {
+                out.append(c == '-' ? '_' : c);
+            }
+        }
+        return out.toString();
     }
 }

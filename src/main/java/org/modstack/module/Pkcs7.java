@@ -2,6 +2,8 @@ package org.modstack.module;
 
 import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -92,7 +94,7 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
         while (end < der.length && der[end] != 0) {
             end++;
         }
-        return new String(der, at, end - at, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(der, at, end - at, StandardCharsets.ISO_8859_1);
     }
 
     private static byte[] magnitude(BigInteger serial) {
@@ -101,6 +103,6 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
         while (skip < bytes.length && bytes[skip] == 0) {
             skip++;
         }
-        return java.util.Arrays.copyOfRange(bytes, skip, bytes.length);
+        return Arrays.copyOfRange(bytes, skip, bytes.length);
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.kernel.EmbeddedKernel;
+import org.modstack.module.KernelModule;
 
 /**
  * modprobe, insmod, rmmod and lsmod acting on a virtual kernel (the embedded Debian kernel with
@@ -56,7 +57,7 @@ class VirtualModprobeTest {
     void modprobeLoadsDependenciesFirstAndLsmodShowsWhoHoldsWhom() {
         assertThat(run("modprobe", "chain_c").status()).isZero();
         assertThat(run("lsmod").out()).isEqualTo("""
-                Module                  Size  Used by
+                KernelModule                  Size  Used by
                 chain_c                16384  0
                 chain_b                16384  1 chain_c
                 chain_a                16384  1 chain_b

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tukaani.xz.LZMA2Options;
@@ -25,7 +26,7 @@ final class BadModuleFiles {
         out.put("a-directory.ko", dir.resolve("a-directory.ko"));
         out.put("missing.ko", dir.resolve("missing.ko"));
         put(out, dir, "empty.ko", new byte[0]);
-        put(out, dir, "truncated.ko", java.util.Arrays.copyOf(good, good.length / 3));
+        put(out, dir, "truncated.ko", Arrays.copyOf(good, good.length / 3));
         put(out, dir, "not-elf.ko", "this is not a module\n".getBytes());
         put(out, dir, "not-a-module.ko", Files.readAllBytes(Path.of("/bin/true")));
         put(out, dir, "bad-class.ko", patch(good, 4, (byte) 7));
@@ -41,7 +42,7 @@ final class BadModuleFiles {
         put(out, dir, "garbage.ko.xz", concat(new byte[] {(byte) 0xFD, '7', 'z', 'X', 'Z', 0}, "garbage".getBytes()));
         put(out, dir, "garbage.ko.zst", concat(new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD}, "garbage!".getBytes()));
         byte[] xz = xz(good);
-        put(out, dir, "truncated.ko.xz", java.util.Arrays.copyOf(xz, xz.length / 2));
+        put(out, dir, "truncated.ko.xz", Arrays.copyOf(xz, xz.length / 2));
         return out;
     }
 
@@ -62,7 +63,7 @@ final class BadModuleFiles {
 
     private static byte[] fill(byte[] src, int at, int n, byte value) {
         byte[] b = src.clone();
-        java.util.Arrays.fill(b, at, at + n, value);
+        Arrays.fill(b, at, at + n, value);
         return b;
     }
 
@@ -85,7 +86,7 @@ final class BadModuleFiles {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }

@@ -2,6 +2,10 @@ package org.modstack.conformance;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
 /** Byte-for-byte comparison of two runs, failing with the first difference in view. */
 final class Comparison {
     private Comparison() {
@@ -21,17 +25,17 @@ final class Comparison {
     }
 
     /** The same file names with the same bytes. */
-    static void assertSameFiles(String what, java.util.Map<String, byte[]> kmod, java.util.Map<String, byte[]> ours) {
+    static void assertSameFiles(String what, Map<String, byte[]> kmod, Map<String, byte[]> ours) {
         StringBuilder problems = new StringBuilder();
         if (!kmod.keySet().equals(ours.keySet())) {
             problems.append("files written: kmod ").append(kmod.keySet()).append(", modstack ").append(ours.keySet())
                     .append('\n');
         }
-        for (java.util.Map.Entry<String, byte[]> e : kmod.entrySet()) {
+        for (Map.Entry<String, byte[]> e : kmod.entrySet()) {
             byte[] mine = ours.get(e.getKey());
-            if (mine != null && !java.util.Arrays.equals(e.getValue(), mine)) {
-                String k = new String(e.getValue(), java.nio.charset.StandardCharsets.ISO_8859_1);
-                String m = new String(mine, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (mine != null && !Arrays.equals(e.getValue(), mine)) {
+                String k = new String(e.getValue(), StandardCharsets.ISO_8859_1);
+                String m = new String(mine, StandardCharsets.ISO_8859_1);
                 diff(problems, e.getKey(), k, m);
             }
         }

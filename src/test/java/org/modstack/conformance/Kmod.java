@@ -2,12 +2,16 @@ package org.modstack.conformance;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.modstack.cli.Main;
 
 /** The two sides of a comparison: the real kmod tools and modstack run in-process. */
@@ -18,11 +22,11 @@ public final class Kmod {
     /** What one tool invocation did. */
     public record Run(byte[] out, byte[] err, int status) {
         public String outText() {
-            return new String(out, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(out, StandardCharsets.ISO_8859_1);
         }
 
         public String errText() {
-            return new String(err, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return new String(err, StandardCharsets.ISO_8859_1);
         }
     }
 
@@ -58,24 +62,24 @@ public final class Kmod {
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
             // kmod itself can loop on damaged input; a conformance run must end all the same.
-            if (!p.waitFor(TIMEOUT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("did not finish within " + TIMEOUT_SECONDS + " s: " + cmd);
             }
             return new Run(out.join(), err.join(), p.exitValue());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
 
-    private static byte[] readAll(java.io.InputStream in) {
+    private static byte[] readAll(InputStream in) {
         try {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.modstack.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -21,7 +22,7 @@ class ModinfoBadInputTest {
         Map<String, Path> files = BadModuleFiles.write(dir, Fixtures.module("chain_a"), signed);
         for (Map.Entry<String, Path> e : files.entrySet()) {
             for (List<String> mode : List.of(List.<String>of(), List.of("-F", "signer"))) {
-                List<String> args = new java.util.ArrayList<>(mode);
+                List<String> args = new ArrayList<>(mode);
                 args.add(e.getValue().toString());
                 Comparison.assertSame("modinfo " + mode + " " + e.getKey(), Kmod.real("modinfo", args),
                         Kmod.ours("modinfo", args));

@@ -3,6 +3,7 @@ package org.modstack.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -69,7 +70,7 @@ class ModinfoConformanceTest {
 
     private static List<String> builtinNames(Trees.Tree tree) throws IOException {
         Path builtin = tree.moduleDir().resolve("modules.builtin");
-        return java.nio.file.Files.readAllLines(builtin).stream()
+        return Files.readAllLines(builtin).stream()
                 .map(l -> ModuleName.fromPath(l.strip())).filter(s -> !s.isEmpty()).toList();
     }
 

@@ -1,5 +1,6 @@
 package org.modstack.conformance;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +18,7 @@ class ModinfoOptionsTest {
         "-b /nonexistent -k 1.0 stack_core", "-k 1.0 stack_core", "-F depends -p"})
     void optionsBehaveAsKmods(String options) throws Exception {
         Trees.requireKmod();
-        List<String> args = new java.util.ArrayList<>(options.isEmpty() ? List.of() : List.of(options.split(" ")));
+        List<String> args = new ArrayList<>(options.isEmpty() ? List.of() : List.of(options.split(" ")));
         if (!options.contains("stack_core") && !options.equals("-h") && !options.equals("--help")) {
             args.add(Fixtures.module("stack_params").toString());
             args.add(Fixtures.module("stack_alias").toString());

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modstack.Fixtures;
-import org.modstack.config.ModprobeConfig;
 import org.modstack.index.KmodVersion;
+import org.modstack.modprobe.ModprobeConfig;
 
 /**
  * {@link ModprobeConfig#dump()} and its messages against {@code modprobe -c} of kmod 30 and 34:

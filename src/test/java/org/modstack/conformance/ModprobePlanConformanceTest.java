@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -98,7 +100,7 @@ class ModprobePlanConformanceTest {
                     tree.release(), "--show-depends", name));
         }
         Files.copy(tree.moduleDir().resolve("modules.dep.bin"), dir.resolve("modules.dep.bin"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         Files.write(dir.resolve("modules.alias.bin"), new byte[] {(byte) 0xB0, 0x07, (byte) 0xF4, 0x57, 0, 3, 0, 1, 0, 0, 0, 12});
         for (String name : names) {
             compare("unknown index version, " + name, List.of("-C", "/nonexistent", "-d", root.toString(), "-S",
@@ -168,8 +170,8 @@ class ModprobePlanConformanceTest {
                 new byte[] {(byte) 0xB0, 0x07, (byte) 0xF4, 0x57, 0, 2, 0, 1, (byte) 0x80, 0, 0, 100, 'g', 'a'});
         List<String> args = List.of("-C", "/nonexistent", "-d", root.toString(), "-S", tree.release(),
                 "--show-depends", "symbol:anything");
-        java.util.concurrent.CompletableFuture<Kmod.Run> ours =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> Kmod.ours("modprobe", args));
+        CompletableFuture<Kmod.Run> ours =
+                CompletableFuture.supplyAsync(() -> Kmod.ours("modprobe", args));
         Kmod.Run run = ours.get(30, TimeUnit.SECONDS);
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.errText()).startsWith("modprobe: FATAL: Module symbol:anything not found in directory ");

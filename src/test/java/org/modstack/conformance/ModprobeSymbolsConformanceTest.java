@@ -8,13 +8,18 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -135,7 +140,7 @@ class ModprobeSymbolsConformanceTest {
     }
 
     private static Map<String, byte[]> tableDefects(byte[] good) {
-        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> out = new LinkedHashMap<>();
         out.put("versions-ragged.ko", new Elf64(good).size("__versions", s -> s - 1).bytes());
         out.put("versions-empty.ko", new Elf64(good).size("__versions", s -> 0L).bytes());
         out.put("versions-one.ko", new Elf64(good).size("__versions", s -> 64L).bytes());
@@ -188,11 +193,11 @@ class ModprobeSymbolsConformanceTest {
     /** A copy of a 64-bit little-endian ELF image with section and symbol fields rewritten. */
     private static final class Elf64 {
         private final byte[] b;
-        private final java.nio.ByteBuffer buf;
+        private final ByteBuffer buf;
 
         Elf64(byte[] image) {
             b = image.clone();
-            buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         byte[] bytes() {
@@ -228,13 +233,13 @@ class ModprobeSymbolsConformanceTest {
             return this;
         }
 
-        Elf64 size(String section, java.util.function.LongUnaryOperator f) {
+        Elf64 size(String section, LongUnaryOperator f) {
             int h = header(index(section));
             buf.putLong(h + 32, f.applyAsLong(buf.getLong(h + 32)));
             return this;
         }
 
-        Elf64 offset(String section, java.util.function.LongUnaryOperator f) {
+        Elf64 offset(String section, LongUnaryOperator f) {
             int h = header(index(section));
             buf.putLong(h + 24, f.applyAsLong(buf.getLong(h + 24)));
             return this;
@@ -243,7 +248,7 @@ class ModprobeSymbolsConformanceTest {
         /** Sets {@code n} bytes of the section's contents, from {@code at} on, to {@code value}. */
         Elf64 fill(String section, int at, int n, byte value) {
             int start = (int) buf.getLong(header(index(section)) + 24) + at;
-            java.util.Arrays.fill(b, start, start + n, value);
+            Arrays.fill(b, start, start + n, value);
             return this;
         }
 

@@ -1,7 +1,9 @@
 package org.modstack.conformance;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,14 +40,14 @@ final class Scenarios {
 
     /** The virtual kernel's transcript of {@code scenario} on the kernel of {@code tree}. */
     static String virtual(Trees.Tree tree, Path scenario) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = Main.run(out, err, "kernel", "scenario", "--root=" + tree.root(), "--modules=" + FIXTURES,
                 scenario.toString());
         if (status != 0) {
-            throw new AssertionError(scenario + ": " + err.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+            throw new AssertionError(scenario + ": " + err.toString(StandardCharsets.ISO_8859_1));
         }
-        return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        return out.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Masks what differs from boot to boot: module load addresses. */

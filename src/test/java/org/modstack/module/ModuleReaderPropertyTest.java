@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -26,7 +28,7 @@ class ModuleReaderPropertyTest {
         try {
             Files.write(file, image);
             try {
-                Module m = Module.open(file);
+                KernelModule m = KernelModule.open(file);
                 m.modinfo();
                 m.exports();
                 m.imports();
@@ -65,7 +67,7 @@ class ModuleReaderPropertyTest {
     }
 
     private static Arbitrary<byte[]> truncated(byte[] img) {
-        return Arbitraries.integers().between(0, img.length).map(n -> java.util.Arrays.copyOf(img, n));
+        return Arbitraries.integers().between(0, img.length).map(n -> Arrays.copyOf(img, n));
     }
 
     /** Overwrites a field of the ELF header or the first section headers, where offsets live. */
@@ -83,7 +85,7 @@ class ModuleReaderPropertyTest {
         try {
             return Files.readAllBytes(Fixtures.module(name));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -22,7 +22,7 @@ class ModuleTest {
 
     @Test
     void coreExportsPlainGplAndNamespacedSymbolsWithCrcs() throws Exception {
-        Module core = Module.open(Fixtures.module("stack_core"));
+        KernelModule core = KernelModule.open(Fixtures.module("stack_core"));
         assertThat(core.name()).isEqualTo("stack_core");
         assertThat(core.exports()).containsExactlyInAnyOrder(
                 new Export("stack_exp_int", true, Optional.empty(), OptionalLong.of(0x5959f74bL)),
@@ -33,7 +33,7 @@ class ModuleTest {
 
     @Test
     void userImportsWhatCoreExportsWithTheCrcsItWasBuiltAgainst() throws Exception {
-        Module user = Module.open(Fixtures.module("stack_user"));
+        KernelModule user = KernelModule.open(Fixtures.module("stack_user"));
         assertThat(user.imports()).extracting(Import::name)
                 .contains("stack_exp_int", "stack_sysinfo", "stack_get_skey");
         assertThat(user.imports()).filteredOn(i -> i.name().equals("stack_get_skey"))
@@ -45,19 +45,19 @@ class ModuleTest {
 
     @Test
     void moduleThatForgetsTheNamespaceImportHasNone() throws Exception {
-        Module nons = Module.open(Fixtures.module("stack_nons"));
+        KernelModule nons = KernelModule.open(Fixtures.module("stack_nons"));
         assertThat(nons.importedNamespaces()).isEmpty();
         assertThat(nons.imports()).extracting(Import::name).contains("stack_get_skey");
     }
 
     @Test
     void proprietaryUserCarriesTheRewrittenLicence() throws Exception {
-        assertThat(Module.open(Fixtures.module("stack_prop")).license()).contains("Proprietary");
+        assertThat(KernelModule.open(Fixtures.module("stack_prop")).license()).contains("Proprietary");
     }
 
     @Test
     void parametersMergeDescriptionAndTypeInFirstAppearanceOrder() throws Exception {
-        List<Parameter> params = Module.open(Fixtures.module("stack_params")).parameters();
+        List<Parameter> params = KernelModule.open(Fixtures.module("stack_params")).parameters();
         assertThat(params).contains(new Parameter("mp_debug_level",
                 Optional.of("Debug level [0-2]; 0 => no debug messages, 2 => high verbosity"), Optional.of("int")));
         assertThat(params).filteredOn(p -> p.name().equals("mp_ushort"))
@@ -66,14 +66,14 @@ class ModuleTest {
 
     @Test
     void aliasesAndSoftdepsComeFromModinfo() throws Exception {
-        Module m = Module.open(Fixtures.module("stack_alias"));
+        KernelModule m = KernelModule.open(Fixtures.module("stack_alias"));
         assertThat(m.aliases()).contains("stack-alias-demo", "devname:stackdemo", "char-major-10-242");
         assertThat(m.softdeps()).containsExactly("pre: chain_a post: chain_c");
     }
 
     @Test
     void unsignedModuleHasNoSignature() throws Exception {
-        assertThat(Module.open(Fixtures.module("stack_core")).signature()).isEmpty();
+        assertThat(KernelModule.open(Fixtures.module("stack_core")).signature()).isEmpty();
     }
 
     @Test
@@ -84,29 +84,29 @@ class ModuleTest {
             out.write(plain);
         }
         Path file = Files.write(dir.resolve("chain-b.ko.xz"), xz.toByteArray());
-        Module m = Module.open(file);
+        KernelModule m = KernelModule.open(file);
         assertThat(m.compression()).isEqualTo(Compression.XZ);
         assertThat(m.name()).isEqualTo("chain_b");
-        assertThat(m.modinfo()).isEqualTo(Module.open(Fixtures.module("chain_b")).modinfo());
+        assertThat(m.modinfo()).isEqualTo(KernelModule.open(Fixtures.module("chain_b")).modinfo());
     }
 
     @Test
     void fileShorterThanAnyMagicIsInvalid(@TempDir Path dir) throws IOException {
         Path tiny = Files.write(dir.resolve("tiny.ko"), new byte[] {0x7f, 'E'});
-        assertThatThrownBy(() -> Module.open(tiny)).isInstanceOf(ErrnoException.class)
+        assertThatThrownBy(() -> KernelModule.open(tiny)).isInstanceOf(ErrnoException.class)
                 .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.EINVAL);
     }
 
     @Test
     void nonElfFileIsExecFormatError(@TempDir Path dir) throws IOException {
         Path text = Files.writeString(dir.resolve("text.ko"), "this is not a module at all\n");
-        assertThatThrownBy(() -> Module.open(text)).isInstanceOf(ErrnoException.class)
+        assertThatThrownBy(() -> KernelModule.open(text)).isInstanceOf(ErrnoException.class)
                 .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.ENOEXEC);
     }
 
     @Test
     void missingFileIsNoSuchFile(@TempDir Path dir) {
-        assertThatThrownBy(() -> Module.open(dir.resolve("absent.ko")))
+        assertThatThrownBy(() -> KernelModule.open(dir.resolve("absent.ko")))
                 .extracting(e -> ((ErrnoException) e).errno()).isEqualTo(Errno.ENOENT);
     }
 

@@ -1,0 +1,232 @@
+package org.modstack.depmod;
+
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.modstack.ErrnoException;
+import org.modstack.elf.Symbol;
+import org.modstack.index.KmodVersion;
+import org.modstack.module.Import;
+import org.modstack.module.ModuleName;
+import org.modstack.module.SymbolVersion;
+
+/**
+ * depmod: computes the module stacks of a tree (who exports each symbol, who needs whom, in
+ * which order a stack loads) and renders every index kmod writes, byte for byte.
+ *
+ * <p>The steps are kmod's: find the modules, order them (kmod's hash order, then
+ * modules.order), read their exports and imports, resolve each import to the module that owns
+ * the symbol, sort the modules topologically, and render the files ({@link DepmodOutputs}).
+ * Nothing is written here; see {@link IndexSet} for writing.
+ */
+public final class Depmod {
+
+    /** Where depmod's messages go; the library never prints. */
+    public interface Log {
+        /** {@code depmod: ERROR: ...}. */
+        void error(String message);
+
+        /** {@code depmod: WARNING: ...}. */
+        void warning(String message);
+
+        /** {@code depmod: INFO: ...}, shown at {@code -vv}. */
+        default void info(String message) {
+        }
+
+        /** The dependency trace {@code -v} prints on standard output. */
+        default void show(String message) {
+        }
+    }
+
+    /**
+     * What to index.
+     *
+     * @param moduleDir the module directory, {@code <base>/lib/modules/<release>}
+     * @param release the kernel release (for depmod.d kernel patterns)
+     * @param config depmod.d's settings; used only when searching the whole tree
+     * @param explicitModules absolute paths of the modules to index instead of searching
+     * @param kernelSymbols the kernel's exports from {@code -E} or {@code -F}, if given
+     * @param checkVersions whether kernel CRCs are known ({@code -E}) and must be compared
+     * @param reportUnknown whether {@code -e} asks to report unknown symbols and CRC mismatches
+     * @param warnDuplicates whether {@code -w} asks to report duplicate index keys
+     * @param symbolPrefix the architecture's symbol prefix ({@code -P}), or 0
+     * @param version the kmod release whose output to reproduce
+     * @param cacheDir where the cache of module contents lives ({@link DepmodCache}), if used
+     * @param dryRun {@code depmod -n}: render only the text files and leave the cache alone
+     */
+    public record Options(String moduleDir, String release, DepmodConfig config, List<String> explicitModules,
+                          Optional<List<SymbolVersion>> kernelSymbols, boolean checkVersions,
+                          boolean reportUnknown, boolean warnDuplicates, char symbolPrefix, KmodVersion version,
+                          Optional<Path> cacheDir, boolean dryRun) {
+    }
+
+    /** A symbol and the module that owns it (null for the kernel). */
+    static final class Symbol {
+        final String name;
+        final DepmodModule owner;
+        final long crc;
+
+        Symbol(String name, DepmodModule owner, long crc) {
+            this.name = name;
+            this.owner = owner;
+            this.crc = crc;
+        }
+    }
+
+    /**
+     * The computed stacks: modules in output order and the symbol table; and the cache being
+     * written meanwhile.
+     */
+    record Stacks(List<DepmodModule> modules, Map<String, Symbol> symbols, CompletableFuture<Void> cacheWritten) {
+    }
+
+    private Depmod() {
+    }
+
+    /**
+     * Computes the stacks of a tree and renders kmod's index files from them.
+     *
+     * @throws DepmodException when the tree cannot be indexed (a dependency cycle, a missing
+     *     directory), after the cause was logged in depmod's words
+     */
+    public static List<IndexSet.File> run(Options options, Log log) throws ErrnoException, DepmodException {
+        Stacks stacks = compute(options, log);
+        try {
+            return new DepmodOutputs(options, stacks, log).render();
+        } finally {
+            stacks.cacheWritten().join();
+        }
+    }
+
+    static Stacks compute(Options options, Log log) throws ErrnoException, DepmodException {
+        Map<String, Symbol> symbols = new HashMap<>();
+        options.kernelSymbols().ifPresent(ks -> addKernelSymbols(symbols, ks, options.symbolPrefix()));
+        List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
+        DepmodCache cache = options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty);
+        Map<String, DepmodCache.Stamp> stamps = ModuleReader.readAll(modules, cache, log);
+        // The cache is written beside the work that follows, which does not change the modules' contents.
+        CompletableFuture<Void> cacheWritten = CompletableFuture.completedFuture(null);
+        if (!options.dryRun() && options.cacheDir().isPresent() && !stamps.isEmpty()) {
+            // its own thread: the common pool has one worker on two cores, and rendering needs it
+            cacheWritten = CompletableFuture.runAsync(() -> storeCache(options.cacheDir().get(), modules, stamps),
+                    task -> {
+                        Thread t = new Thread(task, "depmod-cache");
+                        t.setDaemon(true);
+                        t.start();
+                    });
+        }
+        for (DepmodModule m : modules) {
+            for (SymbolVersion s : m.contents.provided()) {
+                add(symbols, s.name(), m, s.crc(), options.symbolPrefix(), false);
+            }
+        }
+        for (DepmodModule m : modules) {
+            resolve(m, symbols, options, log);
+        }
+        try {
+            Dependencies.sort(modules, log);
+        } catch (DepmodException e) {
+            cacheWritten.join();
+            throw e;
+        }
+        return new Stacks(modules, symbols, cacheWritten);
+    }
+
+    private static void storeCache(Path dir, List<DepmodModule> modules, Map<String, DepmodCache.Stamp> stamps) {
+        try {
+            DepmodCache.store(dir, modules, stamps);
+        } catch (IOException e) {
+            // The cache only saves time; a run that cannot keep one still indexes correctly.
+        }
+    }
+
+    private static Map<String, DepmodModule> collect(Options options, Log log) throws ErrnoException, DepmodException {
+        if (options.explicitModules().isEmpty()) {
+            return new ModuleSearch(options.moduleDir(), options.config(), log).run();
+        }
+        Map<String, DepmodModule> byName = new LinkedHashMap<>();
+        for (String path : options.explicitModules()) {
+            String name = ModuleName.fromPath(path);
+            if (byName.containsKey(name)) {
+                log.error("hash_add_unique " + name + ": File exists\n");
+                throw new DepmodException("could not add module " + path + ": File exists\n");
+            }
+            byName.put(name, new DepmodModule(name, path, options.moduleDir()));
+        }
+        return byName;
+    }
+
+    private static void addKernelSymbols(Map<String, Symbol> symbols, List<SymbolVersion> kernel, char prefix) {
+        for (SymbolVersion s : kernel) {
+            add(symbols, s.name(), null, s.crc(), prefix, true);  // the readers skipped the prefix
+        }
+        // The loader provides these itself; kmod adds them after the kernel's list.
+        add(symbols, KernelSymbols.FAKE.get(0), null, 0, prefix, true);
+        add(symbols, KernelSymbols.FAKE.get(1), null, 0, prefix, true);
+        if (!symbols.containsKey(KernelSymbols.FAKE.get(2))) {
+            add(symbols, KernelSymbols.FAKE.get(2), null, 0, prefix, true);
+        }
+    }
+
+    /** Adds or replaces a symbol: the last module to export a name owns it, as in kmod. */
+    private static void add(Map<String, Symbol> symbols, String name, DepmodModule owner, long crc, char prefix,
+                            boolean prefixSkipped) {
+        String n = !prefixSkipped && !name.isEmpty() && name.charAt(0) == prefix ? name.substring(1) : name;
+        symbols.put(n, new Symbol(n, owner, crc));
+    }
+
+    private static Symbol find(Map<String, Symbol> symbols, String name, char prefix) {
+        String n = name.startsWith(".") ? name.substring(1) : name;  // PPC64: .foo is foo
+        if (!n.isEmpty() && n.charAt(0) == prefix) {
+            n = n.substring(1);
+        }
+        return symbols.get(n);
+    }
+
+    private static void resolve(DepmodModule m, Map<String, Symbol> symbols, Options options, Log log) {
+        if (m.contents.required() == null) {
+            return;
+        }
+        for (Import imp : m.contents.required()) {
+            Symbol sym = find(symbols, imp.name(), options.symbolPrefix());
+            if (sym == null) {
+                if (options.reportUnknown() && !imp.weak()) {
+                    log.warning(m.path + " needs unknown symbol " + imp.name() + "\n");
+                }
+                continue;
+            }
+            if (options.checkVersions() && sym.crc != imp.crc().orElse(0) && !imp.weak() && options.reportUnknown()) {
+                log.warning(m.path + " disagrees about version of symbol " + imp.name() + "\n");
+            }
+            if (sym.owner != null && m.addDependency(sym.owner)) {
+                log.show(m.path + " needs \"" + sym.name + "\": " + sym.owner.path + "\n");
+            }
+        }
+    }
+
+    /** The kernel's exports from a Module.symvers ({@code depmod -E}). */
+    public static List<SymbolVersion> symvers(Path file, char prefix, Log log) throws ErrnoException {
+        return KernelSymbols.fromSymvers(file, prefix, log);
+    }
+
+    /** The kernel's exports from a System.map ({@code depmod -F}). */
+    public static List<SymbolVersion> systemMap(Path file, char prefix, Log log) throws ErrnoException {
+        return KernelSymbols.fromSystemMap(file, prefix, log);
+    }
+
+    /** The module directory kmod uses: {@code <base>/lib/modules/<release>}. */
+    public static String moduleDir(String base, String release) {
+        return base + "/lib/modules/" + release;
+    }
+
+    /** Whether kmod takes {@code s} as a kernel release: it starts with {@code <digits>.<digits>}. */
+    public static boolean isVersionNumber(String s) {
+        return s.matches("(?s)\\s*[+-]?\\d+\\.\\s*[+-]?\\d+.*");
+    }
+}

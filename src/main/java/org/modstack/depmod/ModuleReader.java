@@ -1,0 +1,91 @@
+package org.modstack.depmod;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.modstack.ErrnoException;
+import org.modstack.elf.ElfFormatException;
+import org.modstack.module.Import;
+import org.modstack.module.KernelModule;
+import org.modstack.module.ModinfoEntry;
+import org.modstack.module.SymbolVersion;
+
+/**
+ * Reads what depmod needs from every module file. Files are parsed in parallel; what they
+ * yield, and any error, is taken in module order, so the output does not depend on timing.
+ */
+final class ModuleReader {
+    private ModuleReader() {
+    }
+
+    /**
+     * Fills in every module's contents, from {@code cache} where the file is unchanged.
+     *
+     * @return each readable file's stamp, by path, for the next cache; empty when every module
+     *     came from the cache unchanged, so the cache needs no rewrite
+     */
+    static Map<String, DepmodCache.Stamp> readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
+        Map<String, DepmodCache.Stamp> stamps = new ConcurrentHashMap<>();
+        AtomicBoolean changed = new AtomicBoolean();
+        modules.parallelStream().forEach(m -> {
+            DepmodModule.Contents cached = null;
+            try {
+                DepmodCache.Stamp stamp = DepmodCache.Stamp.of(m.path);
+                stamps.put(m.path, stamp);
+                cached = cache.lookup(m.path, stamp);
+            } catch (IOException e) {
+                // unreadable: read() below reports it as kmod does
+            }
+            m.contents = cached != null ? cached : read(m);
+            if (cached == null) {
+                changed.set(true);
+            }
+        });
+        if (!changed.get() && cache.size() == modules.size()) {
+            stamps.clear();
+        }
+        for (DepmodModule m : modules) {
+            if (m.contents.error() != null) {
+                log.error("failed to load symbols from " + m.path + ": " + m.contents.error() + "\n");
+            }
+        }
+        return stamps;
+    }
+
+    static DepmodModule.Contents read(DepmodModule m) {
+        KernelModule module;
+        try {
+            module = KernelModule.open(Path.of(m.path));
+        } catch (ErrnoException e) {
+            return new DepmodModule.Contents(List.of(), null, List.of(), List.of(), List.of(), e.errno().message());
+        }
+        List<SymbolVersion> provided = module.providedSymbols();
+        List<Import> required;
+        try {
+            required = module.requiredSymbols();
+        } catch (ElfFormatException e) {
+            required = null;
+        }
+        List<String> aliases = new ArrayList<>();
+        List<String> softdeps = new ArrayList<>();
+        List<String> weakdeps = new ArrayList<>();
+        try {
+            for (ModinfoEntry e : module.modinfo()) {
+                switch (e.key()) {
+                    case "alias" -> aliases.add(e.value());
+                    case "softdep" -> softdeps.add(e.value());
+                    case "weakdep" -> weakdeps.add(e.value());
+                    default -> {
+                    }
+                }
+            }
+        } catch (ErrnoException noModinfo) {
+            // a module without .modinfo has no aliases or soft dependencies to list
+        }
+        return new DepmodModule.Contents(provided, required, aliases, softdeps, weakdeps, null);
+    }
+}

@@ -1,0 +1,172 @@
+package org.modstack.depmod;
+
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.modstack.ErrnoException;
+import org.modstack.module.Compression;
+import org.modstack.module.ModuleName;
+
+/**
+ * Finds the modules of a tree as depmod does: every file with a module extension below the
+ * module directory and the external directories, in directory order, skipping {@code build},
+ * {@code source} and excluded names; when two files share a module name, the depmod.d
+ * priorities (override, search, external) decide which one is kept.
+ */
+final class ModuleSearch {
+
+    private final String moduleDir;
+    private final DepmodConfig config;
+    private final Depmod.Log log;
+    private final Map<String, DepmodModule> byName = new LinkedHashMap<>();
+
+    ModuleSearch(String moduleDir, DepmodConfig config, Depmod.Log log) {
+        this.moduleDir = moduleDir;
+        this.config = config;
+        this.log = log;
+    }
+
+    /** Searches the module directory, then each external directory. */
+    Map<String, DepmodModule> run() throws ErrnoException {
+        searchRoot(moduleDir, true);
+        for (String external : config.externals()) {
+            searchRoot(external, false);
+        }
+        return byName;
+    }
+
+    private void searchRoot(String dir, boolean required) throws ErrnoException {
+        try {
+            searchDir(Path.of(dir), dir + "/", FIRST_DIR_FD);
+        } catch (NoSuchFileException e) {
+            if (required) {
+                log.error("could not open directory " + dir + ": No such file or directory\n");
+                throw ErrnoException.of(e, dir);
+            }
+        } catch (IOException e) {
+            ErrnoException ee = ErrnoException.of(e, dir);
+            log.error("could not open directory " + dir + ": " + ee.errno().message() + "\n");
+            if (required) {
+                throw ee;
+            }
+        }
+    }
+
+    /**
+     * kmod names a directory by its file descriptor in some messages: the module directory is
+     * opened as descriptor 3 and each level below takes the next one.
+     */
+    private static final int FIRST_DIR_FD = 3;
+    private static final int S_IFMT = 0170000;
+
+    private void searchDir(Path dir, String prefix, int fd) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (excluded(name)) {
+                    continue;
+                }
+                String path = prefix + name;
+                int mode;
+                try {
+                    mode = (Integer) Files.getAttribute(entry, "unix:mode");  // follows links, as fstatat
+                } catch (IOException e) {
+                    log.error("fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, path).errno().message() + "\n");
+                    continue;
+                }
+                if ((mode & S_IFMT) == 0040000) {
+                    try {
+                        searchDir(entry, path + "/", fd + 1);
+                    } catch (IOException e) {
+                        log.error("openat(" + fd + ", " + name + ", O_RDONLY): "
+                                + ErrnoException.of(e, path).errno().message() + "\n");
+                    }
+                } else if ((mode & S_IFMT) == 0100000) {
+                    consider(path, name);
+                } else {
+                    log.error("unsupported file type " + path + ": " + Integer.toOctalString(mode & S_IFMT) + "\n");
+                }
+            }
+        }
+    }
+
+    private boolean excluded(String name) {
+        return name.equals(".") || name.equals("..") || name.equals("build") || name.equals("source")
+                || config.excludes().contains(name);
+    }
+
+    private void consider(String path, String fileName) {
+        if (!Compression.isModuleFileName(fileName)) {
+            return;
+        }
+        String name = ModuleName.fromPath(path);
+        DepmodModule existing = byName.get(name);
+        if (existing != null && existingWins(existing, path, name)) {
+            return;
+        }
+        byName.remove(name);
+        byName.put(name, new DepmodModule(name, path, moduleDir));
+    }
+
+
+    /**
+     * Whether the module already found outranks the file at {@code newPath}: an override naming
+     * either decides; otherwise the later-listed search entry it falls under wins, and on a tie
+     * the one found first stays.
+     */
+    private boolean existingWins(DepmodModule old, String newPath, String name) {
+        // kmod compares "directory/<module name>" prefixes, extension excluded, so that an
+        // override matches any compression of the file.
+        String newStem = newPath.substring(0, newPath.lastIndexOf('/') + 1 + name.length());
+        String oldStem = old.path.substring(0, old.baseLength + 1 + name.length());
+        String relNew = relative(newStem);
+        String relOld = relative(oldStem);
+        for (String ov : config.overrides()) {
+            if (ov.equals(relNew)) {
+                return false;
+            }
+            if (ov.equals(relOld)) {
+                return true;
+            }
+        }
+        int builtIn = -1;
+        int newPrio = -1;
+        int oldPrio = -1;
+        int i = 0;
+        for (String search : config.searches()) {
+            if (search.equals(DepmodConfig.BUILT_IN)) {
+                builtIn = i;
+            } else if (search.equals(DepmodConfig.EXTERNAL)) {
+                for (String ext : config.externals()) {
+                    if (under(newStem, ext)) {
+                        newPrio = i;
+                    }
+                    if (under(oldStem, ext)) {
+                        oldPrio = i;
+                    }
+                    i++;
+                }
+            } else if (relNew != null && under(relNew, search)) {
+                newPrio = i;
+            } else if (relOld != null && under(relOld, search)) {
+                oldPrio = i;
+            }
+            i++;
+        }
+        return (newPrio < 0 ? builtIn : newPrio) <= (oldPrio < 0 ? builtIn : oldPrio);
+    }
+
+    private String relative(String stem) {
+        return stem.startsWith(moduleDir) && stem.length() > moduleDir.length()
+                ? stem.substring(moduleDir.length() + 1) : null;
+    }
+
+    private static boolean under(String path, String dir) {
+        return path.length() > dir.length() && path.charAt(dir.length()) == '/' && path.startsWith(dir);
+    }
+}

@@ -1,0 +1,699 @@
+package org.modstack.modprobe;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.modstack.ErrnoException;
+import org.modstack.index.KmodVersion;
+import org.modstack.module.ModuleName;
+import org.modstack.util.ConfigFiles;
+import org.modstack.util.ConfigLines;
+import org.modstack.util.Fnmatch;
+
+/**
+ * modprobe's configuration as libkmod holds it: the {@code modprobe.d} files, the module
+ * directory's {@code modules.softdep} (and, from kmod 33, {@code modules.weakdep}), and the
+ * kernel command line. Immutable; it never prints.
+ *
+ * <p><b>Sources, in the order they are read.</b> The files of the configuration paths (files,
+ * or directories of {@code *.conf}; kmod 30 also takes {@code *.alias}) and the module
+ * directory's {@code modules.softdep}/{@code modules.weakdep} are sorted together by base name,
+ * byte order; a name met first wins, the module directory's files first, then each path in
+ * turn. The kernel command line comes last: {@code module.param=value} words become options of
+ * the module, {@code modprobe.blacklist=a,b} blacklists.
+ *
+ * <p><b>Commands.</b> {@code alias <pattern> <module>}, {@code blacklist <module>},
+ * {@code options <module> <options>}, {@code install|remove <module> <command>},
+ * {@code softdep <module> [pre: ...] [post: ...]}, and from kmod 33 {@code weakdep <module>
+ * <modules>}. {@code include} and {@code config} are reported as deprecated; anything else, a
+ * missing argument, or a name with an unbalanced {@code [}/{@code ]} is a bad line. Module names
+ * and alias patterns of the files get kmod's dash rule ({@code -} becomes {@code _} outside
+ * brackets); names on the kernel command line get it too except blacklisted ones. Every list
+ * keeps the order the lines were read in.
+ *
+ * <p><b>Messages.</b> Problems are handed to the {@code log} consumer as the complete text
+ * kmod's modprobe writes to standard error at its default verbosity (and with {@code -q} too,
+ * since libkmod reads its configuration before the tool sets its log level), e.g.
+ * {@code libkmod: ERROR ../libkmod/libkmod-config.c:712 kmod_config_parse: /etc/modprobe.d/x.conf
+ * line 3: ignoring bad line starting with 'foo'\n} for kmod 30, whose Debian build logs source
+ * positions, or {@code libkmod: ERROR: kmod_config_parse: ...} for kmod 34.
+ *
+ * <p><b>Text.</b> Strings hold one char per byte of the files (ISO-8859-1), and so does
+ * {@link #dump()}: write it as ISO-8859-1.
+ */
+public final class ModprobeConfig {
+
+    /** The directories kmod 30 reads when no {@code -C} is given, in precedence order. */
+    public static final List<String> DEFAULT_PATHS_KMOD30 =
+            List.of("/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d", "/lib/modprobe.d");
+
+    /** Debian trixie's kmod 34 adds its {@code DISTCONFDIR}, {@code /usr/lib/modprobe.d}. */
+    public static final List<String> DEFAULT_PATHS_KMOD34 = List.of("/etc/modprobe.d", "/run/modprobe.d",
+            "/usr/local/lib/modprobe.d", "/usr/lib/modprobe.d", "/lib/modprobe.d");
+
+    /** Where libkmod reads the kernel command line. */
+    public static final Path PROC_CMDLINE = Path.of("/proc/cmdline");
+
+    /** An {@code alias} line: names matching {@code pattern} (fnmatch) resolve to {@code module}. */
+    public record Alias(String pattern, String module) {
+    }
+
+    /** An {@code options} line, or one {@code module.param=value} of the kernel command line. */
+    public record Options(String module, String options) {
+    }
+
+    /** An {@code install} or {@code remove} line; {@code module} is an fnmatch pattern. */
+    public record Command(String module, String command) {
+    }
+
+    /**
+     * A {@code softdep} line: the modules to load before ({@code pre}) and after ({@code post})
+     * the modules matching {@code module} (an fnmatch pattern), in the order written. The names
+     * are kept as written (no dash rule), and so is a leading blank kmod keeps in a first name.
+     */
+    public record Softdep(String module, List<String> pre, List<String> post) {
+        public Softdep {
+            pre = List.copyOf(pre);
+            post = List.copyOf(post);
+        }
+    }
+
+    /** A {@code weakdep} line (kmod 33 and later): modules that may be wanted by {@code module}. */
+    public record Weakdep(String module, List<String> deps) {
+        public Weakdep {
+            deps = List.copyOf(deps);
+        }
+    }
+
+    private final KmodVersion version;
+    private final List<Alias> aliases;
+    private final List<String> blacklist;
+    private final List<Options> options;
+    private final List<Command> installCommands;
+    private final List<Command> removeCommands;
+    private final List<Softdep> softdeps;
+    private final List<String> softdepTexts;  // each softdep as modprobe -c prints its value
+    private final List<Weakdep> weakdeps;
+
+    private ModprobeConfig(Builder b) {
+        version = b.version;
+        aliases = List.copyOf(b.aliases);
+        blacklist = List.copyOf(b.blacklist);
+        options = List.copyOf(b.options);
+        installCommands = List.copyOf(b.installCommands);
+        removeCommands = List.copyOf(b.removeCommands);
+        softdeps = List.copyOf(b.softdeps);
+        softdepTexts = List.copyOf(b.softdepTexts);
+        weakdeps = List.copyOf(b.weakdeps);
+    }
+
+    /** The directories the given kmod release reads when no {@code -C} is given. */
+    public static List<String> defaultPaths(KmodVersion version) {
+        return version == KmodVersion.KMOD30 ? DEFAULT_PATHS_KMOD30 : DEFAULT_PATHS_KMOD34;
+    }
+
+    /** {@link #load(List, Optional, Optional, KmodVersion, Consumer)} as kmod 30 reads it. */
+    public static ModprobeConfig load(List<String> paths, Optional<String> moduleDir, Optional<String> kernelCmdline,
+                                      Consumer<String> log) {
+        return load(paths, moduleDir, kernelCmdline, KmodVersion.KMOD30, log);
+    }
+
+    /**
+     * Reads the configuration as libkmod's {@code kmod_new} does.
+     *
+     * @param paths the configuration paths, as given ({@code -C}); empty for
+     *     {@link #defaultPaths(KmodVersion)}
+     * @param moduleDir the module directory as kmod names it ({@code <root>/lib/modules/<release>},
+     *     or {@code -d}/{@code -S}'s; a relative one is taken from the working directory, as kmod
+     *     does), whose {@code modules.softdep} (and for kmod 34 {@code modules.weakdep}) is read;
+     *     empty for none
+     * @param kernelCmdline the kernel command line's text; empty to read {@link #PROC_CMDLINE}
+     *     (nothing when it cannot be opened); {@code Optional.of("")} for none
+     * @param version whose behaviour to follow where kmod 30 and 34 differ
+     * @param log receives each message as kmod would write it to standard error
+     */
+    public static ModprobeConfig load(List<String> paths, Optional<String> moduleDir, Optional<String> kernelCmdline,
+                                      KmodVersion version, Consumer<String> log) {
+        Objects.requireNonNull(version);
+        Builder b = new Builder(version, log);
+        List<ConfigFiles.Entry> seeded = new ArrayList<>();
+        moduleDir.map(ModprobeConfig::absolute).ifPresent(dir -> {
+            seeded.add(new ConfigFiles.Entry("modules.softdep", dir + "/modules.softdep", false));
+            if (version.writesWeakdeps()) {
+                seeded.add(new ConfigFiles.Entry("modules.weakdep", dir + "/modules.weakdep", false));
+            }
+        });
+        List<String> configPaths = paths.isEmpty() ? defaultPaths(version) : paths;
+        for (ConfigFiles.Entry e : ConfigFiles.list(seeded, configPaths, b::acceptsName, b.listing())) {
+            b.readFile(e);
+        }
+        String cmdline;
+        if (kernelCmdline.isPresent()) {
+            cmdline = kernelCmdline.get();
+        } else {
+            cmdline = readProcCmdline(b);
+        }
+        if (cmdline != null) {
+            KernelCmdline.parse(cmdline, b::kernelOption);
+        }
+        return new ModprobeConfig(b);
+    }
+
+    private static String readProcCmdline(Builder b) {
+        if (!Files.isReadable(PROC_CMDLINE)) {
+            return null;  // libkmod skips a command line it cannot open, silently
+        }
+        try {
+            return new String(Files.readAllBytes(PROC_CMDLINE), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            b.log(Site.CMDLINE_READ, "could not read from '/proc/cmdline': "
+                    + ErrnoException.of(e, "").errno().message() + "\n");
+            return null;
+        }
+    }
+
+    /** A module directory as kmod holds it: a relative one joined to the working directory. */
+    static String absolute(String dir) {
+        if (dir.startsWith("/")) {
+            return dir;
+        }
+        return workingDirectory() + "/" + dir;
+    }
+
+    /** The working directory as {@code get_current_dir_name} gives it: $PWD when it is the same directory. */
+    private static String workingDirectory() {
+        String cwd = System.getProperty("user.dir");
+        String pwd = System.getenv("PWD");
+        if (pwd != null && pwd.startsWith("/") && !pwd.equals(cwd)) {
+            try {
+                if (Files.isSameFile(Path.of(pwd), Path.of(cwd))) {
+                    return pwd;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not the same directory
+            }
+        }
+        return cwd;
+    }
+
+    /** The kmod release whose behaviour this configuration follows. */
+    public KmodVersion version() {
+        return version;
+    }
+
+    /** Every alias, in the order read. */
+    public List<Alias> aliases() {
+        return aliases;
+    }
+
+    /**
+     * The aliases whose pattern matches {@code name} (fnmatch), in the order read, as libkmod's
+     * first lookup for a name. {@code name} should already follow the dash rule
+     * ({@link ModuleName#normalizeAlias}), as modprobe's lookup key does.
+     */
+    public List<Alias> aliasesMatching(String name) {
+        List<Alias> out = new ArrayList<>();
+        for (Alias a : aliases) {
+            if (Fnmatch.matches(a.pattern(), name)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Every blacklisted name, in the order read (kernel command line ones last, as written). */
+    public List<String> blacklist() {
+        return blacklist;
+    }
+
+    /** Whether {@code module} (a module name, normalized as kmod does) is blacklisted: exact names, no patterns. */
+    public boolean isBlacklisted(String module) {
+        return blacklist.contains(ModuleName.normalize(module));
+    }
+
+    /** Every options line, in the order read, kernel command line ones last. */
+    public List<Options> options() {
+        return options;
+    }
+
+    /**
+     * The options for {@code module}, as {@code kmod_module_get_options} joins them: the text of
+     * every options entry naming exactly this module, in order, empty ones skipped, joined by one
+     * space and otherwise kept as written (blanks included, tabs turned into spaces); {@code ""}
+     * when there are none.
+     */
+    public String options(String module) {
+        return options(module, null);
+    }
+
+    /**
+     * The options for {@code module} found through {@code alias} (libkmod's {@code mod->alias}:
+     * the matching config alias pattern, or the key of a modules.alias lookup; null for none):
+     * entries naming either are joined in the order read.
+     */
+    public String options(String module, String alias) {
+        String name = ModuleName.normalize(module);
+        StringBuilder out = new StringBuilder();
+        for (Options o : options) {
+            if (!(o.module().equals(name) || (alias != null && o.module().equals(alias)))) {
+                continue;
+            }
+            if (o.options().isEmpty()) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append(' ');
+            }
+            out.append(o.options());
+        }
+        return out.toString();
+    }
+
+    /** Every install command, in the order read. */
+    public List<Command> installCommands() {
+        return installCommands;
+    }
+
+    /** Every remove command, in the order read. */
+    public List<Command> removeCommands() {
+        return removeCommands;
+    }
+
+    /** The command of the first install line whose pattern matches {@code module} (fnmatch). */
+    public Optional<String> installCommand(String module) {
+        return firstCommand(installCommands, module);
+    }
+
+    /** The command of the first remove line whose pattern matches {@code module} (fnmatch). */
+    public Optional<String> removeCommand(String module) {
+        return firstCommand(removeCommands, module);
+    }
+
+    private static Optional<String> firstCommand(List<Command> commands, String module) {
+        String name = ModuleName.normalize(module);
+        for (Command c : commands) {
+            if (Fnmatch.matches(c.module(), name)) {
+                return Optional.of(c.command());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every softdep line, in the order read. */
+    public List<Softdep> softdeps() {
+        return softdeps;
+    }
+
+    /**
+     * The first softdep line whose pattern matches {@code module} (fnmatch): libkmod uses that
+     * one only, later lines for the same module are ignored, not merged.
+     */
+    public Optional<Softdep> softdep(String module) {
+        String name = ModuleName.normalize(module);
+        for (Softdep s : softdeps) {
+            if (Fnmatch.matches(s.module(), name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every weakdep line, in the order read; always empty for kmod 30. */
+    public List<Weakdep> weakdepLines() {
+        return weakdeps;
+    }
+
+    /** The modules of the first weakdep line whose pattern matches {@code module} (fnmatch); empty if none. */
+    public List<String> weakdeps(String module) {
+        String name = ModuleName.normalize(module);
+        for (Weakdep w : weakdeps) {
+            if (Fnmatch.matches(w.module(), name)) {
+                return w.deps();
+            }
+        }
+        return List.of();
+    }
+
+    /**
+     * The configuration part of {@code modprobe -c}: blacklists, install and remove commands,
+     * aliases, options, softdeps (and kmod 34's weakdeps), then the line announcing the index
+     * dumps. modprobe then dumps {@code modules.alias.bin} and {@code modules.symbols.bin} of the
+     * module directory (nothing when they are missing); that part is not included here.
+     */
+    public String dump() {
+        StringBuilder out = new StringBuilder();
+        for (String m : blacklist) {
+            out.append("blacklist ").append(m).append('\n');
+        }
+        for (Command c : installCommands) {
+            out.append("install ").append(c.module()).append(' ').append(c.command()).append('\n');
+        }
+        for (Command c : removeCommands) {
+            out.append("remove ").append(c.module()).append(' ').append(c.command()).append('\n');
+        }
+        for (Alias a : aliases) {
+            out.append("alias ").append(a.pattern()).append(' ').append(a.module()).append('\n');
+        }
+        for (Options o : options) {
+            out.append("options ").append(o.module()).append(' ').append(o.options()).append('\n');
+        }
+        for (int i = 0; i < softdeps.size(); i++) {
+            out.append("softdep ").append(softdeps.get(i).module()).append(' ').append(softdepTexts.get(i)).append('\n');
+        }
+        for (Weakdep w : weakdeps) {
+            out.append("weakdep ").append(w.module()).append(' ').append(String.join(" ", w.deps())).append('\n');
+        }
+        out.append("\n# End of configuration files. Dumping indexes now:\n\n");
+        return out.toString();
+    }
+
+    /** Where in libkmod a message comes from: its function and, for kmod 30's debug build, its line. */
+    private enum Site {
+        BAD_LINE("kmod_config_parse", 712),
+        DEPRECATED("kmod_config_parse", 708),
+        CMDLINE_MODULE("kcmdline_parse_result", 489),
+        CMDLINE_READ("kmod_config_parse_kcmdline", 521),
+        NESTED_DIRECTORY("conf_files_filter_out", 772),
+        CANNOT_STAT("conf_files_filter_out", 0),  // kmod 34 only
+        OPENDIR("conf_files_list", 868),
+        PATH_TOO_LONG("kmod_config_new", 936);
+
+        final String function;
+        final int kmod30Line;
+
+        Site(String function, int kmod30Line) {
+            this.function = function;
+            this.kmod30Line = kmod30Line;
+        }
+    }
+
+    /** libkmod's PATH_MAX buffer for a directory entry's path. */
+    private static final int PATH_MAX = 4096;
+
+    private static final class Builder {
+        final KmodVersion version;
+        final Consumer<String> log;
+        final List<Alias> aliases = new ArrayList<>();
+        final List<String> blacklist = new ArrayList<>();
+        final List<Options> options = new ArrayList<>();
+        final List<Command> installCommands = new ArrayList<>();
+        final List<Command> removeCommands = new ArrayList<>();
+        final List<Softdep> softdeps = new ArrayList<>();
+        final List<String> softdepTexts = new ArrayList<>();
+        final List<Weakdep> weakdeps = new ArrayList<>();
+
+        Builder(KmodVersion version, Consumer<String> log) {
+            this.version = version;
+            this.log = log;
+        }
+
+        void log(Site site, String text) {
+            if (version == KmodVersion.KMOD30) {
+                log.accept("libkmod: ERROR ../libkmod/libkmod-config.c:" + site.kmod30Line + " " + site.function
+                        + ": " + text);
+            } else {
+                log.accept("libkmod: ERROR: " + site.function + ": " + text);
+            }
+        }
+
+        boolean acceptsName(String name) {
+            return name.length() >= 6
+                    && (name.endsWith(".conf") || (version == KmodVersion.KMOD30 && name.endsWith(".alias")));
+        }
+
+        ConfigFiles.Problems listing() {
+            return new ConfigFiles.Problems() {
+                @Override
+                public void nestedDirectory(String dir, String name) {
+                    log(Site.NESTED_DIRECTORY, "Directories inside directories are not supported: " + dir + "/" + name
+                            + "\n");
+                }
+
+                @Override
+                public void unlistable(String dir, IOException e) {
+                    log(Site.OPENDIR, "opendir(" + dir + "): " + ErrnoException.of(e, "").errno().message() + "\n");
+                }
+
+                @Override
+                public boolean unstatable(String dir, String name) {
+                    if (version == KmodVersion.KMOD30) {
+                        return false;  // kmod 30 does not check, and then fails to open it
+                    }
+                    log(Site.CANNOT_STAT, "Cannot stat directory entry: " + dir + "/" + name + "\n");
+                    return true;
+                }
+            };
+        }
+
+        void readFile(ConfigFiles.Entry e) {
+            String fn = e.path();
+            if (!e.single() && fn.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+                log(Site.PATH_TOO_LONG, "Error parsing " + fn + ": path too long\n");
+                return;
+            }
+            List<ConfigLines.Line> lines;
+            try {
+                lines = ConfigLines.read(Path.of(fn), version == KmodVersion.KMOD30);
+            } catch (IOException | RuntimeException ex) {
+                return;  // libkmod skips a file it cannot open, silently
+            }
+            for (ConfigLines.Line line : lines) {
+                parseLine(fn, line);
+            }
+        }
+
+        void parseLine(String fn, ConfigLines.Line line) {
+            String text = line.text();
+            int nul = text.indexOf('\0');
+            if (nul >= 0) {
+                text = text.substring(0, nul);  // C strings end there
+            }
+            if (text.isEmpty() || text.charAt(0) == '#') {
+                return;
+            }
+            ConfigLines.Tokens t = new ConfigLines.Tokens(text);
+            String cmd = t.next();
+            if (cmd == null) {
+                return;
+            }
+            boolean ok = switch (cmd) {
+                case "alias" -> {
+                    String alias = underscores(t.next());
+                    String module = alias == null ? null : underscores(t.next());
+                    if (module == null) {
+                        yield false;
+                    }
+                    aliases.add(new Alias(alias, module));
+                    yield true;
+                }
+                case "blacklist" -> {
+                    String module = underscores(t.next());
+                    if (module == null) {
+                        yield false;
+                    }
+                    blacklist.add(module);
+                    yield true;
+                }
+                case "options" -> {
+                    String module = underscores(t.next());
+                    String rest = t.rest();
+                    if (module == null || rest == null) {
+                        yield false;
+                    }
+                    options.add(new Options(module, rest.replace('\t', ' ')));
+                    yield true;
+                }
+                case "install", "remove" -> {
+                    String module = underscores(t.next());
+                    String rest = t.rest();
+                    if (module == null || rest == null) {
+                        yield false;
+                    }
+                    (cmd.equals("install") ? installCommands : removeCommands).add(new Command(module, rest));
+                    yield true;
+                }
+                case "softdep" -> {
+                    String module = underscores(t.next());
+                    String rest = t.rest();
+                    if (module == null || rest == null) {
+                        yield false;
+                    }
+                    addSoftdep(module, rest);
+                    yield true;
+                }
+                case "weakdep" -> {
+                    if (!version.writesWeakdeps()) {
+                        yield false;  // kmod 30 has no weakdep command
+                    }
+                    String module = underscores(t.next());
+                    String rest = t.rest();
+                    if (module == null || rest == null) {
+                        yield false;
+                    }
+                    weakdeps.add(new Weakdep(module, blankSeparated(rest)));
+                    yield true;
+                }
+                case "include", "config" -> {
+                    log(Site.DEPRECATED, fn + ": command " + cmd + " is deprecated and not parsed anymore\n");
+                    yield true;
+                }
+                default -> false;
+            };
+            if (!ok) {
+                log(Site.BAD_LINE, fn + " line " + line.number() + ": ignoring bad line starting with '" + cmd + "'\n");
+            }
+        }
+
+        /**
+         * A softdep's lists. Words after {@code pre:} go to pre, after {@code post:} to post,
+         * words before either are dropped. modprobe -c prints, for each list, every word from
+         * the list's first to its last as they stand in the line (so words of the other list in
+         * between too), and nothing between the two lists: {@code pre: a bpost: c}.
+         */
+        void addSoftdep(String module, String line) {
+            List<String> pre = new ArrayList<>();
+            List<String> post = new ArrayList<>();
+            List<String> kept = new ArrayList<>();  // pre and post words, in line order
+            int preFirst = -1;
+            int preLast = -1;
+            int postFirst = -1;
+            int postLast = -1;
+            int mode = 0;
+            for (String w : blankSeparated(line)) {
+                if (w.equals("pre:")) {
+                    mode = 1;
+                } else if (w.equals("post:")) {
+                    mode = 2;
+                } else if (mode == 1) {
+                    pre.add(w);
+                    if (preFirst < 0) {
+                        preFirst = kept.size();
+                    }
+                    preLast = kept.size();
+                    kept.add(w);
+                } else if (mode == 2) {
+                    post.add(w);
+                    if (postFirst < 0) {
+                        postFirst = kept.size();
+                    }
+                    postLast = kept.size();
+                    kept.add(w);
+                }
+            }
+            StringBuilder text = new StringBuilder();
+            if (preFirst >= 0) {
+                text.append("pre: ").append(String.join(" ", kept.subList(preFirst, preLast + 1)));
+            }
+            if (postFirst >= 0) {
+                text.append("post: ").append(String.join(" ", kept.subList(postFirst, postLast + 1)));
+            }
+            softdeps.add(new Softdep(module, pre, post));
+            softdepTexts.add(text.toString());
+        }
+
+        /** A kernel command line word: an option, or modprobe's own blacklist. */
+        void kernelOption(String module, String param, String value) {
+            if (module.equals("modprobe") && param.startsWith("blacklist=")) {
+                String v = value == null ? "" : value;
+                int from = 0;
+                while (true) {
+                    int comma = v.indexOf(',', from);
+                    if (comma < 0) {
+                        blacklist.add(v.substring(from));
+                        break;
+                    }
+                    blacklist.add(v.substring(from, comma));
+                    from = comma + 1;
+                }
+                return;
+            }
+            String name = underscores(module);
+            if (name == null) {
+                log(Site.CMDLINE_MODULE, "Ignoring bad option on kernel command line while parsing module name: '"
+                        + partlyUnderscored(module) + "'\n");
+                return;
+            }
+            options.add(new Options(name, param.replace('\t', ' ')));
+        }
+    }
+
+    /** kmod's dash rule for names in its configuration, null for a missing or invalid name. */
+    private static String underscores(String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return ModuleName.normalizeAlias(name);
+        } catch (ErrnoException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An invalid name as libkmod prints it: its dash rule works in place and stops at the
+     * offending bracket, so dashes before it are already turned.
+     */
+    private static String partlyUnderscored(String name) {
+        StringBuilder out = new StringBuilder(name);
+        for (int i = 0; i < out.length(); i++) {
+            char c = out.charAt(i);
+            if (c == '-') {
+                out.setCharAt(i, '_');
+            } else if (c == ']') {
+                break;
+            } else if (c == '[') {
+                int close = name.indexOf(']', i);
+                if (close < 0) {
+                    break;
+                }
+                i = close;
+            }
+        }
+        return out.toString();
+    }
+
+    private static boolean isspace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
+    }
+
+    /**
+     * The words of a softdep or weakdep value as libkmod splits it, on any C blank. One quirk
+     * kept: a value that begins with exactly one blank keeps it on its first word
+     * ({@code " pre: a"} gives the words {@code " pre:"} and {@code "a"}).
+     */
+    static List<String> blankSeparated(String line) {
+        List<String> out = new ArrayList<>();
+        int p = 0;
+        boolean wasSpace = false;
+        for (int s = 0; ; s++) {
+            boolean end = s == line.length();
+            if (!end) {
+                if (!isspace(line.charAt(s))) {
+                    wasSpace = false;
+                    continue;
+                }
+                if (wasSpace) {
+                    p = s + 1;
+                    continue;
+                }
+                wasSpace = true;
+                if (p >= s) {
+                    continue;
+                }
+            }
+            if (!end || !wasSpace) {
+                out.add(line.substring(p, s));
+            }
+            p = s + 1;
+            if (end) {
+                return out;
+            }
+        }
+    }
+}

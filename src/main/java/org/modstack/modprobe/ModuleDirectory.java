@@ -1,0 +1,220 @@
+package org.modstack.modprobe;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.modstack.ErrnoException;
+import org.modstack.index.IndexFile;
+import org.modstack.index.IndexFormat;
+import org.modstack.index.IndexFormatException;
+import org.modstack.util.CString;
+
+/**
+ * A module directory, {@code <root>/lib/modules/<release>}, and the indexes depmod wrote in it.
+ *
+ * <p>Each index is mapped on first use and kept; a missing index reads as empty, as it does
+ * for kmod.
+ */
+public final class ModuleDirectory {
+    /** The binary indexes kmod reads, by file name. */
+    public enum Index {
+        DEP("modules.dep.bin"),
+        ALIAS("modules.alias.bin"),
+        SYMBOL("modules.symbols.bin"),
+        BUILTIN_ALIAS("modules.builtin.alias.bin"),
+        BUILTIN("modules.builtin.bin");
+
+        private final String fileName;
+
+        Index(String fileName) {
+            this.fileName = fileName;
+        }
+
+        public String fileName() {
+            return fileName;
+        }
+    }
+
+    private final String dirname;
+    private final IndexFile.Reader reader;
+    private final Map<Index, Optional<IndexFile>> indexes = new HashMap<>();
+
+    private ModuleDirectory(String dirname, IndexFile.Reader reader) {
+        this.dirname = dirname;
+        this.reader = reader;
+    }
+
+    /**
+     * The directory {@code dirname} exactly as given (kmod joins relative paths onto it as text),
+     * its indexes read as modprobe reads them.
+     */
+    public static ModuleDirectory of(String dirname) {
+        return new ModuleDirectory(dirname, IndexFile.Reader.MAPPED);
+    }
+
+    /** The same directory, its indexes read as {@code reader} does (modinfo: {@code STREAM}). */
+    public ModuleDirectory readingWith(IndexFile.Reader r) {
+        return new ModuleDirectory(dirname, r);
+    }
+
+    /**
+     * The directory kmod's tools use: {@code <root>/lib/modules/<release>}, with the running
+     * kernel's release when none is given and {@code /} when no root is.
+     */
+    public static ModuleDirectory of(Optional<String> root, Optional<String> release) throws ErrnoException {
+        String ver = release.isPresent() ? release.get() : runningRelease();
+        return of(root.orElse("") + "/lib/modules/" + ver);
+    }
+
+    /** The release of the running kernel, as {@code uname -r} prints it. */
+    public static String runningRelease() throws ErrnoException {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            throw ErrnoException.of(e, "uname");
+        }
+    }
+
+    /**
+     * The same directory, read as modprobe reads it: libkmod maps the dep, alias, symbols and
+     * builtin indexes up front; when one is missing or damaged it falls back to reading each
+     * lookup from the files, which orders tied values differently and passes over damaged files.
+     * A bad header goes to {@code log} in the words of Debian's libkmod (a debug build, hence
+     * the source position).
+     */
+    public ModuleDirectory asModprobeReadsIt(Consumer<String> log) {
+        for (Index i : List.of(Index.DEP, Index.ALIAS, Index.SYMBOL, Index.BUILTIN)) {
+            ByteBuffer head = ByteBuffer.allocate(IndexFormat.HEADER_SIZE);
+            try (FileChannel ch = FileChannel.open(Path.of(dirname, i.fileName()))) {
+                while (head.hasRemaining() && ch.read(head) > 0) {
+                    // read the whole header
+                }
+            } catch (IOException e) {
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+            if (head.hasRemaining()) {
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+            int magic = head.getInt(0);
+            int major = head.getInt(4) >>> 16;
+            if (magic != IndexFormat.MAGIC) {
+                log.accept("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
+                        + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+            if (major != IndexFormat.VERSION_MAJOR) {
+                log.accept("../libkmod/libkmod-index.c:797 index_mm_open() major version check fail: " + major
+                        + " instead of " + IndexFormat.VERSION_MAJOR + "\n");
+                return readingWith(IndexFile.Reader.STREAM);
+            }
+        }
+        return readingWith(IndexFile.Reader.MAPPED);
+    }
+
+    /** The directory's path as kmod spells it. */
+    public String dirname() {
+        return dirname;
+    }
+
+    /** A path from an index, made absolute against this directory unless it already is. */
+    public String resolve(String relpath) {
+        return relpath.startsWith("/") ? relpath : dirname + "/" + relpath;
+    }
+
+    /**
+     * The index, if its file exists.
+     *
+     * @throws ErrnoException when it exists but cannot be read or is not an index
+     */
+    public synchronized Optional<IndexFile> index(Index which) throws ErrnoException {
+        Optional<IndexFile> idx = indexes.get(which);
+        if (idx == null) {
+            try {
+                idx = Optional.of(IndexFile.open(Path.of(dirname, which.fileName()), reader));
+            } catch (IndexFormatException e) {
+                if (reader != IndexFile.Reader.STREAM) {
+                    throw e;
+                }
+                idx = Optional.empty();  // libkmod's stream reader passes over a damaged index
+            } catch (ErrnoException e) {
+                if (!(e.getCause() instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                idx = Optional.empty();
+            }
+            indexes.put(which, idx);
+        }
+        return idx;
+    }
+
+    /** The {@code modules.dep} line of module {@code name}: {@code relpath: dep dep...}. */
+    public Optional<String> depLine(String name) throws ErrnoException {
+        Optional<IndexFile> idx = index(Index.DEP);
+        return idx.isPresent() ? idx.get().search(name) : Optional.empty();
+    }
+
+    /** The path of module {@code name} from {@code modules.dep}, resolved against this directory. */
+    public Optional<String> modulePath(String name) throws ErrnoException {
+        return depLine(name).flatMap(ModuleDirectory::depLinePath).map(this::resolve);
+    }
+
+    private static Optional<String> depLinePath(String line) {
+        int colon = line.indexOf(':');
+        return colon < 0 ? Optional.empty() : Optional.of(line.substring(0, colon));
+    }
+
+    /** Whether {@code modules.builtin.bin} lists module {@code name}. */
+    public boolean isBuiltin(String name) throws ErrnoException {
+        Optional<IndexFile> idx = index(Index.BUILTIN);
+        return idx.isPresent() && idx.get().search(name).isPresent();
+    }
+
+    /**
+     * The {@code modname.key=value} records of {@code modules.builtin.modinfo} for module
+     * {@code name}, prefix stripped, in file order: the first run of consecutive records
+     * naming it, as libkmod reads it.
+     *
+     * @return empty when the module is not in the file
+     * @throws ErrnoException when the file cannot be read ({@code ENOENT} when it is missing)
+     */
+    public Optional<List<String>> builtinModinfo(String name) throws ErrnoException {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(Path.of(dirname, "modules.builtin.modinfo"));
+        } catch (IOException e) {
+            throw ErrnoException.of(e, dirname + "/modules.builtin.modinfo");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(data);
+        int i = 0;
+        List<String> found = null;
+        while (i < data.length) {
+            int end = CString.terminator(buf, i, data.length);
+            String record = CString.read(buf, i, end);
+            int dot = record.indexOf('.');
+            if (dot < 0) {
+                break;  // libkmod stops at a record without a module prefix
+            }
+            boolean mine = record.substring(0, dot).equals(name);
+            if (found != null && !mine) {
+                break;
+            }
+            if (mine) {
+                if (found == null) {
+                    found = new ArrayList<>();
+                }
+                found.add(record.substring(dot + 1));
+            }
+            i = end + 1;
+        }
+        return Optional.ofNullable(found);
+    }
+}

@@ -1,0 +1,82 @@
+package org.modstack.util;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * NUL-terminated strings inside a binary image.
+ *
+ * <p>Bytes are decoded as ISO-8859-1, which maps each byte to one char and back: a module's
+ * strings can hold any byte, and the tools must print them unchanged.
+ */
+public final class CString {
+    private CString() {
+    }
+
+    /**
+     * The string starting at {@code from}, ending at the first NUL or at {@code limit},
+     * whichever comes first.
+     */
+    public static String read(ByteBuffer buf, int from, int limit) {
+        int end = terminator(buf, from, limit);
+        byte[] bytes = new byte[end - from];
+        buf.get(from, bytes);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The index of the first NUL at or after {@code from}, or {@code limit} when there is none. */
+    public static int terminator(ByteBuffer buf, int from, int limit) {
+        int i = from;
+        while (i < limit && buf.get(i) != 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Whether the NUL-terminated string at {@code from} equals {@code expected}'s bytes. */
+    public static boolean equalsAt(ByteBuffer buf, int from, int limit, byte[] expected) {
+        if (from + expected.length >= limit + 1) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (buf.get(from + i) != expected[i]) {
+                return false;
+            }
+        }
+        return from + expected.length == limit || buf.get(from + expected.length) == 0;
+    }
+
+    /**
+     * The strings of a section of NUL-separated strings ({@code .modinfo},
+     * {@code __ksymtab_strings}), as libkmod splits one: runs of NULs separate strings, so
+     * padding yields no empty strings; a last string without its NUL still counts; a section of
+     * a single byte after its leading NULs holds nothing.
+     */
+    public static List<String> split(ByteBuffer section) {
+        int size = section.capacity();
+        int i = 0;
+        while (size - i > 1 && section.get(i) == 0) {
+            i++;
+        }
+        if (size - i <= 1) {
+            return List.of();
+        }
+        List<String> strings = new ArrayList<>();
+        while (i < size) {
+            int end = terminator(section, i, size);
+            strings.add(read(section, i, end));
+            i = end;
+            while (i < size && section.get(i) == 0) {
+                i++;
+            }
+        }
+        return strings;
+    }
+
+    /** The bytes a string stands for, the inverse of {@link #read}. */
+    public static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
