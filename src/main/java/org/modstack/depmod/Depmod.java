@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.modstack.ErrnoException;
-import org.modstack.elf.Symbol;
 import org.modstack.index.KmodVersion;
 import org.modstack.module.Import;
 import org.modstack.module.ModuleName;

@@ -128,11 +128,6 @@ public final class ElfFile {
         return is64;
     }
 
-    /** The byte order of every multi-byte field in the image. */
-    public ByteOrder byteOrder() {
-        return image.order();
-    }
-
     /** {@code e_type}; kernel modules are {@code ET_REL} (1). */
     public int type() {
         return type;

@@ -19,6 +19,17 @@ import org.modstack.util.CString;
  * </pre>
  */
 public final class SymbolTable {
+    /** {@code SHN_UNDEF}: an undefined symbol, to be resolved at load time. */
+    public static final int SHN_UNDEF = 0;
+    /** {@code SHN_ABS}: an absolute value (a modversions CRC in a module built before 6.x). */
+    public static final int SHN_ABS = 0xfff1;
+    /** {@code SHN_COMMON}: a common symbol, which the kernel's loader refuses. */
+    public static final int SHN_COMMON = 0xfff2;
+    /** {@code STB_WEAK}: a weak binding. */
+    public static final int STB_WEAK = 2;
+    /** {@code STT_REGISTER}: SPARC's register symbols, never imports. */
+    public static final int STT_REGISTER = 13;
+
     private final ElfFile elf;
     private final ByteBuffer entries;
     private final ByteBuffer strings;
@@ -105,10 +116,13 @@ public final class SymbolTable {
         return CString.read(strings, (int) nameOffset(i) + skip, strings.capacity());
     }
 
-    /** Entry {@code i} as a value. */
-    public Symbol symbol(int i) {
-        int at = i * entrySize;
-        long size = is64 ? entries.getLong(at + 16) : ElfFile.u32(entries, at + 8);
-        return new Symbol(name(i), value(i), size, info(i), sectionIndex(i));
+    /** The binding of entry {@code i}, {@code ELF_ST_BIND(st_info)}. */
+    public int binding(int i) {
+        return info(i) >>> 4;
+    }
+
+    /** The type of entry {@code i}, {@code ELF_ST_TYPE(st_info)}. */
+    public int type(int i) {
+        return info(i) & 0xf;
     }
 }

@@ -397,14 +397,14 @@ public final class VirtualKernel {
             Errno last = null;
             for (int i = 1; i < symtab.count(); i++) {
                 int shndx = symtab.sectionIndex(i);
-                if (shndx == 0xfff2) {
+                if (shndx == SymbolTable.SHN_COMMON) {
                     log(name + ": please compile with -fno-common");
                     last = Errno.ENOEXEC;
-                } else if (shndx == 0) {
+                } else if (shndx == SymbolTable.SHN_UNDEF) {
                     String sym = symtab.name(i);
                     Errno err = resolve(sym);
                     // not found is fine for a weak reference, or for the GOT symbol x86 ignores
-                    boolean excused = (symtab.info(i) >>> 4) == 2 || sym.equals("_GLOBAL_OFFSET_TABLE_");
+                    boolean excused = symtab.binding(i) == SymbolTable.STB_WEAK || sym.equals("_GLOBAL_OFFSET_TABLE_");
                     if (err != null && !(err == Errno.ENOENT && excused)) {
                         log(name + ": Unknown symbol " + sym + " (err -" + err.number() + ")");
                         last = err;

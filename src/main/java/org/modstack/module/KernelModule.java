@@ -13,7 +13,6 @@ import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.ElfFormatException;
 import org.modstack.elf.Section;
-import org.modstack.elf.Symbol;
 import org.modstack.elf.SymbolTable;
 import org.modstack.util.CString;
 
@@ -36,7 +35,6 @@ public final class KernelModule {
     private static final byte[] KSTRTABNS_PREFIX = CString.bytes("__kstrtabns_");
     private static final int EM_SPARC = 2;
     private static final int EM_SPARCV9 = 43;
-    private static final int STT_REGISTER = 13;
     private static final int VERSION_ENTRY_SIZE = 64;
 
     private final ModuleFile file;
@@ -247,7 +245,7 @@ public final class KernelModule {
     long resolveCrc(SymbolTable symtab, int i) {
         long value = symtab.value(i);
         int shndx = symtab.sectionIndex(i);
-        if (shndx == Symbol.SHN_ABS || shndx == Symbol.SHN_UNDEF) {
+        if (shndx == SymbolTable.SHN_ABS || shndx == SymbolTable.SHN_UNDEF) {
             return value;
         }
         if (shndx >= elf.sectionCount() || !fits(elf.section(shndx))) {
@@ -282,7 +280,7 @@ public final class KernelModule {
             boolean sparc = elf.machine() == EM_SPARC || elf.machine() == EM_SPARCV9;
             List<Import> out = new ArrayList<>();
             for (int i = 1; i < symtab.count(); i++) {
-                if (symtab.sectionIndex(i) != 0 || (sparc && (symtab.info(i) & 0xf) == STT_REGISTER)) {
+                if (symtab.sectionIndex(i) != SymbolTable.SHN_UNDEF || (sparc && symtab.type(i) == SymbolTable.STT_REGISTER)) {
                     continue;
                 }
                 if (!symtab.hasValidName(i)) {
@@ -293,7 +291,7 @@ public final class KernelModule {
                     continue;
                 }
                 Long crc = crcs.get(sym);
-                out.add(new Import(sym, (symtab.info(i) >>> 4) == Symbol.STB_WEAK,
+                out.add(new Import(sym, symtab.binding(i) == SymbolTable.STB_WEAK,
                         crc == null ? OptionalLong.empty() : OptionalLong.of(crc)));
             }
             imports = List.copyOf(out);

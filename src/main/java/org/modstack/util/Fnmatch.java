@@ -11,17 +11,6 @@ public final class Fnmatch {
     private Fnmatch() {
     }
 
-    /** Whether a pattern holds a character that makes it a wildcard rather than a literal. */
-    public static boolean isWildcard(String pattern) {
-        for (int i = 0; i < pattern.length(); i++) {
-            char c = pattern.charAt(i);
-            if (c == '*' || c == '?' || c == '[') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Whether {@code string} matches {@code pattern}. */
     public static boolean matches(String pattern, String string) {
         return match(pattern, 0, string, 0);
