@@ -5,11 +5,51 @@
 # Usage: scripts/fetch-trees.sh [-f|--force] [TREE...]
 #   TREE is any of: amd64 amd64-xz amd64-zst armhf s390x (default: all).
 #   -f/--force  refresh the package lists and rebuild the named trees even if
-#               they are complete (cached .deb files are reused when the
-#               resolved version is unchanged).
+#               they are complete (cached .deb files are reused when their
+#               SHA-256 is the recorded one).
+#
+# The pin. The trees are built from the exact packages listed in
+# scripts/debian-packages.lock (tree, package, version, arch, SHA-256 of the
+# .deb): the packages the suite's expectations were recorded on (the embedded
+# kernel in src/main/resources/org/modstack/kernel/embedded-kernel/ and the
+# real-kernel oracles in scripts/qemu/scenarios/). The metapackages
+# (linux-image-amd64, -armmp, -s390x) are NOT followed: Debian moves them to
+# each new ABI, and the expectations would no longer hold. Each package is
+# downloaded by name=version (apt-get download) with the private lists below.
+#
+# The checksum. Every .deb, downloaded or taken from the cache, must have the
+# SHA-256 the lock records. A cached file that does not is downloaded again;
+# when the archive's index or the download disagrees with the lock, the run
+# stops with one line:
+#   fetch-trees: ERROR: <package> <version> (<arch>): sha256 <got> differs from
+#   the recorded <want>; the suite's expectations were recorded on the recorded package
+# A cached tree is reused only when its .packages equals its lock lines; any
+# other tree (e.g. one built before the pin, from whatever the metapackage
+# named then) is rebuilt.
+#
+# The fallback. Debian removes superseded security uploads, so a pinned
+# version eventually leaves the archive (snapshot.debian.org is not used).
+# When a pinned package is in neither the cache nor the archive's freshly
+# updated index, the tree is built from what the tree's metapackage resolves
+# to instead (the newest ABI of the same series; never an older version), a
+# banner says so on stderr, and the tree gets a .fallback file naming the
+# pinned and the used packages. scripts/test then runs `scripts/repin
+# --from-trees`, which rewrites the lock and regenerates, in the checkout, what
+# depends on the exact ABI (the embedded kernel's resources and the scenario
+# oracles, on the real kernel under qemu) from the new packages: the suite
+# still runs every test, against real artifacts, and the diff is there to be
+# committed. A maintainer moves the pin on purpose with scripts/repin.
+#
+# Environment:
+#   MODSTACK_CACHE            cache root (below)
+#   MODSTACK_PACKAGES_LOCK    another lock file (default scripts/debian-packages.lock)
+#   MODSTACK_PRETEND_ABSENT   TEST ONLY: space-separated package=version (or package)
+#                             words treated as gone from the archive and the cache,
+#                             to exercise the fallback; the banner and .fallback say
+#                             it was simulated. Never set in CI.
 #
 # Cache root: ${MODSTACK_CACHE:-$HOME/.cache/modstack}
-#   debs/                    downloaded .deb files (kept)
+#   debs/                    downloaded .deb files (kept; verified before use)
 #   apt/<arch>/              private apt state (lists, pkgcache) per arch; the
 #                            system's dpkg/apt configuration is never changed
 #                            (no dpkg --add-architecture), only its sources
@@ -23,6 +63,9 @@
 #   trees/armhf/             linux-image-<abi>-armmp (ELF32 LE), depmod'ed
 #   trees/s390x/             linux-image-<abi>-s390x (ELF64 BE), depmod'ed
 #   trees/<tree>/VERSION     kernel version (the dir name under lib/modules)
+#   trees/<tree>/.packages   the packages it was built from, one a line:
+#                            <package> <version> <arch> <sha256>
+#   trees/<tree>/.fallback   only after a fallback: pinned vs used packages
 #   trees/<tree>/.complete   stamp, the last file written before the tree is
 #                            renamed into place; a tree without it is rebuilt
 #
@@ -33,11 +76,18 @@
 # A warm cache needs no network: complete trees are only checked and listed.
 # Output (stdout), one line per requested tree:
 #   <name> <kernel version> <module count> <path>
+# and on stderr each tree's packages (name, version, arch, sha256).
 set -euo pipefail
 umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
 ALL_TREES=(amd64 amd64-xz amd64-zst armhf s390x)
+BASE_TREES=(amd64 armhf s390x)
+declare -A TREE_ARCH=([amd64]=amd64 [armhf]=armhf [s390x]=s390x)
+declare -A TREE_META=([amd64]=linux-image-amd64 [armhf]=linux-image-armmp [s390x]=linux-image-s390x)
+SCRIPTS=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+LOCK=${MODSTACK_PACKAGES_LOCK:-$SCRIPTS/debian-packages.lock}
+PRETEND_ABSENT=${MODSTACK_PRETEND_ABSENT:-}
 CACHE=${MODSTACK_CACHE:-${HOME:?set HOME or MODSTACK_CACHE}/.cache/modstack}
 TREES=$CACHE/trees
 DEBS=$CACHE/debs
@@ -45,7 +95,7 @@ LOGS=$CACHE/logs
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 log() { printf '[fetch-trees %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+die() { printf 'fetch-trees: ERROR: %s\n' "$*" >&2; exit 1; }
 
 usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -65,6 +115,41 @@ for a in "$@"; do
 done
 [[ ${#REQ[@]} -gt 0 ]] || REQ=("${ALL_TREES[@]}")
 
+# ------------------------------------------------------------------- the lock
+# PINNED[tree]: its lock lines without the tree column ("pkg ver arch sha256"),
+# image first, newline-separated; this is also what the tree's .packages holds.
+declare -A PINNED=()
+read_lock() {
+    local tree pkg ver arch sha extra n=0 t img hdr line
+    [[ -r $LOCK ]] || die "no lock file $LOCK"
+    declare -A imgs=() hdrs=()
+    while read -r tree pkg ver arch sha extra; do
+        n=$((n + 1))
+        [[ -z $tree || $tree == \#* ]] && continue
+        [[ -n ${TREE_ARCH[$tree]:-} ]] || die "$LOCK:$n: unknown tree '$tree' (known: ${BASE_TREES[*]})"
+        [[ -n $sha && -z $extra ]] || die "$LOCK:$n: expected 5 columns: tree package version arch sha256"
+        [[ $arch == "${TREE_ARCH[$tree]}" ]] || die "$LOCK:$n: tree $tree is ${TREE_ARCH[$tree]}, not $arch"
+        [[ $sha =~ ^[0-9a-f]{64}$ ]] || die "$LOCK:$n: '$sha' is not a SHA-256 (64 lower-case hex digits)"
+        case $pkg in
+            linux-image-*) [[ -z ${imgs[$tree]:-} ]] || die "$LOCK:$n: a second image for $tree"
+                imgs[$tree]="$pkg $ver $arch $sha" ;;
+            linux-headers-*) [[ $tree == amd64 && -z ${hdrs[$tree]:-} ]] ||
+                    die "$LOCK:$n: headers belong to the amd64 tree, once"
+                hdrs[$tree]="$pkg $ver $arch $sha" ;;
+            *) die "$LOCK:$n: '$pkg' is neither a linux-image- nor a linux-headers- package" ;;
+        esac
+    done <"$LOCK"
+    for t in "${BASE_TREES[@]}"; do
+        img=${imgs[$t]:-} hdr=${hdrs[$t]:-}
+        [[ -n $img ]] || die "$LOCK: no linux-image package for tree $t"
+        [[ $t != amd64 || -n $hdr ]] || die "$LOCK: no linux-headers package for tree amd64"
+        line=$img
+        [[ -n $hdr ]] && line+=$'\n'$hdr
+        PINNED[$t]=$line
+    done
+}
+read_lock
+
 mkdir -p "$TREES" "$DEBS" "$LOGS" "$CACHE/apt"
 
 # One run at a time per cache (a second run waits, then finds warm trees).
@@ -82,6 +167,7 @@ cleanup() {
         wait "$BG" 2>/dev/null || true
     fi
     [[ -n $CUR_TMP && -d $CUR_TMP ]] && rm -rf -- "$CUR_TMP"
+    rm -rf -- "$DEBS/.partial"
     return 0
 }
 # Run a long step in its own process group and wait for it, so that a
@@ -132,9 +218,11 @@ apt_setup() {
     )
 }
 
+declare -A UPDATED=()
 apt_update() {
     local arch=$1 try
     apt_setup "$arch"
+    UPDATED[$arch]=1
     for try in 1 2; do
         log "apt-get update ($arch, private lists, attempt $try)"
         if apt-get "${APT_OPTS[@]}" -q update >"$LOGS/apt-update-$arch.log" 2>&1; then
@@ -145,6 +233,79 @@ apt_update() {
     done
     log "apt-get update ($arch) reported errors; continuing with the indexes it did get"
     return 0
+}
+# the lists once per run, when first needed (-f: always fresh)
+apt_fresh() { [[ -n ${UPDATED[$1]:-} ]] || apt_update "$1"; }
+
+pretended_absent() {  # PKG VER: named by MODSTACK_PRETEND_ABSENT?
+    local w
+    for w in $PRETEND_ABSENT; do
+        [[ $w == "$1=$2" || $w == "$1" ]] && return 0
+    done
+    return 1
+}
+
+# index_sha PKG VER ARCH: the SHA256 the archive's Packages index gives
+# PKG=VER, or nothing when the index does not have it
+index_sha() {
+    local pkg=$1 ver=$2 arch=$3
+    pretended_absent "$pkg" "$ver" && return 0
+    apt_setup "$arch"
+    apt-cache "${APT_OPTS[@]}" show "$pkg=$ver" 2>/dev/null |
+        awk '$1 == "SHA256:" { print $2; exit }' || true
+}
+
+sha_mismatch() {  # PKG VER ARCH GOT WANT [WHERE]: the one line, and stop
+    die "$1 $2 ($3): sha256 $4${6:+ ($6)} differs from the recorded $5; the suite's expectations were recorded on the recorded package"
+}
+
+# fetch_verified PKG VER ARCH SHA -> sets R_DEB (a cached .deb whose SHA-256
+# is SHA). Returns 3 when PKG=VER is in neither the cache nor the archive's
+# (freshly updated) index; stops the run on a checksum mismatch.
+fetch_verified() {
+    local pkg=$1 ver=$2 arch=$3 want=$4 f got idx part try
+    f=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb
+    R_DEB=$f
+    if pretended_absent "$pkg" "$ver"; then
+        log "$pkg $ver ($arch): treated as gone from the cache and the archive (MODSTACK_PRETEND_ABSENT)"
+        return 3
+    fi
+    if [[ -f $f ]]; then
+        got=$(sha256sum <"$f" | cut -d' ' -f1)
+        [[ $got == "$want" ]] && return 0
+        log "$pkg $ver ($arch): the cached $(basename "$f") has sha256 $got, not the recorded $want; fetching it again"
+    fi
+    idx=$(index_sha "$pkg" "$ver" "$arch")
+    if [[ -z $idx && -z ${UPDATED[$arch]:-} ]]; then
+        apt_update "$arch"
+        idx=$(index_sha "$pkg" "$ver" "$arch")
+    fi
+    [[ -n $idx ]] || return 3
+    [[ $idx == "$want" ]] || sha_mismatch "$pkg" "$ver" "$arch" "$idx" "$want" "the archive's index"
+    part=$DEBS/.partial
+    apt_setup "$arch"   # index_sha ran in a subshell: APT_OPTS is set here
+    for try in 1 2; do
+        rm -rf -- "$part"; mkdir -p "$part"
+        log "downloading $pkg=$ver ($arch)"
+        if (cd "$part" && apt-get "${APT_OPTS[@]}" -q download "$pkg=$ver" >&2); then
+            local dl
+            dl=$(find "$part" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
+            [[ -n $dl ]] || die "apt-get download left no .deb for $pkg=$ver"
+            got=$(sha256sum <"$dl" | cut -d' ' -f1)
+            [[ $got == "$want" ]] || sha_mismatch "$pkg" "$ver" "$arch" "$got" "$want" "downloaded"
+            mv -f -- "$dl" "$f" || die "cannot move $dl to $f"
+            rm -rf -- "$part"
+            return 0
+        fi
+        [[ $try == 2 ]] && break
+        # stale lists (the version left the pool since they were fetched): refresh
+        apt_update "$arch"
+        idx=$(index_sha "$pkg" "$ver" "$arch")
+        if [[ -z $idx ]]; then rm -rf -- "$part"; return 3; fi
+        apt_setup "$arch"
+    done
+    rm -rf -- "$part"
+    die "download of $pkg=$ver ($arch) failed (it is in the archive's index; network?)"
 }
 
 # resolve META ARCH -> sets R_PKG R_VER (binary package the metapackage
@@ -161,58 +322,30 @@ resolve() {
     [[ -n $R_VER && $R_VER != "(none)" ]]
 }
 
-declare -A UPDATED=()
-resolve_image() {
-    local meta=$1 arch=$2
-    if [[ $FORCE == 1 && -z ${UPDATED[$arch]:-} ]]; then
-        apt_update "$arch"; UPDATED[$arch]=1
-    fi
-    if ! resolve "$meta" "$arch"; then
-        if [[ -z ${UPDATED[$arch]:-} ]]; then apt_update "$arch"; UPDATED[$arch]=1; fi
-        resolve "$meta" "$arch" || die "cannot resolve $meta for $arch"
-    fi
-    log "$meta ($arch) -> $R_PKG $R_VER"
-}
-
-# fetch_deb PKG VER ARCH -> sets R_DEB (path of the cached .deb)
-fetch_deb() {
-    local pkg=$1 ver=$2 arch=$3 f part try
-    f=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb
-    R_DEB=$f
-    if [[ -s $f ]] && dpkg-deb --info "$f" >/dev/null 2>&1; then
-        return 0
-    fi
-    rm -f -- "$f"
-    part=$DEBS/.partial
-    rm -rf -- "$part"; mkdir -p "$part"
-    apt_setup "$arch"
-    for try in 1 2; do
-        log "downloading $pkg=$ver ($arch)"
-        if (cd "$part" && apt-get "${APT_OPTS[@]}" -q download "$pkg=$ver" >&2); then
-            local got
-            got=$(find "$part" -maxdepth 1 -name "${pkg}_*.deb" | head -n1)
-            [[ -n $got ]] || die "apt-get download left no .deb for $pkg"
-            mv -f -- "$got" "$f"
-            rm -rf -- "$part"
-            return 0
-        fi
-        [[ $try == 2 ]] && break
-        # stale lists (version gone from the archive): refresh and re-resolve
-        apt_update "$arch"; UPDATED[$arch]=1
-        local nv
-        nv=$(apt-cache "${APT_OPTS[@]}" policy "$pkg" 2>/dev/null |
-            awk '$1 == "Candidate:" { print $2; exit }') || true
-        if [[ -n $nv && $nv != "(none)" && $nv != "$ver" ]]; then
-            log "$pkg: $ver no longer available, using $nv"
-            ver=$nv; R_VER=$nv; f=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb; R_DEB=$f
-        fi
-    done
-    rm -rf -- "$part"
-    die "download of $pkg failed"
-}
-
 # -------------------------------------------------------------- tree helpers
 tree_ok() { [[ -f $TREES/$1/.complete && -s $TREES/$1/VERSION ]]; }
+packages_of() { [[ -f $TREES/$1/.packages ]] && cat -- "$TREES/$1/.packages"; return 0; }
+fallback_rows() {  # TREE WORD: the "pinned" or "used" lines of its .fallback, without the word
+    [[ -f $TREES/$1/.fallback ]] || return 0
+    awk -v w="$2" '$1 == w { sub(/^[^ ]+ /, ""); print }' "$TREES/$1/.fallback"
+}
+
+# A base tree is current when built from exactly its lock lines; it is a
+# current fallback when its .fallback says it stands in for exactly those.
+base_current() { tree_ok "$1" && [[ $(packages_of "$1") == "${PINNED[$1]}" ]]; }
+base_fallback_current() {
+    tree_ok "$1" && [[ -f $TREES/$1/.fallback ]] &&
+        [[ $(fallback_rows "$1" pinned) == "${PINNED[$1]}" ]] &&
+        [[ $(packages_of "$1") == "$(fallback_rows "$1" used)" ]]
+}
+base_usable() { base_current "$1" || base_fallback_current "$1"; }
+# a derived tree (amd64-xz, amd64-zst) is current when made from the amd64 tree there is now
+derived_current() {
+    tree_ok "$1" && base_usable amd64 && [[ $(packages_of "$1") == "$(packages_of amd64)" ]]
+}
+tree_usable() {
+    case $1 in amd64-*) derived_current "$1" ;; *) base_usable "$1" ;; esac
+}
 
 new_tmp() {
     # leftovers of interrupted runs (we hold the lock, so none is live)
@@ -265,12 +398,26 @@ run_depmod() {  # DIR KVER NAME
     fi
 }
 
-# build_image NAME META ARCH: unpack the image package META depends on
-build_image() {
-    local name=$1 meta=$2 arch=$3 kver md f
-    resolve_image "$meta" "$arch"
-    fetch_deb "$R_PKG" "$R_VER" "$arch"
-    local img_deb=$R_DEB img_pkg=$R_PKG img_ver=$R_VER
+banner() {  # LINE...: a block on stderr nobody scrolling a CI log can miss
+    local bar='!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!'
+    local l
+    {
+        printf '\n%s\n' "$bar"
+        for l in "$@"; do printf '!! %s\n' "$l"; done
+        printf '%s\n\n' "$bar"
+    } >&2
+}
+
+words() { awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' <<<"$1"; }  # ROWS -> "pkg ver, pkg ver"
+
+# build_from_rows NAME ROWS [FALLBACK]: unpack the verified cached .debs ROWS
+# names (image, then for amd64 the headers' Module.symvers), depmod, stamp
+build_from_rows() {
+    local name=$1 rows=$2 fb=${3:-} kver md f
+    local img_pkg img_ver arch hdr_pkg="" hdr_ver="" img_deb hdr_deb
+    read -r img_pkg img_ver arch _ <<<"$(sed -n 1p <<<"$rows")"
+    read -r hdr_pkg hdr_ver _ <<<"$(sed -n 2p <<<"$rows")" || true
+    img_deb=$DEBS/${img_pkg}_${img_ver//:/%3a}_${arch}.deb
     : >"$LOGS/$name.log"
     new_tmp "$name"
     log "$name: unpacking $(basename "$img_deb")"
@@ -284,40 +431,106 @@ build_image() {
     for f in "boot/System.map-$kver" "boot/config-$kver"; do
         [[ -s $CUR_TMP/$f ]] || die "$name: package lacks $f"
     done
-    if [[ $name == amd64 ]]; then
-        local hpkg=linux-headers-$kver hver
-        hver=$(apt-cache "${APT_OPTS[@]}" policy "$hpkg" 2>/dev/null |
-            awk '$1 == "Candidate:" { print $2; exit }') || true
-        if [[ -z $hver || $hver == "(none)" ]]; then
-            apt_update "$arch"; UPDATED[$arch]=1
-            hver=$(apt-cache "${APT_OPTS[@]}" policy "$hpkg" 2>/dev/null |
-                awk '$1 == "Candidate:" { print $2; exit }') || true
-            [[ -n $hver && $hver != "(none)" ]] || die "no candidate for $hpkg"
-        fi
-        [[ $hver == "$img_ver" ]] || log "$name: note: $hpkg is $hver, image is $img_ver"
-        fetch_deb "$hpkg" "$hver" "$arch"
-        log "$name: extracting Module.symvers from $(basename "$R_DEB")"
-        dpkg-deb --fsys-tarfile "$R_DEB" |
+    if [[ -n $hdr_pkg ]]; then
+        [[ $hdr_pkg == "linux-headers-$kver" ]] ||
+            die "$name: the headers $hdr_pkg do not belong to $img_pkg (kernel $kver)"
+        [[ $hdr_ver == "$img_ver" ]] || log "$name: note: $hdr_pkg is $hdr_ver, image is $img_ver"
+        hdr_deb=$DEBS/${hdr_pkg}_${hdr_ver//:/%3a}_${arch}.deb
+        log "$name: extracting Module.symvers from $(basename "$hdr_deb")"
+        dpkg-deb --fsys-tarfile "$hdr_deb" |
             tar -xO -f - "./usr/src/linux-headers-$kver/Module.symvers" >"$CUR_TMP/Module.symvers" ||
-            die "$name: no Module.symvers in $R_DEB"
+            die "$name: no Module.symvers in $hdr_deb"
         [[ -s $CUR_TMP/Module.symvers ]] || die "$name: empty Module.symvers"
-        printf '%s %s\n%s %s\n' "$img_pkg" "$img_ver" "$hpkg" "$hver" >"$CUR_TMP/.packages"
-    else
-        printf '%s %s\n' "$img_pkg" "$img_ver" >"$CUR_TMP/.packages"
     fi
+    printf '%s\n' "$rows" >"$CUR_TMP/.packages"
+    [[ -z $fb ]] || printf '%s\n' "$fb" >"$CUR_TMP/.fallback"
     run_depmod "$CUR_TMP" "$kver" "$name"
     finish "$name" "$kver"
+}
+
+# build_base NAME: from its pinned packages, or, when one of them left the
+# archive, from what its metapackage names now (build_fallback)
+build_base() {
+    local name=$1 arch=${TREE_ARCH[$1]} row pkg ver a sha missing=() rc
+    local -a rows
+    [[ $FORCE == 1 ]] && apt_fresh "$arch"
+    mapfile -t rows <<<"${PINNED[$name]}"
+    for row in "${rows[@]}"; do
+        read -r pkg ver a sha <<<"$row"
+        rc=0
+        fetch_verified "$pkg" "$ver" "$a" "$sha" || rc=$?
+        case $rc in
+            0) ;;
+            3) missing+=("$pkg=$ver") ;;
+            *) die "$name: cannot fetch $pkg=$ver" ;;
+        esac
+    done
+    if [[ ${#missing[@]} -gt 0 ]]; then
+        build_fallback "$name" "${missing[@]}"
+    else
+        build_from_rows "$name" "${PINNED[$name]}"
+    fi
+}
+
+FELL_BACK=()
+build_fallback() {
+    local name=$1; shift
+    local arch=${TREE_ARCH[$name]} meta=${TREE_META[$name]} missing="$*" why="" w
+    local pin_pkg pin_ver used="" idx hpkg hidx row pkg ver a sha fb rc
+    read -r pin_pkg pin_ver _ <<<"$(sed -n 1p <<<"${PINNED[$name]}")"
+    for w in "$@"; do
+        pretended_absent "${w%%=*}" "${w#*=}" && why=" (SIMULATED: MODSTACK_PRETEND_ABSENT=\"$PRETEND_ABSENT\")"
+    done
+    log "$name: $missing: in neither the cache nor the archive's index$why; falling back to what $meta names"
+    apt_fresh "$arch"
+    resolve "$meta" "$arch" ||
+        die "$name: the pinned $missing left the archive, and $meta ($arch) does not resolve either"
+    if [[ $R_PKG == "$pin_pkg" && $R_VER == "$pin_ver" ]]; then
+        die "$name: $meta names the pinned $pin_pkg $pin_ver itself, which cannot be fetched; no fallback"
+    fi
+    dpkg --compare-versions "$R_VER" gt "$pin_ver" ||
+        die "$name: the pinned $missing is not in the archive's index, and $meta names an older $R_PKG $R_VER: an index is probably missing (see $LOGS/apt-update-$arch.log); not falling back to an older kernel"
+    idx=$(index_sha "$R_PKG" "$R_VER" "$arch")
+    [[ -n $idx ]] || die "$name: $meta names $R_PKG $R_VER, which the index does not list"
+    used="$R_PKG $R_VER $arch $idx"
+    if [[ $name == amd64 ]]; then
+        hpkg=linux-headers-${R_PKG#linux-image-}
+        hidx=$(index_sha "$hpkg" "$R_VER" "$arch")
+        [[ -n $hidx ]] || die "$name: no $hpkg $R_VER in the archive's index to go with $R_PKG"
+        used+=$'\n'"$hpkg $R_VER $arch $hidx"
+    fi
+    while read -r pkg ver a sha; do
+        rc=0
+        fetch_verified "$pkg" "$ver" "$a" "$sha" </dev/null || rc=$?
+        [[ $rc == 0 ]] || die "$name: the fallback $pkg=$ver cannot be fetched either"
+    done <<<"$used"
+    fb="# trees/$name was NOT built from what $(basename "$LOCK") pins: those packages left the archive
+reason $missing not in the archive's index$why
+$(sed 's/^/pinned /' <<<"${PINNED[$name]}")
+$(sed 's/^/used /' <<<"$used")
+meta $meta
+date $(date -u +%FT%TZ)"
+    banner "fetch-trees: FALLBACK for the $name tree$why" \
+        "pinned ($LOCK):" "    $(words "${PINNED[$name]}")" \
+        "not in the archive any more: $missing" \
+        "using instead (what $meta resolves to now, the newest ABI of the series):" "    $(words "$used")" \
+        "The suite's expectations were recorded on the pinned packages. scripts/test now runs" \
+        "scripts/repin --from-trees: it rewrites the lock and regenerates the embedded kernel and" \
+        "the qemu oracles from these packages, in the checkout; commit that diff." \
+        "Recorded in $TREES/$name/.fallback"
+    build_from_rows "$name" "$used" "$fb"
+    FELL_BACK+=("$name")
 }
 
 # build_compressed NAME EXT: copy trees/amd64, recompress every .ko
 build_compressed() {
     local name=$1 ext=$2 src=$TREES/amd64 kver n left
-    tree_ok amd64 || die "$name needs a complete amd64 tree"
+    base_usable amd64 || die "$name needs the amd64 tree"
     kver=$(<"$src/VERSION")
     : >"$LOGS/$name.log"
     new_tmp "$name"
     rmdir -- "$CUR_TMP"
-    cp -a -- "$src" "$CUR_TMP"
+    cp -a -- "$src" "$CUR_TMP"   # .packages (and .fallback) come along
     rm -f -- "$CUR_TMP/.complete" "$CUR_TMP/VERSION"
     n=$(find "$CUR_TMP/lib/modules/$kver" -type f -name '*.ko' | wc -l)
     log "$name: compressing $n modules to .ko.$ext with $JOBS jobs"
@@ -347,9 +560,7 @@ build_compressed() {
 build_tree() {
     local t0=$SECONDS
     case $1 in
-        amd64)     build_image amd64 linux-image-amd64 amd64 ;;
-        armhf)     build_image armhf linux-image-armmp armhf ;;
-        s390x)     build_image s390x linux-image-s390x s390x ;;
+        amd64|armhf|s390x) build_base "$1" ;;
         amd64-xz)  build_compressed amd64-xz xz ;;
         amd64-zst) build_compressed amd64-zst zst ;;
     esac
@@ -362,33 +573,40 @@ ensure_tools
 declare -A WANT=()
 for t in "${REQ[@]}"; do WANT[$t]=1; done
 # compressed trees derive from amd64; build it first when needed
-if [[ -n ${WANT[amd64-xz]:-}${WANT[amd64-zst]:-} ]] && ! tree_ok amd64; then
+if [[ -n ${WANT[amd64-xz]:-}${WANT[amd64-zst]:-} ]] && ! base_usable amd64; then
     WANT[amd64]=1
 fi
-declare -A BUILT=()
 for t in "${ALL_TREES[@]}"; do
     [[ -n ${WANT[$t]:-} ]] || continue
-    if [[ $FORCE == 1 ]] || ! tree_ok "$t"; then
-        if [[ -e $TREES/$t ]] && ! tree_ok "$t"; then
-            log "$t: incomplete tree found, rebuilding"
+    if [[ $FORCE == 1 ]] || ! tree_usable "$t"; then
+        if [[ -e $TREES/$t ]]; then
+            if ! tree_ok "$t"; then
+                log "$t: incomplete tree found, rebuilding"
+            elif [[ $FORCE != 1 ]]; then
+                log "$t: the cached tree was built from $(words "$(packages_of "$t")"), not what $(basename "$LOCK") pins; rebuilding"
+            fi
         fi
         build_tree "$t"
-        BUILT[$t]=1
     fi
 done
-# a forced or new amd64 invalidates derived trees that were not rebuilt above
-if [[ -n ${BUILT[amd64]:-} ]]; then
-    for t in amd64-xz amd64-zst; do
-        if [[ -z ${BUILT[$t]:-} ]] && tree_ok "$t" &&
-            [[ $(<"$TREES/$t/VERSION") != $(<"$TREES/amd64/VERSION") || $FORCE == 1 ]]; then
-            build_tree "$t"
-        fi
-    done
-fi
 
+fallbacks=()
 for t in "${REQ[@]}"; do
-    tree_ok "$t" || die "$t: not complete"
+    tree_usable "$t" || die "$t: not complete"
     kver=$(<"$TREES/$t/VERSION")
     [[ -d $TREES/$t/lib/modules/$kver ]] || die "$t: lib/modules/$kver missing"
+    if [[ -f $TREES/$t/.fallback ]]; then
+        how="FALLBACK, see $TREES/$t/.fallback"
+        fallbacks+=("$t")
+    else
+        how="as pinned"
+    fi
+    while read -r pkg ver a sha; do
+        log "$t: $pkg $ver $a sha256:$sha ($how)"
+    done <<<"$(packages_of "$t")"
     printf '%s %s %s %s\n' "$t" "$kver" "$(count_modules "$TREES/$t/lib/modules/$kver")" "$TREES/$t"
 done
+if [[ ${#fallbacks[@]} -gt 0 ]]; then
+    banner "fetch-trees: the trees ${fallbacks[*]} are FALLBACKS, not the pinned packages" \
+        "(see each tree's .fallback); run scripts/repin --from-trees (scripts/test does)"
+fi
