@@ -10,15 +10,19 @@ import org.modstack.ErrnoException;
 import org.modstack.module.Compression;
 
 /**
- * The kernel modstack carries with it, so that a virtual kernel needs no download: Debian 12's
- * 6.1.0-56-amd64, as far as module loading sees it (the loader's configuration options, vmlinux's
- * exports with their CRCs, the built-in modules, the id of the key its modules are signed with). Written out as a tree root that
+ * The kernel modstack carries with it, so that a virtual kernel needs no download: the Debian 12
+ * kernel {@code scripts/debian-packages.lock} pins, as far as module loading sees it
+ * (the loader's configuration options, vmlinux's exports with their CRCs, the built-in modules, the
+ * id of the key its modules are signed with). Written out as a tree root that
  * {@link KernelDescription#fromTree} reads; modules go in its {@code lib/modules/<release>/}.
+ *
+ * <p>The files are resources under {@code /org/modstack/kernel/embedded-kernel/}, release included;
+ * {@code scripts/embedded-kernel-resources} makes them from Debian's packages (scripts/repin).
  */
 public final class EmbeddedKernel {
-    /** The embedded kernel's release. */
-    public static final String RELEASE = "6.1.0-56-amd64";
-    private static final String BASE = "debian-" + RELEASE + "/";
+    private static final String BASE = "/org/modstack/kernel/embedded-kernel/";
+    /** The embedded kernel's release (resource {@code embedded-kernel/release}). */
+    public static final String RELEASE = readRelease();
 
     private EmbeddedKernel() {
     }
@@ -41,6 +45,14 @@ public final class EmbeddedKernel {
             throw ErrnoException.of(e, root.toString());
         }
         return RELEASE;
+    }
+
+    private static String readRelease() {
+        try {
+            return new String(resource("release", false), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static byte[] resource(String name, boolean xz) throws IOException {
