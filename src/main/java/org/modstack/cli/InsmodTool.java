@@ -1,15 +1,11 @@
 package org.modstack.cli;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
-import org.modstack.module.Compression;
-import org.modstack.module.ModuleFile;
 
 /** {@code insmod}: inserts one module file into the (virtual) kernel, with kmod's messages. */
 final class InsmodTool extends GetoptTool {
@@ -58,42 +54,16 @@ final class InsmodTool extends GetoptTool {
             return 1;
         }
         try (KernelStore store = kernel.open()) {
-            Optional<Errno> err = insert(store.kernel(), io.resolve(filename), options,
-                    force ? VirtualKernel.IGNORE_MODVERSIONS | VirtualKernel.IGNORE_VERMAGIC : 0);
-            store.save();
-            if (err.isPresent()) {
-                io.error("could not insert module " + filename + ": " + modStrerror(err.get()) + "\n");
+            try {
+                store.kernel().insert(io.resolve(filename), options,
+                        force ? VirtualKernel.IGNORE_MODVERSIONS | VirtualKernel.IGNORE_VERMAGIC : 0);
+            } catch (ErrnoException e) {
+                io.error("could not insert module " + filename + ": " + KmodMessages.insmodStrerror(e.errno()) + "\n");
                 return 1;
+            } finally {
+                store.save();
             }
         }
         return 0;
-    }
-
-    /**
-     * kmod_module_insert_module: the file's image to the kernel; forcing drops vermagic and
-     * modversions (the kernel's IGNORE flags do the same as kmod's stripping).
-     */
-    static Optional<Errno> insert(VirtualKernel kernel, Path file, String options, int flags) {
-        ModuleFile f;
-        try {
-            f = ModuleFile.read(file);
-        } catch (ErrnoException e) {
-            return Optional.of(e.errno());
-        }
-        if (f.compression() == Compression.NONE && f.image().capacity() == 0) {
-            return Optional.of(Errno.EINVAL);  // finit_module of an empty file
-        }
-        return kernel.load(f.image(), options, flags);
-    }
-
-    /** insmod's wording of an init_module error. */
-    static String modStrerror(Errno e) {
-        return switch (e) {
-            case ENOEXEC -> "Invalid module format";
-            case ENOENT -> "Unknown symbol in module";
-            case ESRCH -> "Module has wrong symbol version";
-            case EINVAL -> "Invalid parameters";
-            default -> e.message();
-        };
     }
 }

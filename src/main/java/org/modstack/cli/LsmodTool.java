@@ -22,7 +22,7 @@ final class LsmodTool implements Tool {
             return 1;
         }
         try (KernelStore store = kernel.open()) {
-            KernelState state = store.kernel().asKernelState();
+            KernelState state = store.kernel().asKernelState(io::error);
             io.print("Module                  Size  Used by\n");
             for (LoadedModule m : store.kernel().state().modules()) {
                 io.print(String.format("%-19s %8d  %d", m.name(), m.size(), state.refcnt(m.name())));

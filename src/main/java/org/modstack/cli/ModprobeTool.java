@@ -15,7 +15,7 @@ import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
 import org.modstack.modprobe.KernelState;
 import org.modstack.modprobe.Modprobe;
-import org.modstack.modprobe.ModprobeRules;
+import org.modstack.modprobe.ModprobeConfig;
 import org.modstack.modprobe.ModuleDirectory;
 
 /**
@@ -105,7 +105,7 @@ final class ModprobeTool extends GetoptTool {
             if (kernelCmdline == null) {
                 cmdlineText = d.cmdline();
             }
-            int status = operate(io, names, virtual.asKernelState());
+            int status = operate(io, names, virtual.asKernelState(notice -> io.error(notice + "\n")));
             store.save();
             return status;
         }
@@ -126,7 +126,7 @@ final class ModprobeTool extends GetoptTool {
                 return 1;
             }
         }
-        ModprobeRules settings = ModprobeRules.load(configPaths, dir, cmdline, io::printErr);
+        ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, io::printErr);
         dir = dir.asModprobeReadsIt(io::error);
         Modprobe modprobe = new Modprobe(dir, settings, kernel);
         int err;
@@ -160,8 +160,8 @@ final class ModprobeTool extends GetoptTool {
     }
 
     /** {@code -c}: the configuration, then every alias and symbol alias of the indexes. */
-    private static int showConfig(ToolOutput io, ModprobeRules settings, ModuleDirectory dir) throws ErrnoException {
-        io.print(settings.config().dump());
+    private static int showConfig(ToolOutput io, ModprobeConfig settings, ModuleDirectory dir) throws ErrnoException {
+        io.print(settings.dump());
         for (ModuleDirectory.Index i : List.of(ModuleDirectory.Index.ALIAS, ModuleDirectory.Index.SYMBOL)) {
             Optional<IndexFile> idx = dir.index(i);
             if (idx.isPresent()) {
@@ -235,7 +235,8 @@ final class ModprobeTool extends GetoptTool {
                     + " running kernel is not available yet\n");
             return -Errno.ENOSYS.number();
         }
-        Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime);
+        Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime, dryRun,
+                forceModversion, forceVermagic);
         boolean print = show || verbose > LOG_WARNING;
         int err = 0;
         for (Modprobe.Mod m : found) {
@@ -243,44 +244,19 @@ final class ModprobeTool extends GetoptTool {
                 io.print(m.name() + "\n");
                 continue;
             }
-            int r = modprobe.probe(m, flags, extra, a -> {
-                if (print) {
-                    io.print(a.line());
-                }
-            }, dryRun ? null : loader(io));
-            if (r >= 0) {
+            try {
+                modprobe.probe(m, flags, extra, a -> {
+                    if (print) {
+                        io.print(a.line());
+                    }
+                });
                 err = 0;
-            } else {
-                err = r;
-                if (r == -Errno.EEXIST.number()) {
-                    io.error("could not insert '" + m.name() + "': Module already in kernel\n");
-                } else if (r == -Errno.ENOENT.number()) {
-                    io.error("could not insert '" + m.name() + "': Unknown symbol in module, or unknown parameter"
-                            + " (see dmesg)\n");
-                } else {
-                    io.error("could not insert '" + m.name() + "': "
-                            + Errno.ofNumber(-r).map(Errno::message).orElse("Unknown error " + -r) + "\n");
-                }
+            } catch (ErrnoException e) {
+                err = -e.errno().number();
+                io.error(KmodMessages.modprobeInsertFailed(m.name(), e.errno()));
             }
         }
         return err;
-    }
-
-    /** Inserts into the virtual kernel; install commands are shown, never run on it. */
-    private Modprobe.Loader loader(ToolOutput io) {
-        int flags = (forceModversion ? VirtualKernel.IGNORE_MODVERSIONS : 0) | (forceVermagic ? VirtualKernel.IGNORE_VERMAGIC : 0);
-        return new Modprobe.Loader() {
-            @Override
-            public int insert(Modprobe.Mod m, String path, String options) {
-                return InsmodTool.insert(virtual, Path.of(path), options, flags).map(e -> -e.number()).orElse(0);
-            }
-
-            @Override
-            public int install(Modprobe.Mod m, String command, String options) {
-                io.error("install commands are not run on a virtual kernel: " + command + "\n");
-                return -Errno.ENOSYS.number();
-            }
-        };
     }
 
     private int rmmod(ToolOutput io, Modprobe modprobe, String alias) throws ErrnoException {
@@ -314,19 +290,20 @@ final class ModprobeTool extends GetoptTool {
             }
 
             @Override
-            public int remove(String name) {
-                return dryRun ? 0 : RmmodTool.remove(io, virtual, name, forceModversion && forceVermagic)
-                        .map(e -> -e.number()).orElse(0);
+            public void removeFailed(String name, ErrnoException e) {
+                io.error(KmodMessages.removeFailed(name, e.errno()));
             }
         };
-        int err = 0;
+        Modprobe.RemoveFlags flags = new Modprobe.RemoveFlags(ignoreCommands, firstTime, removeHolders, dryRun,
+                forceModversion && forceVermagic);
         for (Modprobe.Mod m : found) {
-            err = modprobe.planRemoval(m, new Modprobe.RemoveFlags(ignoreCommands, firstTime, removeHolders), out);
-            if (err < 0) {
-                break;
+            try {
+                modprobe.remove(m, flags, out);
+            } catch (ErrnoException e) {
+                return -e.errno().number();
             }
         }
-        return err;
+        return 0;
     }
 
     /** modprobe's LOG: FATAL, or WARNING under -a; silent when the verbosity is below it. */

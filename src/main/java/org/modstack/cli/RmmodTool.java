@@ -2,8 +2,6 @@ package org.modstack.cli;
 
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Optional;
-import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
@@ -61,9 +59,11 @@ final class RmmodTool extends GetoptTool {
                     failures++;
                     continue;
                 }
-                Optional<Errno> err = remove(io, k, name, force);
-                if (err.isPresent()) {
-                    io.error("could not remove module " + arg + ": " + err.get().message() + "\n");
+                try {
+                    k.delete(name, VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
+                } catch (ErrnoException e) {
+                    io.error(KmodMessages.removeFailed(name, e.errno()));
+                    io.error("could not remove module " + arg + ": " + e.errno().message() + "\n");
                     failures++;
                 }
             }
@@ -72,20 +72,9 @@ final class RmmodTool extends GetoptTool {
         return failures == 0 ? 0 : 1;
     }
 
-    /**
-     * kmod_module_remove_module: delete_module with O_NONBLOCK (and O_TRUNC when forced); a
-     * failure is logged by libkmod, with the source position Debian's debug build of kmod 30 adds.
-     */
-    static Optional<Errno> remove(ToolOutput io, VirtualKernel k, String name, boolean force) {
-        Optional<Errno> err = k.delete(name, VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
-        err.ifPresent(e -> io.error("../libkmod/libkmod-module.c:856 kmod_module_remove_module() could not remove '"
-                + name + "': " + e.message() + "\n"));
-        return err;
-    }
-
     /** rmmod's check_module_inuse. */
     private static boolean notInUse(ToolOutput io, VirtualKernel k, String name) {
-        KernelState state = k.asKernelState();
+        KernelState state = k.asKernelState(io::error);
         if (k.description().isBuiltin(name)) {
             io.error("Module " + name + " is builtin.\n");
             return false;
@@ -100,11 +89,19 @@ final class RmmodTool extends GetoptTool {
                     + "\n");
             return false;
         }
-        int refcnt = state.refcnt(name);
-        if (refcnt > 0) {
+        if (refcnt(state, name) > 0) {
             io.error("Module " + name + " is in use\n");
             return false;
         }
         return true;
+    }
+
+    /** kmod_module_get_refcnt: an unreadable count reads as none in use (libkmod returns an error). */
+    private static int refcnt(KernelState state, String name) {
+        try {
+            return state.refcnt(name);
+        } catch (ErrnoException e) {
+            return 0;
+        }
     }
 }

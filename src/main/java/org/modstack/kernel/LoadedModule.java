@@ -2,6 +2,7 @@ package org.modstack.kernel;
 
 import java.util.List;
 import java.util.Set;
+import org.modstack.module.Parameter;
 
 /**
  * A module in the virtual kernel's module list.

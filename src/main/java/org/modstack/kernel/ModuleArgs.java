@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.modstack.Errno;
+import org.modstack.ErrnoException;
 
 /**
  * The kernel's {@code parse_args} for a module being loaded: the option string split into
@@ -16,18 +17,16 @@ final class ModuleArgs {
     }
 
     /**
-     * What parsing did.
+     * Parses {@code args} for {@code params}, logging as the kernel logs.
      *
-     * @param values each parameter's sysfs content after parsing (initial values included)
-     * @param error the last failure, or null
+     * @return each parameter's sysfs content after parsing (initial values included)
+     * @throws ErrnoException the last failure, once every word was parsed
      */
-    record Result(Map<String, String> values, Errno error) {
-    }
-
-    static Result apply(String module, String args, List<ModuleParam> params, List<String> log) {
+    static Map<String, String> apply(String module, String args, List<ModuleParam> params, List<String> log)
+            throws ErrnoException {
         Map<String, String> values = new LinkedHashMap<>();
         params.forEach(p -> values.put(p.name(), p.initial()));
-        Errno error = null;
+        ErrnoException error = null;
         String rest = skipSpaces(args);
         while (!rest.isEmpty()) {
             String[] word = new String[2];
@@ -41,40 +40,40 @@ final class ModuleArgs {
                 }
                 break;
             }
-            Errno e = parseOne(module, param, val, params, values, log);
-            if (e == null) {
-                continue;
+            try {
+                parseOne(module, param, val, params, values, log);
+            } catch (ErrnoException e) {
+                log.add(failureLine(module, param, val, params, e.errno()));
+                error = e;
             }
-            String shown = val == null ? "" : val;
-            if (isArray(param, params) && shown.indexOf(',') >= 0) {
-                shown = shown.substring(0, shown.indexOf(','));  // param_array cut the value at each comma
-            }
-            log.add(e == Errno.ENOSPC ? module + ": `" + shown + "' too large for parameter `" + param + "'"
-                    : module + ": `" + shown + "' invalid for parameter `" + param + "'");
-            error = e;
         }
-        return new Result(values, error);
+        if (error != null) {
+            throw error;
+        }
+        return values;
     }
 
-    private static Errno parseOne(String module, String param, String val, List<ModuleParam> params,
-                                  Map<String, String> values, List<String> log) {
+    private static String failureLine(String module, String param, String val, List<ModuleParam> params, Errno e) {
+        String shown = val == null ? "" : val;
+        if (isArray(param, params) && shown.indexOf(',') >= 0) {
+            shown = shown.substring(0, shown.indexOf(','));  // param_array cut the value at each comma
+        }
+        return e == Errno.ENOSPC ? module + ": `" + shown + "' too large for parameter `" + param + "'"
+                : module + ": `" + shown + "' invalid for parameter `" + param + "'";
+    }
+
+    private static void parseOne(String module, String param, String val, List<ModuleParam> params,
+                                 Map<String, String> values, List<String> log) throws ErrnoException {
         for (ModuleParam p : params) {
             if (!parameq(param, p.name())) {
                 continue;
             }
             if (val == null && !p.type().takesNoArgument()) {
-                return Errno.EINVAL;
+                throw new ErrnoException(Errno.EINVAL, p.name() + " needs a value");
             }
-            try {
-                values.put(p.name(), p.type() == ParamType.ARRAY ? setArray(p, val)
-                        : p.type().set(p.name(), val, p.maxlen()) + "\n");
-                return null;
-            } catch (ParamType.Rejected r) {
-                if (r.log != null) {
-                    log.add(r.log);
-                }
-                return r.errno;
-            }
+            values.put(p.name(), p.type() == ParamType.ARRAY ? setArray(p, val, log)
+                    : p.type().set(p.name(), val, p.maxlen(), log) + "\n");
+            return;
         }
         // dynamic debug cuts "mod.param" at the dot, in place, before the name is printed
         String cut = param.indexOf('.') >= 0 ? param.substring(0, param.indexOf('.')) : param;
@@ -82,7 +81,6 @@ final class ModuleArgs {
         if (!param.equals("async_probe") && !rest.equals("dyndbg")) {
             log.add(module + ": unknown parameter '" + cut + "' ignored");
         }
-        return null;
     }
 
     private static boolean isArray(String param, List<ModuleParam> params) {
@@ -90,16 +88,18 @@ final class ModuleArgs {
     }
 
     /** param_array: comma-separated elements, at most {@code max}, at least one. */
-    private static String setArray(ModuleParam p, String val) throws ParamType.Rejected {
+    private static String setArray(ModuleParam p, String val, List<String> log) throws ErrnoException {
         List<String> shown = new ArrayList<>();
         int start = 0;
         while (true) {
             if (shown.size() == p.arrayMax()) {
-                throw new ParamType.Rejected(Errno.EINVAL, p.name() + ": can only take " + p.arrayMax() + " arguments");
+                String line = p.name() + ": can only take " + p.arrayMax() + " arguments";
+                log.add(line);
+                throw new ErrnoException(Errno.EINVAL, line);
             }
             int comma = val.indexOf(',', start);
             String elem = comma < 0 ? val.substring(start) : val.substring(start, comma);
-            shown.add(p.elementType().set(p.name(), elem, p.maxlen()));
+            shown.add(p.elementType().set(p.name(), elem, p.maxlen(), log));
             if (comma < 0) {
                 break;
             }

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
 import org.modstack.Errno;
+import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.Section;
 import org.modstack.util.CString;
@@ -26,7 +27,7 @@ final class ModuleImage {
     }
 
     /** Checks {@code len} bytes of {@code image}; on success the name the kernel uses for the module. */
-    static String check(ByteBuffer image, long len, List<String> log) throws LoadFailure {
+    static String check(ByteBuffer image, long len, List<String> log) throws ErrnoException {
         ByteBuffer b = image.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (len < 64) {
             throw fail(log, "Invalid ELF header len " + len);
@@ -142,9 +143,9 @@ final class ModuleImage {
         return Optional.empty();
     }
 
-    private static LoadFailure fail(List<String> log, String line) {
+    private static ErrnoException fail(List<String> log, String line) {
         log.add(line);
-        return new LoadFailure(Errno.ENOEXEC);
+        return new ErrnoException(Errno.ENOEXEC, line);
     }
 
     private static int u16(ByteBuffer b, int at) {

@@ -1,7 +1,9 @@
 package org.modstack.kernel;
 
 import java.math.BigInteger;
+import java.util.List;
 import org.modstack.Errno;
+import org.modstack.ErrnoException;
 
 /**
  * The kernel's standard parameter operations ({@code param_ops_<type>}): how a value given at
@@ -57,26 +59,14 @@ public enum ParamType {
         return this == BOOL || this == BINT;  // invbool has no NOARG flag
     }
 
-    /** A value failed to parse: the errno the set operation returns, and a line it logged (or null). */
-    public static final class Rejected extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient Errno errno;
-        final String log;
-
-        Rejected(Errno errno, String log) {
-            super(errno.name(), null, false, false);
-            this.errno = errno;
-            this.log = log;
-        }
-    }
-
     /**
      * Parses {@code value} (null: given without one) for a scalar parameter named {@code name};
-     * {@code maxlen} is a string parameter's buffer size.
+     * {@code maxlen} is a string parameter's buffer size. A value the set operation refuses
+     * fails with its errno, after the line it logs (if any) is added to {@code log}.
      *
      * @return the value as sysfs shows it, without the newline
      */
-    String set(String name, String value, int maxlen) throws Rejected {
+    String set(String name, String value, int maxlen, List<String> log) throws ErrnoException {
         switch (this) {
             case BOOL, INVBOOL, BINT -> {
                 boolean b = parseBool(value == null ? "1" : value);
@@ -84,13 +74,13 @@ public enum ParamType {
             }
             case CHARP -> {
                 if (value.length() > CHARP_MAX) {
-                    throw new Rejected(Errno.ENOSPC, name + ": string parameter too long");
+                    throw rejected(Errno.ENOSPC, name + ": string parameter too long", log);
                 }
                 return value;
             }
             case STRING -> {
                 if (value.length() + 1 > maxlen) {
-                    throw new Rejected(Errno.ENOSPC, name + ": string doesn't fit in " + (maxlen - 1) + " chars.");
+                    throw rejected(Errno.ENOSPC, name + ": string doesn't fit in " + (maxlen - 1) + " chars.", log);
                 }
                 return value;
             }
@@ -146,7 +136,7 @@ public enum ParamType {
     }
 
     /** kstrtobool: the first one or two characters decide. */
-    private static boolean parseBool(String s) throws Rejected {
+    private static boolean parseBool(String s) throws ErrnoException {
         char c0 = s.isEmpty() ? 0 : s.charAt(0);
         char c1 = s.length() > 1 ? s.charAt(1) : 0;
         switch (c0) {
@@ -167,13 +157,13 @@ public enum ParamType {
             default -> {
             }
         }
-        throw new Rejected(Errno.EINVAL, null);
+        throw rejected(Errno.EINVAL);
     }
 
     /** kstrto{u8,s16,...}(s, 0): auto base, optional sign, one trailing newline, range-checked. */
-    private BigInteger parseInteger(String s) throws Rejected {
+    private BigInteger parseInteger(String s) throws ErrnoException {
         if (s == null) {
-            throw new Rejected(Errno.EINVAL, null);
+            throw rejected(Errno.EINVAL);
         }
         boolean negative = false;
         int at = 0;
@@ -189,13 +179,13 @@ public enum ParamType {
         BigInteger max = signed ? BigInteger.ONE.shiftLeft(bits - 1).subtract(BigInteger.ONE)
                 : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
         if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
-            throw new Rejected(Errno.ERANGE, null);
+            throw rejected(Errno.ERANGE);
         }
         return v;
     }
 
     /** _kstrtoull with base 0: "0x" + hex digit means hex, a leading 0 octal, else decimal. */
-    private static BigInteger parseUnsigned(String s) throws Rejected {
+    private static BigInteger parseUnsigned(String s) throws ErrnoException {
         int base = 10;
         int at = 0;
         if (s.startsWith("0")) {
@@ -218,17 +208,26 @@ public enum ParamType {
             at++;
         }
         if (v.bitLength() > 64) {
-            throw new Rejected(Errno.ERANGE, null);
+            throw rejected(Errno.ERANGE);
         }
         if (digits == 0) {
-            throw new Rejected(Errno.EINVAL, null);
+            throw rejected(Errno.EINVAL);
         }
         if (at < s.length() && s.charAt(at) == '\n') {
             at++;
         }
         if (at != s.length()) {
-            throw new Rejected(Errno.EINVAL, null);
+            throw rejected(Errno.EINVAL);
         }
         return v;
+    }
+
+    private static ErrnoException rejected(Errno errno) {
+        return new ErrnoException(errno, "parameter value rejected");
+    }
+
+    private static ErrnoException rejected(Errno errno, String line, List<String> log) {
+        log.add(line);
+        return new ErrnoException(errno, line);
     }
 }

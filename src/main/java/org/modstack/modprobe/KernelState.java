@@ -10,8 +10,9 @@ import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
 /**
- * What a kernel says about a module's state, as libkmod reads it from {@code /sys/module}:
- * the live kernel, or a virtual one ({@code org.modstack.kernel.VirtualKernel#asKernelState}).
+ * The kernel modprobe acts on: what it says about a module's state, as libkmod reads it from
+ * {@code /sys/module}, and the calls that load and remove modules. The live kernel, or a virtual
+ * one ({@code org.modstack.kernel.VirtualKernel#asKernelState}).
  */
 public interface KernelState {
 
@@ -21,11 +22,23 @@ public interface KernelState {
     /** The state of module {@code name}; built-in modules are answered from the indexes, not here. */
     InitState initState(String name);
 
-    /** The module's reference count ({@code /sys/module/<m>/refcnt}), or a negative errno. */
-    int refcnt(String name);
+    /** The module's reference count ({@code /sys/module/<m>/refcnt}). */
+    int refcnt(String name) throws ErrnoException;
 
     /** The modules holding it ({@code /sys/module/<m>/holders/}), in directory order. */
     List<String> holders(String name);
+
+    /**
+     * kmod_module_insert_module: the module file at {@code file} (compressed or not) with
+     * {@code options}; forcing drops the module's version information or its vermagic.
+     */
+    void insert(Path file, String options, boolean forceModversion, boolean forceVermagic) throws ErrnoException;
+
+    /** kmod_module_remove_module: {@code delete_module} without waiting, forced or not. */
+    void remove(String name, boolean force) throws ErrnoException;
+
+    /** Runs a modprobe.d install command, {@code $CMDLINE_OPTS} standing for {@code options}. */
+    void runInstallCommand(String command, String options) throws ErrnoException;
 
     /** The running kernel, read from {@code /sys/module}. */
     static KernelState live() {
@@ -47,13 +60,13 @@ public interface KernelState {
             }
 
             @Override
-            public int refcnt(String name) {
+            public int refcnt(String name) throws ErrnoException {
                 try {
                     return Integer.parseInt(Files.readString(Path.of("/sys/module", name, "refcnt")).strip());
                 } catch (IOException e) {
-                    return -ErrnoException.of(e, name).errno().number();
+                    throw ErrnoException.of(e, name);
                 } catch (NumberFormatException e) {
-                    return -Errno.EINVAL.number();
+                    throw new ErrnoException(Errno.EINVAL, name + ": refcnt is not a number");
                 }
             }
 
@@ -66,6 +79,26 @@ public interface KernelState {
                     // no holders directory: nothing holds it
                 }
                 return out;
+            }
+
+            @Override
+            public void insert(Path file, String options, boolean forceModversion, boolean forceVermagic)
+                    throws ErrnoException {
+                throw notYet();
+            }
+
+            @Override
+            public void remove(String name, boolean force) throws ErrnoException {
+                throw notYet();
+            }
+
+            @Override
+            public void runInstallCommand(String command, String options) throws ErrnoException {
+                throw notYet();
+            }
+
+            private ErrnoException notYet() {
+                return new ErrnoException(Errno.ENOSYS, "changing the running kernel is not available yet");
             }
         };
     }

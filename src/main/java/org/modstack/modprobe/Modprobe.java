@@ -1,5 +1,6 @@
 package org.modstack.modprobe;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,33 +23,6 @@ import org.modstack.util.Fnmatch;
  * exactly where kmod's does.
  */
 public final class Modprobe {
-
-    /** The configuration a plan needs (modprobe.d, modules.softdep, the kernel command line). */
-    public interface Config {
-        /** {@code alias <pattern> <module>} commands, in libkmod's order. */
-        List<Map.Entry<String, String>> aliases();
-
-        /** The options for a module and the alias it was found by (may be null), joined; null for none. */
-        String options(String name, String alias);
-
-        /** The first install command whose pattern matches {@code name}. */
-        Optional<String> installCommand(String name);
-
-        /** Whether an install command names exactly {@code name} (lookup by command). */
-        Optional<String> installCommandFor(String name);
-
-        /** Whether a remove command names exactly {@code name} (lookup by command). */
-        boolean hasRemoveCommandFor(String name);
-
-        /** Whether {@code blacklist name} is configured. */
-        boolean isBlacklisted(String name);
-
-        /** The first remove command whose pattern matches {@code name}. */
-        Optional<String> removeCommand(String name);
-
-        /** The first softdep whose pattern matches {@code name}: (pre, post). */
-        Optional<Map.Entry<List<String>, List<String>>> softdep(String name);
-    }
 
     /** A module as a plan sees it. */
     public static final class Mod {
@@ -91,17 +65,28 @@ public final class Modprobe {
         }
     }
 
-    /** How a probe behaves, as modprobe's options set it. */
-    public record Flags(boolean ignoreLoaded, boolean ignoreCommands, boolean useBlacklist, boolean failOnLoaded) {
+    /**
+     * How a probe behaves, as modprobe's options set it.
+     *
+     * @param ignoreLoaded plan as if nothing were loaded ({@code --show-depends})
+     * @param ignoreCommands {@code -i}
+     * @param useBlacklist {@code -b}
+     * @param failOnLoaded {@code --first-time}
+     * @param dryRun show the actions without doing them ({@code -n})
+     * @param forceModversion {@code --force-modversion}
+     * @param forceVermagic {@code --force-vermagic}
+     */
+    public record Flags(boolean ignoreLoaded, boolean ignoreCommands, boolean useBlacklist, boolean failOnLoaded,
+                        boolean dryRun, boolean forceModversion, boolean forceVermagic) {
     }
 
     private final ModuleDirectory dir;
-    private final Config config;
+    private final ModprobeConfig config;
     private final KernelState kernel;
     private final Map<String, Mod> pool = new HashMap<>();
     private int planCount;
 
-    public Modprobe(ModuleDirectory dir, Config config, KernelState kernel) {
+    public Modprobe(ModuleDirectory dir, ModprobeConfig config, KernelState kernel) {
         this.dir = dir;
         this.config = config;
         this.kernel = kernel;
@@ -122,9 +107,9 @@ public final class Modprobe {
     public List<Mod> lookup(String given) throws ErrnoException {
         String key = ModuleName.normalizeAlias(given);
         List<Mod> out = new ArrayList<>();
-        for (Map.Entry<String, String> a : config.aliases()) {
-            if (Fnmatch.matches(a.getKey(), key)) {
-                out.add(module(a.getValue(), a.getKey()));
+        for (ModprobeConfig.Alias a : config.aliases()) {
+            if (Fnmatch.matches(a.pattern(), key)) {
+                out.add(module(a.module(), a.pattern()));
             }
         }
         if (!out.isEmpty()) {
@@ -203,77 +188,65 @@ public final class Modprobe {
     }
 
     /**
-     * Plans loading {@code mod}: the actions in order, each shown to {@code show}.
+     * Loads {@code mod} as kmod_module_probe_insert_module does: each action of the plan is
+     * shown, then carried out on the kernel unless {@code flags} ask for a dry run. A module
+     * already in the kernel is skipped, and so is a blacklisted one; a failure of the module or
+     * one of its dependencies ends the load, a soft dependency's is ignored.
      *
-     * @return 0, a positive number when the module was skipped by a flag (blacklisted), or a
-     *     negative errno
+     * @throws ErrnoException the failure that ended the load (EEXIST: already loaded, with
+     *     {@link Flags#failOnLoaded})
      */
-    public int plan(Mod mod, Flags flags, String extraOptions, Consumer<Action> show) throws ErrnoException {
-        return probe(mod, flags, extraOptions, show, null);
-    }
-
-    /** What carries out a plan: inserting modules and running install commands. */
-    public interface Loader {
-        /** Inserts the module file at {@code path} with {@code options}: 0 or a negative errno. */
-        int insert(Mod m, String path, String options);
-
-        /** Runs an install command: 0 or a negative errno. */
-        int install(Mod m, String command, String options);
-    }
-
-    /**
-     * Loads {@code mod} as kmod_module_probe_insert_module does: each action of the plan is shown,
-     * then carried out by {@code loader} (null: a dry run). A module already in the kernel is
-     * skipped; a failure of the module or one of its dependencies ends the load, a soft
-     * dependency's is ignored.
-     *
-     * @return as {@link #plan}
-     */
-    public int probe(Mod mod, Flags flags, String extraOptions, Consumer<Action> show, Loader loader)
-            throws ErrnoException {
+    public void probe(Mod mod, Flags flags, String extraOptions, Consumer<Action> show) throws ErrnoException {
         if (!flags.ignoreLoaded() && inKernel(mod)) {
-            return flags.failOnLoaded() ? -Errno.EEXIST.number() : 0;
+            if (flags.failOnLoaded()) {
+                throw alreadyLoaded(mod);
+            }
+            return;
         }
         if ((mod.alias != null || flags.useBlacklist()) && config.isBlacklisted(mod.name)) {
-            return 1;
+            return;
         }
         planCount++;
         List<Mod> list = new ArrayList<>();
         mod.required = true;
         probeList(mod, flags.ignoreCommands(), true, list);
-        int err = 0;
         for (Mod m : list) {
-            if (!flags.ignoreLoaded() && inKernel(m)) {
-                err = -Errno.EEXIST.number();
-            } else {
-                err = act(m, m == mod ? extraOptions : null, show, loader);
-            }
-            if (err == -Errno.EEXIST.number() && m == mod && flags.failOnLoaded()) {
-                break;
-            }
-            if (err == -Errno.EEXIST.number() || !m.required) {
-                err = 0;
-            } else if (err < 0) {
-                break;
+            try {
+                if (!flags.ignoreLoaded() && inKernel(m)) {
+                    throw alreadyLoaded(m);
+                }
+                act(m, m == mod ? extraOptions : null, show, flags);
+            } catch (ErrnoException e) {
+                boolean exists = e.errno() == Errno.EEXIST;
+                if ((exists && m == mod && flags.failOnLoaded()) || (!exists && m.required)) {
+                    throw e;
+                }
             }
         }
-        return err;
     }
 
-    private int act(Mod m, String extraOptions, Consumer<Action> show, Loader loader) throws ErrnoException {
+    private static ErrnoException alreadyLoaded(Mod m) {
+        return new ErrnoException(Errno.EEXIST, m.name + " is already in the kernel");
+    }
+
+    private void act(Mod m, String extraOptions, Consumer<Action> show, Flags flags) throws ErrnoException {
         String options = concat(config.options(m.name, m.alias), extraOptions);
         String cmd = installCommand(m);
         if (cmd != null && !m.ignoreCommand) {
             show.accept(new Action(Action.Kind.INSTALL, cmd, options));
-            return loader == null ? 0 : loader.install(m, cmd, options);
+            if (!flags.dryRun()) {
+                kernel.runInstallCommand(cmd, options);
+            }
         } else if (path(m).isPresent()) {
             show.accept(new Action(Action.Kind.INSMOD, m.path, options));
-            return loader == null ? 0 : loader.insert(m, m.path, options);
+            if (!flags.dryRun()) {
+                kernel.insert(Path.of(m.path), options, flags.forceModversion(), flags.forceVermagic());
+            }
         } else if (isBuiltin(m)) {
             show.accept(new Action(Action.Kind.BUILTIN, m.name, options));
-            return 0;
+        } else if (!flags.dryRun()) {
+            throw new ErrnoException(Errno.ENOENT, m.name + ": no module file");
         }
-        return loader == null ? 0 : -Errno.ENOENT.number();
     }
 
     private String installCommand(Mod m) {
@@ -311,9 +284,9 @@ public final class Modprobe {
     }
 
     private void fillSoftdep(Mod mod, List<Mod> list) throws ErrnoException {
-        Optional<Map.Entry<List<String>, List<String>>> sd = config.softdep(mod.name);
-        List<Mod> pre = sd.isPresent() ? lookupAll(sd.get().getKey()) : List.of();
-        List<Mod> post = sd.isPresent() ? lookupAll(sd.get().getValue()) : List.of();
+        Optional<ModprobeConfig.Softdep> sd = config.softdep(mod.name);
+        List<Mod> pre = sd.isPresent() ? lookupAll(sd.get().pre()) : List.of();
+        List<Mod> post = sd.isPresent() ? lookupAll(sd.get().post()) : List.of();
         for (Mod m : pre) {
             probeList(m, false, false, list);
         }
@@ -336,102 +309,147 @@ public final class Modprobe {
         return out;
     }
 
-    /** How a removal behaves, as modprobe's options set it. */
-    public record RemoveFlags(boolean ignoreCommands, boolean firstTime, boolean removeHolders) {
+    /**
+     * How a removal behaves, as modprobe's options set it.
+     *
+     * @param ignoreCommands {@code -i}
+     * @param firstTime {@code --first-time}
+     * @param removeHolders {@code --remove-holders}
+     * @param dryRun show the steps without doing them ({@code -n})
+     * @param force {@code -f}: {@code delete_module} with {@code O_TRUNC}
+     */
+    public record RemoveFlags(boolean ignoreCommands, boolean firstTime, boolean removeHolders, boolean dryRun,
+                              boolean force) {
     }
 
-    /** Where a removal reports: modprobe's log messages, and the lines it shows with -v or -n. */
+    /** Where a removal reports: modprobe's log messages, the lines it shows with -v or -n, libkmod's errors. */
     public interface RemoveOutput {
         void log(String message);
 
         void show(String line);
 
-        /** Removes module {@code name} from the kernel: 0 or a negative errno (a dry run: 0). */
-        int remove(String name);
+        /** {@code delete_module} failed for {@code name} (libkmod logs it). */
+        void removeFailed(String name, ErrnoException e);
     }
 
     /**
      * Removes {@code mod} as modprobe -r does: its post-softdeps (reverse), its holders when
      * asked, itself unless in use, the dependencies nothing uses any more, its pre-softdeps
-     * (reverse). Every step is shown, then done by {@code out} (which a dry run makes a no-op).
+     * (reverse). Every step is shown, then done on the kernel unless a dry run.
      *
-     * @return 0, or a negative errno (ENOENT: built-in or, with --first-time, not loaded;
-     *     EBUSY: in use)
+     * @throws ErrnoException ENOENT: built-in or, with --first-time, not loaded; EBUSY: in use;
+     *     or the kernel's refusal
      */
-    public int planRemoval(Mod mod, RemoveFlags flags, RemoveOutput out) throws ErrnoException {
-        return remove(mod, flags, flags.removeHolders(), false, out);
+    public void remove(Mod mod, RemoveFlags flags, RemoveOutput out) throws ErrnoException {
+        remove(mod, flags, flags.removeHolders(), false, out);
     }
 
-    private int remove(Mod mod, RemoveFlags flags, boolean holdersToo, boolean ignoreBuiltin, RemoveOutput out)
+    private void remove(Mod mod, RemoveFlags flags, boolean holdersToo, boolean ignoreBuiltin, RemoveOutput out)
             throws ErrnoException {
         List<Mod> pre = List.of();
         List<Mod> post = List.of();
         String cmd = null;
         if (!flags.ignoreCommands()) {
-            Optional<Map.Entry<List<String>, List<String>>> sd = config.softdep(mod.name);
-            pre = sd.isPresent() ? lookupAll(sd.get().getKey()) : List.of();
-            post = sd.isPresent() ? lookupAll(sd.get().getValue()) : List.of();
+            Optional<ModprobeConfig.Softdep> sd = config.softdep(mod.name);
+            pre = sd.isPresent() ? lookupAll(sd.get().pre()) : List.of();
+            post = sd.isPresent() ? lookupAll(sd.get().post()) : List.of();
             cmd = config.removeCommand(mod.name).orElse(null);
         }
-        if (cmd == null) {
-            if (isBuiltin(mod)) {
-                if (ignoreBuiltin) {
-                    return 0;
-                }
-                out.log("Module " + mod.name + " is builtin.\n");
-                return -Errno.ENOENT.number();
-            }
-            if (kernel.initState(mod.name) == KernelState.InitState.NOT_LOADED) {
-                if (flags.firstTime()) {
-                    out.log("Module " + mod.name + " is not in kernel.\n");
-                    return -Errno.ENOENT.number();
-                }
-                return 0;
-            }
+        if (cmd == null && !needsRemoval(mod, flags, ignoreBuiltin, out)) {
+            return;
         }
         removeEach(post, flags, false, out);
         if (holdersToo) {
             List<Mod> holders = new ArrayList<>();
             kernel.holders(mod.name).forEach(h -> holders.add(module(h, null)));
-            int err = removeEach(holders, flags, true, out);
-            if (err < 0) {
-                return err;
-            }
+            removeEach(holders, flags, true, out);
         }
-        if (cmd == null && kernel.refcnt(mod.name) > 0) {
+        if (cmd == null && inUse(mod.name)) {
             out.log("Module " + mod.name + " is in use.\n");
-            return -Errno.EBUSY.number();
+            throw new ErrnoException(Errno.EBUSY, mod.name + " is in use");
         }
         if (cmd != null) {
             out.show("remove " + cmd.replace("$CMDLINE_OPTS", "") + "\n");  // shown, not run
         } else {
             out.show("rmmod " + mod.name + "\n");
-            int err = out.remove(mod.name);
-            if (err < 0) {
-                return err;
-            }
+            removeFromKernel(mod.name, flags, out);
             readDeps(mod);
             for (Mod dep : mod.deps) {
-                if (kernel.refcnt(dep.name) == 0) {
+                if (unused(dep.name)) {
                     out.show("rmmod " + dep.name + "\n");
-                    out.remove(dep.name);
+                    try {
+                        removeFromKernel(dep.name, flags, out);
+                    } catch (ErrnoException e) {
+                        // a dependency that stays is no failure of this removal
+                    }
                 }
             }
         }
         removeEach(pre, flags, false, out);
-        return 0;
+    }
+
+    /** Whether a module without a remove command is there to remove; refusals are logged and thrown. */
+    private boolean needsRemoval(Mod mod, RemoveFlags flags, boolean ignoreBuiltin, RemoveOutput out)
+            throws ErrnoException {
+        if (isBuiltin(mod)) {
+            if (ignoreBuiltin) {
+                return false;
+            }
+            out.log("Module " + mod.name + " is builtin.\n");
+            throw new ErrnoException(Errno.ENOENT, mod.name + " is built in");
+        }
+        if (kernel.initState(mod.name) == KernelState.InitState.NOT_LOADED) {
+            if (flags.firstTime()) {
+                out.log("Module " + mod.name + " is not in kernel.\n");
+                throw new ErrnoException(Errno.ENOENT, mod.name + " is not in the kernel");
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private void removeFromKernel(String name, RemoveFlags flags, RemoveOutput out) throws ErrnoException {
+        if (flags.dryRun()) {
+            return;
+        }
+        try {
+            kernel.remove(name, flags.force());
+        } catch (ErrnoException e) {
+            out.removeFailed(name, e);
+            throw e;
+        }
+    }
+
+    /** Whether the kernel counts references to the module (an unreadable count is none). */
+    private boolean inUse(String name) {
+        try {
+            return kernel.refcnt(name) > 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** Whether the kernel counts no reference to the module (an unreadable count is not zero). */
+    private boolean unused(String name) {
+        try {
+            return kernel.refcnt(name) == 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     /** Removes modules last first, as built-ins quietly; errors stop the walk only when asked. */
-    private int removeEach(List<Mod> mods, RemoveFlags flags, boolean stopOnError, RemoveOutput out)
+    private void removeEach(List<Mod> mods, RemoveFlags flags, boolean stopOnError, RemoveOutput out)
             throws ErrnoException {
         for (int i = mods.size() - 1; i >= 0; i--) {
-            int r = remove(mods.get(i), flags, false, true, out);
-            if (r < 0 && stopOnError) {
-                return r;
+            try {
+                remove(mods.get(i), flags, false, true, out);
+            } catch (ErrnoException e) {
+                if (stopOnError) {
+                    throw e;
+                }
             }
         }
-        return 0;
     }
 
     /** libkmod's module_options_concat: config options, a space, extra options; "" for none. */
@@ -441,6 +459,6 @@ public final class Modprobe {
         if (!hasOptions && !hasExtra) {
             return "";
         }
-        return (options != null ? options + " " : "") + (extra != null ? extra : "");
+        return (hasOptions ? options + " " : "") + (extra != null ? extra : "");
     }
 }

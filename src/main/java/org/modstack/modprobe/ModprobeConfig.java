@@ -285,6 +285,16 @@ public final class ModprobeConfig {
         return removeCommands;
     }
 
+    /** The command of the first install line naming exactly {@code module} (a lookup by command). */
+    public Optional<String> installCommandFor(String module) {
+        return installCommands.stream().filter(c -> c.module().equals(module)).map(Command::command).findFirst();
+    }
+
+    /** Whether a remove line names exactly {@code module} (a lookup by command). */
+    public boolean hasRemoveCommandFor(String module) {
+        return removeCommands.stream().anyMatch(c -> c.module().equals(module));
+    }
+
     /** The command of the first install line whose pattern matches {@code module} (fnmatch). */
     public Optional<String> installCommand(String module) {
         return firstCommand(installCommands, module);

@@ -57,7 +57,7 @@ class VirtualModprobeTest {
     void modprobeLoadsDependenciesFirstAndLsmodShowsWhoHoldsWhom() {
         assertThat(run("modprobe", "chain_c").status()).isZero();
         assertThat(run("lsmod").out()).isEqualTo("""
-                KernelModule                  Size  Used by
+                Module                  Size  Used by
                 chain_c                16384  0
                 chain_b                16384  1 chain_c
                 chain_a                16384  1 chain_b

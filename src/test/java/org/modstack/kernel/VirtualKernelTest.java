@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Errno;
+import org.modstack.ErrnoException;
 import org.modstack.module.ModuleFile;
 
 /**
@@ -30,8 +31,24 @@ class VirtualKernelTest {
         files = new KernelFiles(kernel);
     }
 
+    /** init_module's outcome: empty on success, else its errno. */
     private Optional<Errno> insmod(String name, String args) throws Exception {
-        return kernel.load(ModuleFile.read(MODULES.resolve(name + ".ko")).image(), args, 0);
+        try {
+            kernel.load(ModuleFile.read(MODULES.resolve(name + ".ko")).image(), args, 0);
+            return Optional.empty();
+        } catch (ErrnoException e) {
+            return Optional.of(e.errno());
+        }
+    }
+
+    /** delete_module's outcome: empty on success, else its errno. */
+    private Optional<Errno> delete(String name, int flags) {
+        try {
+            kernel.delete(name, flags);
+            return Optional.empty();
+        } catch (ErrnoException e) {
+            return Optional.of(e.errno());
+        }
     }
 
     private List<String> logSince(int mark) {
@@ -67,20 +84,20 @@ class VirtualKernelTest {
     void rmmodRefusesWhileHeld() throws Exception {
         insmod("stack_core", "");
         insmod("stack_user", "");
-        assertThat(kernel.delete("stack_core", VirtualKernel.O_NONBLOCK)).contains(Errno.EAGAIN);
-        assertThat(kernel.delete("stack_core", VirtualKernel.O_NONBLOCK | VirtualKernel.O_TRUNC)).contains(Errno.EAGAIN);
-        assertThat(kernel.delete("stack_user", VirtualKernel.O_NONBLOCK)).isEmpty();
+        assertThat(delete("stack_core", VirtualKernel.O_NONBLOCK)).contains(Errno.EAGAIN);
+        assertThat(delete("stack_core", VirtualKernel.O_NONBLOCK | VirtualKernel.O_TRUNC)).contains(Errno.EAGAIN);
+        assertThat(delete("stack_user", VirtualKernel.O_NONBLOCK)).isEmpty();
         assertThat(files.read("/sys/module/stack_core/refcnt")).contains("0\n");
-        assertThat(kernel.delete("stack_core", VirtualKernel.O_NONBLOCK)).isEmpty();
-        assertThat(kernel.delete("stack_core", VirtualKernel.O_NONBLOCK)).contains(Errno.ENOENT);
+        assertThat(delete("stack_core", VirtualKernel.O_NONBLOCK)).isEmpty();
+        assertThat(delete("stack_core", VirtualKernel.O_NONBLOCK)).contains(Errno.ENOENT);
     }
 
     @Test
     void permanentModuleGoesOnlyWhenForcedAndTaintsR() throws Exception {
         insmod("stack_noexit", "");
         assertThat(files.procModules()).contains(" 0 [permanent], Live ");
-        assertThat(kernel.delete("stack_noexit", VirtualKernel.O_NONBLOCK)).contains(Errno.EBUSY);
-        assertThat(kernel.delete("stack_noexit", VirtualKernel.O_NONBLOCK | VirtualKernel.O_TRUNC)).isEmpty();
+        assertThat(delete("stack_noexit", VirtualKernel.O_NONBLOCK)).contains(Errno.EBUSY);
+        assertThat(delete("stack_noexit", VirtualKernel.O_NONBLOCK | VirtualKernel.O_TRUNC)).isEmpty();
         assertThat(kernel.state().taint() & Taint.FORCED_RMMOD.bit()).isNotZero();
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Errno;
+import org.modstack.ErrnoException;
 import org.modstack.Fixtures;
 import org.modstack.cli.Main;
 
@@ -43,13 +44,32 @@ class ModprobeRemovalTest {
         }
 
         @Override
-        public int refcnt(String name) {
-            return refcnt.getOrDefault(name, -Errno.ENOENT.number());
+        public int refcnt(String name) throws ErrnoException {
+            Integer n = refcnt.get(name);
+            if (n == null) {
+                throw new ErrnoException(Errno.ENOENT, name + " is not loaded");
+            }
+            return n;
         }
 
         @Override
         public List<String> holders(String name) {
             return holders.getOrDefault(name, List.of());
+        }
+
+        @Override
+        public void insert(Path file, String options, boolean forceModversion, boolean forceVermagic) {
+            throw new AssertionError("a removal inserts nothing");
+        }
+
+        @Override
+        public void remove(String name, boolean force) {
+            throw new AssertionError("a dry run removes nothing");
+        }
+
+        @Override
+        public void runInstallCommand(String command, String options) {
+            throw new AssertionError("a removal runs no install command");
         }
     }
 
@@ -64,7 +84,8 @@ class ModprobeRemovalTest {
         dir = ModuleDirectory.of(tmp + "/lib/modules/" + RELEASE).asModprobeReadsIt(log::add);
     }
 
-    private int remove(Stack state, String name, boolean holders) throws Exception {
+    /** modprobe -r -n: the removal's outcome, empty when it succeeded, else its errno. */
+    private Optional<Errno> remove(Stack state, String name, boolean holders) throws Exception {
         Modprobe modprobe = new Modprobe(dir, NO_CONFIG, state);
         Modprobe.RemoveOutput out = new Modprobe.RemoveOutput() {
             @Override
@@ -78,16 +99,22 @@ class ModprobeRemovalTest {
             }
 
             @Override
-            public int remove(String name) {
-                return 0;
+            public void removeFailed(String name, ErrnoException e) {
+                throw new AssertionError("a dry run removes nothing");
             }
         };
-        return modprobe.planRemoval(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, holders), out);
+        try {
+            modprobe.remove(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, holders, true, false),
+                    out);
+            return Optional.empty();
+        } catch (ErrnoException e) {
+            return Optional.of(e.errno());
+        }
     }
 
     @Test
     void topOfTheStackGoesAloneWhileItsDependenciesAreStillHeld() throws Exception {
-        assertThat(remove(new Stack(), "chain_c", false)).isZero();
+        assertThat(remove(new Stack(), "chain_c", false)).isEmpty();
         assertThat(shown).containsExactly("rmmod chain_c\n");
     }
 
@@ -96,20 +123,20 @@ class ModprobeRemovalTest {
         Stack state = new Stack();
         state.refcnt.put("chain_a", 0);
         state.refcnt.put("chain_b", 0);
-        assertThat(remove(state, "chain_c", false)).isZero();
+        assertThat(remove(state, "chain_c", false)).isEmpty();
         assertThat(shown).containsExactly("rmmod chain_c\n", "rmmod chain_a\n", "rmmod chain_b\n");
     }
 
     @Test
     void rmmodRefusesWhileHeld() throws Exception {
-        assertThat(remove(new Stack(), "chain_a", false)).isEqualTo(-Errno.EBUSY.number());
+        assertThat(remove(new Stack(), "chain_a", false)).contains(Errno.EBUSY);
         assertThat(log).containsExactly("Module chain_a is in use.\n");
         assertThat(shown).isEmpty();
     }
 
     @Test
     void removeHoldersStopsAtTheFirstHolderStillInUse() throws Exception {
-        assertThat(remove(new Stack(), "chain_a", true)).isEqualTo(-Errno.EBUSY.number());
+        assertThat(remove(new Stack(), "chain_a", true)).contains(Errno.EBUSY);
         assertThat(log).containsExactly("Module chain_b is in use.\n");
     }
 
@@ -123,11 +150,11 @@ class ModprobeRemovalTest {
         Stack state = new Stack();
         state.refcnt.put("chain_b", 0);
         state.refcnt.put("chain_a", 0);
-        assertThat(remove(state, "chain_a", true)).isZero();
+        assertThat(remove(state, "chain_a", true)).isEmpty();
         assertThat(shown).containsExactly("rmmod chain_b\n", "rmmod chain_a\n", "rmmod chain_a\n");
     }
 
     /** No modprobe.d, no modules.softdep, an empty kernel command line. */
-    private static final Modprobe.Config NO_CONFIG = ModprobeRules.of(ModprobeConfig.load(
-            List.of("/nonexistent"), Optional.empty(), Optional.of(""), message -> { }));
+    private static final ModprobeConfig NO_CONFIG = ModprobeConfig.load(
+            List.of("/nonexistent"), Optional.empty(), Optional.of(""), message -> { });
 }
