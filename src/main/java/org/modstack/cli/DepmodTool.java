@@ -16,6 +16,7 @@ import org.modstack.depmod.UpToDate;
 import org.modstack.index.KmodVersion;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.module.SymbolVersion;
+import org.modstack.util.WorkingDirectory;
 
 /** {@code depmod}: writes the module stacks of a tree as kmod's indexes. */
 final class DepmodTool extends GetoptTool {
@@ -108,8 +109,8 @@ final class DepmodTool extends GetoptTool {
         switch (o.key()) {
             case "a" -> { }
             case "A" -> maybeAll = true;
-            case "b" -> root = absolute(o.value());
-            case "o" -> outRoot = absolute(o.value());
+            case "b" -> root = WorkingDirectory.absolute(o.value());
+            case "o" -> outRoot = WorkingDirectory.absolute(o.value());
             case "C" -> configPaths.add(o.value());
             case "E" -> symvers = o.value();
             case "F" -> systemMap = o.value();
@@ -238,9 +239,5 @@ final class DepmodTool extends GetoptTool {
                 }
             }
         };
-    }
-
-    private static String absolute(String path) {
-        return path.startsWith("/") ? path : System.getProperty("user.dir") + "/" + path;
     }
 }

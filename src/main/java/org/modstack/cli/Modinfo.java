@@ -17,6 +17,7 @@ import org.modstack.module.ModinfoEntry;
 import org.modstack.module.ModuleName;
 import org.modstack.module.ModuleSignature;
 import org.modstack.module.Parameter;
+import org.modstack.util.WorkingDirectory;
 
 /** {@code modinfo}: shows what a module's {@code .modinfo} and signature say, as kmod's does. */
 final class Modinfo extends GetoptTool {
@@ -103,7 +104,7 @@ final class Modinfo extends GetoptTool {
             if (argIsModname) {
                 ok = byName(dir, lookup, name);
             } else if (isModuleFile(name)) {
-                ok = show(dir, new Target(ModuleName.fromPath(name), Optional.of(absolute(name)), false));
+                ok = show(dir, new Target(ModuleName.fromPath(name), Optional.of(WorkingDirectory.absolute(name)), false));
             } else {
                 ok = byAlias(dir, lookup, name);
             }
@@ -155,9 +156,6 @@ final class Modinfo extends GetoptTool {
         return Files.isRegularFile(Path.of(name)) && Compression.isModuleFileName(name);
     }
 
-    private static String absolute(String path) {
-        return path.startsWith("/") ? path : System.getProperty("user.dir") + "/" + path;
-    }
 
     private boolean show(ModuleDirectory dir, Target t) {
         boolean builtin = t.path().isEmpty();

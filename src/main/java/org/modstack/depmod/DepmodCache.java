@@ -84,9 +84,8 @@ public final class DepmodCache {
         try {
             byte[] data = Files.readAllBytes(file);
             return new DepmodCache(decode(ByteBuffer.wrap(data)));
-        } catch (IOException | CacheFormatException | RuntimeException e) {
-            // BufferUnderflow, index out of range: damaged beyond what the checksum caught
-            return empty();
+        } catch (IOException | CacheFormatException e) {
+            return empty();  // missing or damaged: every module is read again
         }
     }
 
@@ -121,17 +120,18 @@ public final class DepmodCache {
         }
         String[] strings = new String[count(buf, 2)];
         for (int i = 0; i < strings.length; i++) {
-            int len = Short.toUnsignedInt(buf.getShort());
+            int len = Short.toUnsignedInt(need(buf, 2).getShort());
             strings[i] = new String(buf.array(), buf.position(), len, StandardCharsets.ISO_8859_1);
-            buf.position(buf.position() + len);
+            buf.position(need(buf, len).position() + len);
         }
         int count = count(buf, 40);
         Map<String, Entry> out = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
-            String path = strings[buf.getInt()];
-            Stamp stamp = new Stamp(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
-            int err = buf.getInt();
-            out.put(path, new Entry(stamp, readContents(buf, strings, err == NONE ? null : strings[err])));
+            String path = string(buf, strings);
+            Stamp stamp = new Stamp(i64(buf), i64(buf), i64(buf), i64(buf));
+            int errRef = i32(buf);
+            String err = errRef == NONE ? null : stringAt(errRef, strings);
+            out.put(path, new Entry(stamp, readContents(buf, strings, err)));
         }
         if (buf.hasRemaining()) {
             throw new CacheFormatException("trailing bytes");
@@ -144,7 +144,7 @@ public final class DepmodCache {
      * could not hold them: a cache with a valid checksum is still not trusted to size arrays.
      */
     private static int count(ByteBuffer buf, int minBytes) throws CacheFormatException {
-        int n = buf.getInt();
+        int n = i32(buf);
         if (n < 0 || n > buf.remaining() / minBytes) {
             throw new CacheFormatException("impossible count " + n);
         }
@@ -156,19 +156,19 @@ public final class DepmodCache {
         int n = count(buf, 12);
         List<SymbolVersion> provided = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            provided.add(new SymbolVersion(strings[buf.getInt()], buf.getLong()));
+            provided.add(new SymbolVersion(string(buf, strings), i64(buf)));
         }
         List<Import> required = null;
-        n = buf.getInt();
+        n = i32(buf);
         if (n != NONE) {
             buf.position(buf.position() - 4);
             n = count(buf, 14);
             required = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                String name = strings[buf.getInt()];
-                boolean weak = buf.get() != 0;
-                boolean hasCrc = buf.get() != 0;
-                long crc = buf.getLong();
+                String name = string(buf, strings);
+                boolean weak = need(buf, 1).get() != 0;
+                boolean hasCrc = need(buf, 1).get() != 0;
+                long crc = i64(buf);
                 required.add(new Import(name, weak, hasCrc ? OptionalLong.of(crc) : OptionalLong.empty()));
             }
         }
@@ -180,9 +180,36 @@ public final class DepmodCache {
         int n = count(buf, 4);
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(strings[buf.getInt()]);
+            out.add(string(buf, strings));
         }
         return List.copyOf(out);
+    }
+
+    /** {@code buf}, after checking it holds {@code bytes} more: a damaged cache is a format error, never a crash. */
+    private static ByteBuffer need(ByteBuffer buf, int bytes) throws CacheFormatException {
+        if (buf.remaining() < bytes) {
+            throw new CacheFormatException("truncated");
+        }
+        return buf;
+    }
+
+    private static int i32(ByteBuffer buf) throws CacheFormatException {
+        return need(buf, 4).getInt();
+    }
+
+    private static long i64(ByteBuffer buf) throws CacheFormatException {
+        return need(buf, 8).getLong();
+    }
+
+    private static String string(ByteBuffer buf, String[] strings) throws CacheFormatException {
+        return stringAt(i32(buf), strings);
+    }
+
+    private static String stringAt(int index, String[] strings) throws CacheFormatException {
+        if (index < 0 || index >= strings.length) {
+            throw new CacheFormatException("string " + index + " out of range");
+        }
+        return strings[index];
     }
 
     /** Writes the cache for {@code modules} into {@code dir}, whole or not at all. */

@@ -194,6 +194,18 @@ public final class ElfFile {
     }
 
     /**
+     * The bytes of any section, as {@link #contents} gives them.
+     *
+     * @throws ElfFormatException when the section lies outside the image
+     */
+    public ByteBuffer checkedContents(Section section) throws ElfFormatException {
+        if (!section.fitsIn(image.capacity())) {
+            throw new ElfFormatException(Errno.ENOEXEC, "section " + section.index() + " lies outside the image");
+        }
+        return contents(section);
+    }
+
+    /**
      * The image's {@code .symtab} with its {@code .strtab}, found by name as libkmod does.
      *
      * @throws ElfFormatException when either is missing or the table's size is not a whole

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.modstack.Errno;
 
 /**
  * The {@code SHT_RELA} entries that patch one section, by the offset they patch: how a reader
@@ -27,17 +28,27 @@ public final class Relocations {
         this.byOffset = byOffset;
     }
 
-    /** The relocations of section {@code target} in a 64-bit image (none when it has no RELA section). */
-    public static Relocations of(ElfFile elf, Section target) {
+    /**
+     * The relocations of section {@code target} in a 64-bit image (none when it has no RELA
+     * section).
+     *
+     * @throws ElfFormatException when a RELA section lies outside the image or names a symbol
+     *     past the {@code symbolCount} entries of the symbol table
+     */
+    public static Relocations of(ElfFile elf, Section target, int symbolCount) throws ElfFormatException {
         Map<Long, Target> map = new HashMap<>();
         for (int i = 1; i < elf.sectionCount(); i++) {
             Section s = elf.section(i);
             if (s.type() != Section.SHT_RELA || s.info() != target.index() || !elf.is64Bit()) {
                 continue;
             }
-            ByteBuffer b = elf.contents(s);
+            ByteBuffer b = elf.checkedContents(s);
             for (int at = 0; at + ENTRY_SIZE <= b.capacity(); at += ENTRY_SIZE) {
-                map.put(b.getLong(at), new Target((int) (b.getLong(at + 8) >>> 32), b.getLong(at + 16)));
+                long symbol = b.getLong(at + 8) >>> 32;
+                if (symbol >= symbolCount) {
+                    throw new ElfFormatException(Errno.ENOEXEC, "relocation names symbol " + symbol + " past .symtab");
+                }
+                map.put(b.getLong(at), new Target((int) symbol, b.getLong(at + 16)));
             }
         }
         return new Relocations(map);

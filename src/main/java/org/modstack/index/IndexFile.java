@@ -1,7 +1,6 @@
 package org.modstack.index;
 
 import java.io.IOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -79,13 +78,13 @@ public final class IndexFile {
         }
     }
 
-    private Node node(int ref) {
+    private Node node(int ref) throws IndexFormatException {
         int at = ref & IndexFormat.OFFSET_MASK;
         String prefix = "";
         if ((ref & IndexFormat.FLAG_PREFIX) != 0) {
-            int end = CString.terminator(data, at, data.capacity());
+            int end = at < data.capacity() ? CString.terminator(data, at, data.capacity()) : data.capacity();
             if (end == data.capacity()) {
-                throw new BufferUnderflowException();
+                throw outOfBounds();
             }
             prefix = CString.read(data, at, end);
             at = end + 1;
@@ -94,33 +93,33 @@ public final class IndexFile {
         int last = 0;
         int childTable = -1;
         if ((ref & IndexFormat.FLAG_CHILDS) != 0) {
-            first = Byte.toUnsignedInt(data.get(at));
-            last = Byte.toUnsignedInt(data.get(at + 1));
+            first = byte8(at);
+            last = byte8(at + 1);
             childTable = at + 2;
             at = childTable + 4 * Math.max(0, last - first + 1);
         }
         return new Node(prefix, first, last, childTable, (ref & IndexFormat.FLAG_VALUES) != 0 ? at : -1);
     }
 
-    private int child(Node n, int ch) {
+    private int child(Node n, int ch) throws IndexFormatException {
         if (n.childTable < 0 || ch < n.first || ch > n.last) {
             return 0;
         }
-        return data.getInt(n.childTable + 4 * (ch - n.first));
+        return int32(n.childTable + 4 * (ch - n.first));
     }
 
-    private List<IndexValue> values(Node n) {
+    private List<IndexValue> values(Node n) throws IndexFormatException {
         List<IndexValue> out = new ArrayList<>();
         if (!n.hasValues()) {
             return out;
         }
-        int count = data.getInt(n.valuesAt);
+        int count = int32(n.valuesAt);
         int at = n.valuesAt + 4;
         for (int i = 0; i < count; i++) {
-            long priority = Integer.toUnsignedLong(data.getInt(at));
-            int end = CString.terminator(data, at + 4, data.capacity());
+            long priority = Integer.toUnsignedLong(int32(at));
+            int end = CString.terminator(data, at + 4, data.capacity());  // int32 checked at + 4 <= capacity
             if (end == data.capacity()) {
-                throw new BufferUnderflowException();
+                throw outOfBounds();
             }
             IndexValue v = new IndexValue(priority, CString.read(data, at + 4, end));
             if (reader == Reader.STREAM) {
@@ -133,31 +132,46 @@ public final class IndexFile {
         return out;
     }
 
+    /** A big-endian 32-bit word, inside the index or a format error. */
+    private int int32(int at) throws IndexFormatException {
+        if (at < 0 || at > data.capacity() - 4) {
+            throw outOfBounds();
+        }
+        return data.getInt(at);
+    }
+
+    private int byte8(int at) throws IndexFormatException {
+        if (at < 0 || at >= data.capacity()) {
+            throw outOfBounds();
+        }
+        return Byte.toUnsignedInt(data.get(at));
+    }
+
+    private static IndexFormatException outOfBounds() {
+        return new IndexFormatException("index node out of bounds");
+    }
+
     /**
      * The first value stored under exactly {@code key}, as kmod's {@code index_search}: the
      * lowest priority; of equal ones the first in the file for the mapped reader, the last for
      * the stream reader.
      */
     public Optional<String> search(String key) throws IndexFormatException {
-        try {
-            int ref = root;
-            int i = 0;
-            while (ref != 0) {
-                Node n = node(ref);
-                if (!key.startsWith(n.prefix, i)) {
-                    return Optional.empty();
-                }
-                i += n.prefix.length();
-                if (i == key.length()) {
-                    return values(n).stream().findFirst().map(IndexValue::value);
-                }
-                ref = child(n, key.charAt(i));
-                i++;
+        int ref = root;
+        int i = 0;
+        while (ref != 0) {
+            Node n = node(ref);
+            if (!key.startsWith(n.prefix, i)) {
+                return Optional.empty();
             }
-            return Optional.empty();
-        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
-            throw new IndexFormatException("index node out of bounds");
+            i += n.prefix.length();
+            if (i == key.length()) {
+                return values(n).stream().findFirst().map(IndexValue::value);
+            }
+            ref = child(n, key.charAt(i));
+            i++;
         }
+        return Optional.empty();
     }
 
     /**
@@ -167,16 +181,12 @@ public final class IndexFile {
      */
     public List<IndexValue> searchWild(String key) throws IndexFormatException {
         List<IndexValue> out = new ArrayList<>();
-        try {
-            descend(root, key, 0, out);
-        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
-            throw new IndexFormatException("index node out of bounds");
-        }
+        descend(root, key, 0, out);
         return out;
     }
 
     /** Walks literal characters until a wildcard in a stored key, then matches subtrees. */
-    private void descend(int ref, String key, int i, List<IndexValue> out) {
+    private void descend(int ref, String key, int i, List<IndexValue> out) throws IndexFormatException {
         while (ref != 0) {
             Node n = node(ref);
             for (int j = 0; j < n.prefix.length(); j++) {
@@ -206,7 +216,7 @@ public final class IndexFile {
     }
 
     /** Collects the values of every key below {@code n} whose pattern matches {@code subkey}. */
-    private void matchAll(Node n, int j, StringBuilder pattern, String subkey, List<IndexValue> out) {
+    private void matchAll(Node n, int j, StringBuilder pattern, String subkey, List<IndexValue> out) throws IndexFormatException {
         int mark = pattern.length();
         pattern.append(n.prefix, j, n.prefix.length());
         for (int ch = n.first; ch <= n.last; ch++) {
@@ -228,14 +238,10 @@ public final class IndexFile {
      * this reader's order) before its children, children by ascending character.
      */
     public void forEach(BiConsumer<String, String> action) throws IndexFormatException {
-        try {
-            walk(root, new StringBuilder(), action);
-        } catch (IndexOutOfBoundsException | BufferUnderflowException e) {
-            throw new IndexFormatException("index node out of bounds");
-        }
+        walk(root, new StringBuilder(), action);
     }
 
-    private void walk(int ref, StringBuilder key, BiConsumer<String, String> action) {
+    private void walk(int ref, StringBuilder key, BiConsumer<String, String> action) throws IndexFormatException {
         Node n = node(ref);
         int mark = key.length();
         key.append(n.prefix);

@@ -231,8 +231,8 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             Optional<String> first = lines.map(l -> l.substring(0, Math.max(0, l.indexOf(':'))))
                     .filter(p -> p.startsWith("kernel/")).findFirst();
             return first.isPresent() ? Optional.of(KernelModule.open(modules.resolve(first.get()))) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty();  // no readable in-tree module: no key or vermagic to learn from it
         }
     }
 

@@ -1,6 +1,7 @@
 package org.modstack.kernel;
 
 import java.nio.charset.StandardCharsets;
+import org.modstack.Errno;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.ElfFormatException;
 import org.modstack.elf.Section;
@@ -85,7 +86,7 @@ final class ModuleLayout {
                 kept++;
             }
         }
-        Section symtab = elf.section(".symtab").orElseThrow();
+        Section symtab = elf.section(".symtab").orElseThrow(() -> new ElfFormatException(Errno.ENOEXEC, "no .symtab"));
         long at = align(size, symtab.addralign());
         return at + kept * ELF64_SYM_SIZE + strtab + kept;
     }

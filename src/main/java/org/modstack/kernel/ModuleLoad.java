@@ -225,7 +225,7 @@ final class ModuleLoad {
     private long coreSize() throws ErrnoException {
         try {
             return ModuleLayout.coreSize(elf, kernel.config(), (flags & IGNORE_MODVERSIONS) != 0);
-        } catch (ElfFormatException | RuntimeException e) {
+        } catch (ElfFormatException e) {
             throw fail(Errno.ENOEXEC);
         }
     }
@@ -397,7 +397,7 @@ final class ModuleLoad {
     private List<ModuleParam> parameters() throws ErrnoException {
         try {
             return ModuleParam.read(elf);
-        } catch (ElfFormatException | RuntimeException e) {
+        } catch (ElfFormatException e) {
             throw fail(Errno.ENOEXEC);
         }
     }

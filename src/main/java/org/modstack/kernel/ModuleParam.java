@@ -35,8 +35,13 @@ import org.modstack.elf.SymbolTable;
 public record ModuleParam(String name, ParamType type, int perm, int maxlen, int arrayMax, ParamType elementType,
                           String initial) {
     private static final int ENTRY_SIZE = 40;
+    private static final int PAGE = 4096;
 
-    /** The parameters of a module image, in {@code __param} order (none for a 32-bit image). */
+    /**
+     * The parameters of a module image, in {@code __param} order (none for a 32-bit image).
+     *
+     * @throws ElfFormatException when a pointer of the table leads outside the image
+     */
     public static List<ModuleParam> read(ElfFile elf) throws ElfFormatException {
         Optional<Section> table = elf.section("__param");
         if (table.isEmpty() || !elf.is64Bit()) {
@@ -45,12 +50,12 @@ public record ModuleParam(String name, ParamType type, int perm, int maxlen, int
         Reader r = new Reader(elf);
         List<ModuleParam> out = new ArrayList<>();
         for (long at = 0; at + ENTRY_SIZE <= table.get().size(); at += ENTRY_SIZE) {
-            out.add(r.param(table.get(), at));
+            out.add(r.param(new Location(table.get(), at)));
         }
         return out;
     }
 
-    /** Follows pointers through relocations. */
+    /** Follows pointers through relocations; a pointer that leads outside the image is a format error. */
     private static final class Reader {
         private final ElfFile elf;
         private final SymbolTable symbols;
@@ -61,16 +66,16 @@ public record ModuleParam(String name, ParamType type, int perm, int maxlen, int
             this.symbols = elf.symbols();
         }
 
-        ModuleParam param(Section table, long at) {
-            String name = string(pointer(table, at)).orElse("");
-            String ops = relocation(table, at + 16).map(t -> symbols.name(t.symbol())).orElse("");
-            int perm = Short.toUnsignedInt(data(table).getShort((int) at + 24));
-            ParamType type = ParamType.ofOps(ops);
-            Optional<Location> arg = pointer(table, at + 32);
+        ModuleParam param(Location entry) throws ElfFormatException {
+            String name = string(pointer(entry)).orElse("");
+            Optional<Relocations.Target> ops = relocation(entry.plus(16));
+            ParamType type = ParamType.ofOps(ops.isPresent() ? symbols.name(ops.get().symbol()) : "");
+            int perm = Short.toUnsignedInt(bytes(entry.plus(24)).getShort(0));
+            Optional<Location> arg = pointer(entry.plus(32));
             return switch (type) {
                 case STRING -> {
-                    int maxlen = arg.map(a -> a.bytes(this).getInt(0)).orElse(0);
-                    String s = arg.flatMap(a -> string(pointer(a.section, a.offset + 8))).orElse("");
+                    int maxlen = arg.isPresent() ? bytes(arg.get()).getInt(0) : 0;
+                    String s = arg.isPresent() ? string(pointer(arg.get().plus(8))).orElse("") : "";
                     yield new ModuleParam(name, type, perm, maxlen, 0, null, s + "\n");
                 }
                 case ARRAY -> array(name, perm, arg);
@@ -78,39 +83,36 @@ public record ModuleParam(String name, ParamType type, int perm, int maxlen, int
             };
         }
 
-        private ModuleParam array(String name, int perm, Optional<Location> arg) {
+        /** A kparam_array: its capacity, element operations, count and elements. */
+        private ModuleParam array(String name, int perm, Optional<Location> arg) throws ElfFormatException {
             if (arg.isEmpty()) {
                 return new ModuleParam(name, ParamType.ARRAY, perm, 0, 0, ParamType.CUSTOM, "");
             }
             Location a = arg.get();
-            ByteBuffer b = a.bytes(this);
+            ByteBuffer b = bytes(a);
             int max = b.getInt(0);
             int elemSize = b.getInt(4);
-            ParamType elem = relocation(a.section, a.offset + 16).map(t -> ParamType.ofOps(symbols.name(t.symbol())))
-                    .orElse(ParamType.CUSTOM);
-            Optional<Location> num = pointer(a.section, a.offset + 8);
-            int count = num.map(n -> n.bytes(this).getInt(0)).orElse(max);
-            Optional<Location> elems = pointer(a.section, a.offset + 24);
+            Optional<Relocations.Target> ops = relocation(a.plus(16));
+            ParamType elem = ops.isPresent() ? ParamType.ofOps(symbols.name(ops.get().symbol())) : ParamType.CUSTOM;
+            Optional<Location> num = pointer(a.plus(8));
+            int count = num.isPresent() ? bytes(num.get()).getInt(0) : max;
+            Optional<Location> elems = pointer(a.plus(24));
             List<String> shown = new ArrayList<>();
             for (int i = 0; i < Math.min(count, max); i++) {
-                int index = i;
-                shown.add(elems.map(e -> scalar(elem, Optional.of(e.plus(index * (long) elemSize)))).orElse(""));
+                shown.add(elems.isPresent() ? scalar(elem, Optional.of(elems.get().plus(i * (long) elemSize))) : "");
             }
             return new ModuleParam(name, ParamType.ARRAY, perm, 0, max, elem,
                     shown.isEmpty() ? "" : String.join(",", shown) + "\n");
         }
 
-        private String scalar(ParamType type, Optional<Location> arg) {
-            if (arg.isEmpty()) {
+        private String scalar(ParamType type, Optional<Location> arg) throws ElfFormatException {
+            if (arg.isEmpty() || type == ParamType.CUSTOM) {
                 return "";
             }
             if (type == ParamType.CHARP) {
-                return string(pointer(arg.get().section, arg.get().offset)).orElse("(null)");
+                return string(pointer(arg.get())).orElse("(null)");
             }
-            if (type == ParamType.CUSTOM) {
-                return "";
-            }
-            ByteBuffer b = arg.get().bytes(this);
+            ByteBuffer b = bytes(arg.get());
             long raw = switch (type.size()) {
                 case 1 -> b.get(0);
                 case 2 -> b.getShort(0);
@@ -120,33 +122,56 @@ public record ModuleParam(String name, ParamType type, int perm, int maxlen, int
             return type.formatRaw(raw);
         }
 
-        private Optional<Relocations.Target> relocation(Section s, long offset) {
-            return relocations.computeIfAbsent(s.index(), i -> Relocations.of(elf, s)).at(offset);
+        private Optional<Relocations.Target> relocation(Location at) throws ElfFormatException {
+            Relocations r = relocations.get(at.section.index());
+            if (r == null) {
+                r = Relocations.of(elf, at.section, symbols.count());
+                relocations.put(at.section.index(), r);
+            }
+            return r.at(at.offset);
         }
 
-        private Optional<Location> pointer(Section s, long offset) {
-            return relocation(s, offset).flatMap(t -> {
-                int shndx = symbols.sectionIndex(t.symbol());
-                if (shndx == 0 || shndx >= elf.sectionCount()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Location(elf.section(shndx), symbols.value(t.symbol()) + t.addend()));
-            });
+        /** Where the pointer stored at {@code at} points, once relocated; empty for a null pointer. */
+        private Optional<Location> pointer(Location at) throws ElfFormatException {
+            Optional<Relocations.Target> t = relocation(at);
+            if (t.isEmpty()) {
+                return Optional.empty();
+            }
+            int shndx = symbols.sectionIndex(t.get().symbol());
+            if (shndx == 0 || shndx >= elf.sectionCount()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Location(elf.section(shndx), symbols.value(t.get().symbol()) + t.get().addend()));
         }
 
-        private Optional<String> string(Optional<Location> at) {
-            return at.map(l -> {
-                ByteBuffer b = l.bytes(this);
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < b.capacity() && b.get(i) != 0; i++) {
-                    sb.append((char) (b.get(i) & 0xff));
-                }
-                return sb.toString();
-            });
+        private Optional<String> string(Optional<Location> at) throws ElfFormatException {
+            if (at.isEmpty()) {
+                return Optional.empty();
+            }
+            ByteBuffer b = bytes(at.get());
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < b.capacity() && b.get(i) != 0; i++) {
+                sb.append((char) (b.get(i) & 0xff));
+            }
+            return Optional.of(sb.toString());
         }
 
-        ByteBuffer data(Section s) {
-            return elf.contents(s).order(ByteOrder.LITTLE_ENDIAN);
+        /**
+         * The bytes from {@code at} to its section's end, at most a page and at least 8 (zeros
+         * past the end, and for a NOBITS section such as .bss).
+         */
+        private ByteBuffer bytes(Location at) throws ElfFormatException {
+            Section s = at.section;
+            int size = at.offset < 0 || at.offset > s.size() ? 0 : (int) Math.min(s.size() - at.offset, PAGE);
+            ByteBuffer b = ByteBuffer.allocate(Math.max(size, 8)).order(ByteOrder.LITTLE_ENDIAN);
+            if (s.type() == Section.SHT_NOBITS || size == 0) {
+                return b;
+            }
+            ByteBuffer all = elf.checkedContents(s);
+            for (int i = 0; i < size; i++) {
+                b.put(i, all.get((int) at.offset + i));
+            }
+            return b;
         }
     }
 
@@ -154,20 +179,6 @@ public record ModuleParam(String name, ParamType type, int perm, int maxlen, int
     private record Location(Section section, long offset) {
         Location plus(long delta) {
             return new Location(section, offset + delta);
-        }
-
-        /** The bytes from here to the section's end (zeros for a NOBITS section such as .bss). */
-        ByteBuffer bytes(Reader r) {
-            int size = (int) Math.max(0, Math.min(section.size() - offset, 4096));
-            if (section.type() == Section.SHT_NOBITS) {
-                return ByteBuffer.allocate(Math.max(size, 8)).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            ByteBuffer all = r.data(section);
-            ByteBuffer b = ByteBuffer.allocate(Math.max(size, 8)).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < size; i++) {
-                b.put(i, all.get((int) offset + i));
-            }
-            return b;
         }
     }
 }

@@ -11,6 +11,7 @@ import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.ModuleName;
 import org.modstack.util.Fnmatch;
+import org.modstack.util.WorkingDirectory;
 
 /**
  * modprobe's planning, as libkmod does it: resolve a name to modules (configuration aliases,
@@ -174,8 +175,7 @@ public final class Modprobe {
             Mod d = module(ModuleName.fromPath(dep), null);
             if (d.path == null) {
                 // libkmod creates dependencies from their paths, which it makes absolute
-                String p = dir.resolve(dep);
-                d.path = p.startsWith("/") ? p : System.getProperty("user.dir") + "/" + p;
+                d.path = WorkingDirectory.absolute(dir.resolve(dep));
             }
             deps.add(0, d);  // libkmod prepends: deepest first
         }

@@ -3,6 +3,7 @@ package org.modstack.modprobe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.modstack.module.ModuleName;
 import org.modstack.util.ConfigFiles;
 import org.modstack.util.ConfigLines;
 import org.modstack.util.Fnmatch;
+import org.modstack.util.WorkingDirectory;
 
 /**
  * modprobe's configuration as libkmod holds it: the {@code modprobe.d} files, the module
@@ -143,7 +145,7 @@ public final class ModprobeConfig {
         Objects.requireNonNull(version);
         Builder b = new Builder(version, log);
         List<ConfigFiles.Entry> seeded = new ArrayList<>();
-        moduleDir.map(ModprobeConfig::absolute).ifPresent(dir -> {
+        moduleDir.map(WorkingDirectory::absolute).ifPresent(dir -> {
             seeded.add(new ConfigFiles.Entry("modules.softdep", dir + "/modules.softdep", false));
             if (version.writesWeakdeps()) {
                 seeded.add(new ConfigFiles.Entry("modules.weakdep", dir + "/modules.weakdep", false));
@@ -178,29 +180,6 @@ public final class ModprobeConfig {
         }
     }
 
-    /** A module directory as kmod holds it: a relative one joined to the working directory. */
-    static String absolute(String dir) {
-        if (dir.startsWith("/")) {
-            return dir;
-        }
-        return workingDirectory() + "/" + dir;
-    }
-
-    /** The working directory as {@code get_current_dir_name} gives it: $PWD when it is the same directory. */
-    private static String workingDirectory() {
-        String cwd = System.getProperty("user.dir");
-        String pwd = System.getenv("PWD");
-        if (pwd != null && pwd.startsWith("/") && !pwd.equals(cwd)) {
-            try {
-                if (Files.isSameFile(Path.of(pwd), Path.of(cwd))) {
-                    return pwd;
-                }
-            } catch (IOException | RuntimeException e) {
-                // not the same directory
-            }
-        }
-        return cwd;
-    }
 
     /** The kmod release whose behaviour this configuration follows. */
     public KmodVersion version() {
@@ -470,7 +449,7 @@ public final class ModprobeConfig {
             List<ConfigLines.Line> lines;
             try {
                 lines = ConfigLines.read(Path.of(fn), version == KmodVersion.KMOD30);
-            } catch (IOException | RuntimeException ex) {
+            } catch (IOException | InvalidPathException ex) {
                 return;  // libkmod skips a file it cannot open, silently
             }
             for (ConfigLines.Line line : lines) {

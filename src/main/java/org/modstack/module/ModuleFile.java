@@ -1,5 +1,6 @@
 package org.modstack.module;
 
+import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -49,8 +50,8 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
             throws ErrnoException {
         try {
             return compression.decompress(compressed).asReadOnlyBuffer();
-        } catch (IOException | RuntimeException e) {
-            // libkmod folds every decoder failure into EINVAL.
+        } catch (IOException | ZstdException e) {
+            // libkmod folds every decoder failure into EINVAL; zstd-jni reports some unchecked.
             throw new ErrnoException(Errno.EINVAL, path + ": " + compression + ": " + e.getMessage(), e);
         }
     }

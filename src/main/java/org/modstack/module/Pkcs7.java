@@ -59,8 +59,9 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             }
             return Optional.of(new Pkcs7(issuerName(id.getName()), magnitude(id.getSerialNumber().getValue()),
                     digest, info.getEncryptedDigest().getOctets()));
-        } catch (IOException | RuntimeException e) {
-            // BouncyCastle reports malformed DER as IllegalArgumentException or IllegalStateException.
+        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            // BouncyCastle reports malformed DER unchecked: IllegalArgument or IllegalState from its
+            // parsers, ClassCast where a structure holds the wrong ASN.1 type.
             return Optional.empty();
         }
     }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.kernel.EmbeddedKernel;
-import org.modstack.module.KernelModule;
 
 /**
  * modprobe, insmod, rmmod and lsmod acting on a virtual kernel (the embedded Debian kernel with

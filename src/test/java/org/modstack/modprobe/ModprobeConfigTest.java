@@ -20,6 +20,7 @@ import org.modstack.modprobe.ModprobeConfig.Options;
 import org.modstack.modprobe.ModprobeConfig.Softdep;
 import org.modstack.modprobe.ModprobeConfig.Weakdep;
 import org.modstack.util.ConfigLines;
+import org.modstack.util.WorkingDirectory;
 
 /**
  * modprobe's configuration on the fixture files of {@code src/test/resources/config}. The
@@ -205,8 +206,8 @@ class ModprobeConfigTest {
 
     @Test
     void aRelativeModuleDirectoryIsTakenFromTheWorkingDirectory() {
-        assertThat(ModprobeConfig.absolute("/lib/modules/1")).isEqualTo("/lib/modules/1");
-        assertThat(ModprobeConfig.absolute("r/lib/modules/1")).endsWith("/r/lib/modules/1").startsWith("/");
+        assertThat(WorkingDirectory.absolute("/lib/modules/1")).isEqualTo("/lib/modules/1");
+        assertThat(WorkingDirectory.absolute("r/lib/modules/1")).endsWith("/r/lib/modules/1").startsWith("/");
     }
 
     @Test
