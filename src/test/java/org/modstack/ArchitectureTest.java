@@ -46,6 +46,14 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** The harness's commands sit apart, as JGit's pgm/debug: no user command depends on them. */
+    @Test
+    void toolsDoNotDependOnTheHarness() {
+        noClasses().that().resideInAPackage("org.modstack.cli")
+                .should().dependOnClassesThat().resideInAPackage("org.modstack.cli.debug..")
+                .check(MAIN);
+    }
+
     @Test
     void libraryNeverPrintsNorExits() {
         noClasses().that().resideOutsideOfPackage("org.modstack.cli..")

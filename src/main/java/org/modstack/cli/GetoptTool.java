@@ -22,11 +22,16 @@ abstract class GetoptTool implements Tool {
     /** Does the work once every option has been applied. */
     abstract int operate(ToolOutput io, List<String> operands) throws ErrnoException;
 
+    /** The arguments as getopt is to see them (a tool with an unusual operand may reorder them). */
+    List<String> arguments(List<String> args) {
+        return args;
+    }
+
     @Override
     public final int run(ToolOutput io, List<String> args) throws ErrnoException {
         Getopt.Result parsed;
         try {
-            parsed = options().parse(args);
+            parsed = options().parse(arguments(args));
         } catch (Getopt.UsageException e) {
             Integer early = applyAll(io, e.before());
             if (early != null) {

@@ -4,7 +4,7 @@ import java.util.List;
 import org.modstack.ErrnoException;
 
 /** One of kmod's tools: parses its own arguments and returns its exit status. */
-interface Tool {
+public interface Tool {
     /**
      * Runs the tool.
      *

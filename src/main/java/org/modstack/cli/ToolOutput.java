@@ -37,7 +37,7 @@ public final class ToolOutput {
     }
 
     /** A file name given on the command line, as the tool opens it. */
-    Path resolve(String file) {
+    public Path resolve(String file) {
         Path p = Path.of(file);
         return workingDirectory == null ? p : workingDirectory.resolve(p);
     }

@@ -1,4 +1,4 @@
-package org.modstack.cli;
+package org.modstack.cli.debug;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.modstack.cli;
+package org.modstack.cli.debug;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.modstack.ErrnoException;
+import org.modstack.cli.Main;
 import org.modstack.kernel.KernelStore;
 import org.modstack.module.ModuleName;
 
@@ -30,7 +31,7 @@ import org.modstack.module.ModuleName;
  * {@code extra/} as the working directory; file names in their output are shown as the guest
  * sees them, the staging directory being its root.
  */
-final class ScenarioRun {
+public final class ScenarioRun {
     /** The kernel command line run-scenario boots with, before a scenario's own arguments. */
     static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 loglevel=4 rdinit=/init";
 
@@ -43,13 +44,13 @@ final class ScenarioRun {
      * @param modules module files to put in {@code extra/}
      * @param moduleDirectory where {@code #! extra NAME} finds {@code NAME.ko}
      */
-    ScenarioRun(Path tree, List<Path> modules, Path moduleDirectory) {
+    public ScenarioRun(Path tree, List<Path> modules, Path moduleDirectory) {
         this.tree = tree;
         this.modules = modules;
         this.moduleDirectory = moduleDirectory;
     }
 
-    String run(Path scenario) throws ErrnoException {
+    public String run(Path scenario) throws ErrnoException {
         List<String> lines = read(scenario);
         List<Path> extra = new ArrayList<>(modules);
         Set<String> debian = new LinkedHashSet<>();

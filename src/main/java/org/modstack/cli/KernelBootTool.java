@@ -1,0 +1,61 @@
+package org.modstack.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.modstack.ErrnoException;
+import org.modstack.kernel.EmbeddedKernel;
+import org.modstack.kernel.KernelStore;
+
+/** {@code kernel boot}: a fresh virtual kernel from a root, Debian's packages, or the embedded kernel. */
+final class KernelBootTool extends KernelSubcommand {
+    private String release;
+    private String cmdline = "";
+    private final List<String> debs = new ArrayList<>();
+
+    @Override
+    String help() {
+        return "Usage: modstack kernel boot [options] [ROOT]\nOptions:\n"
+                + "\t--kernel=DIR      the virtual kernel's directory\n"
+                + "\t--release=R       the kernel release under ROOT/lib/modules\n"
+                + "\t--cmdline=ARGS    the kernel command line\n"
+                + "\t--deb=FILE.deb    boot from Debian's linux-image and linux-headers packages\n"
+                + "\t-h, --help        show this help\n";
+    }
+
+    @Override
+    List<Getopt.Spec> extraOptions() {
+        return List.of(Getopt.Spec.longOnly("release", Getopt.Arg.REQUIRED, "release"),
+                Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
+                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"));
+    }
+
+    @Override
+    void applyExtra(Getopt.Option o) {
+        switch (o.key()) {
+            case "release" -> release = o.value();
+            case "cmdline" -> cmdline = o.value();
+            default -> debs.add(o.value());
+        }
+    }
+
+    @Override
+    boolean takes(int count) {
+        return count <= 1;
+    }
+
+    @Override
+    int act(ToolOutput io, List<String> operands) throws ErrnoException {
+        Path tree = kernel.directory().resolve("tree");
+        if (!debs.isEmpty()) {
+            DebianPackages.unpack(debs.stream().map(io::resolve).toList(), tree);
+        } else if (operands.isEmpty()) {
+            EmbeddedKernel.writeTree(tree);
+        }
+        Path from = operands.isEmpty() ? tree : io.resolve(operands.get(0));
+        try (KernelStore s = kernel.boot(from, release, cmdline)) {
+            io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package org.modstack.cli;
+
+import java.util.List;
+import org.modstack.ErrnoException;
+import org.modstack.kernel.EmbeddedKernel;
+
+/** {@code kernel tree DIR}: the embedded kernel's files, to add modules and run depmod there. */
+final class KernelTreeTool extends KernelSubcommand {
+    @Override
+    String help() {
+        return "Usage: modstack kernel tree DIR\n\twrites the embedded kernel's files under DIR\n";
+    }
+
+    @Override
+    boolean takes(int count) {
+        return count == 1;
+    }
+
+    @Override
+    int act(ToolOutput io, List<String> operands) throws ErrnoException {
+        io.print(EmbeddedKernel.writeTree(io.resolve(operands.get(0))) + "\n");
+        return 0;
+    }
+}
