@@ -62,7 +62,7 @@ public final class IndexWriter {
         }
     }
 
-    private static final int NONE = -1;
+    static final int NONE = -1;
 
     // What copyLatin1 found in a string.
     private static final int ASCII = 0;
@@ -71,27 +71,27 @@ public final class IndexWriter {
 
     // Nodes, by id. A node's children form a list through nextSibling, in ascending character
     // order, which is the order of its child table and of its subtrees in both layouts.
-    private int nodeCount;
-    private int[] prefixAt = new int[64];     // prefix = keys[prefixAt .. prefixAt + prefixLen)
-    private int[] prefixLen = new int[64];
-    private byte[] edge = new byte[64];       // the character that leads from the parent here
-    private int[] firstChild = new int[64];
-    private int[] nextSibling = new int[64];
-    private int[] valueHead = new int[64];
-    private int[] valueTail = new int[64];
-    private int[] valueCount = new int[64];
-    private int[] valueBytes = new int[64];   // bytes the node's values take in the file
+    int nodeCount;
+    int[] prefixAt = new int[64];     // prefix = keys[prefixAt .. prefixAt + prefixLen)
+    int[] prefixLen = new int[64];
+    byte[] edge = new byte[64];       // the character that leads from the parent here
+    int[] firstChild = new int[64];
+    int[] nextSibling = new int[64];
+    int[] valueHead = new int[64];
+    int[] valueTail = new int[64];
+    int[] valueCount = new int[64];
+    int[] valueBytes = new int[64];   // bytes the node's values take in the file
 
     // Values, by id, chained per node in file order.
     private int valueTotal;
-    private int[] priority = new int[64];
-    private int[] valueAt = new int[64];      // value = values[valueAt .. valueAt + valueLen)
-    private int[] valueLen = new int[64];
-    private int[] nextValue = new int[64];
+    int[] priority = new int[64];
+    int[] valueAt = new int[64];      // value = values[valueAt .. valueAt + valueLen)
+    int[] valueLen = new int[64];
+    int[] nextValue = new int[64];
 
-    private byte[] keys = new byte[1024];
+    byte[] keys = new byte[1024];
     private int keysUsed;
-    private byte[] values = new byte[1024];
+    byte[] values = new byte[1024];
     private int valuesUsed;
 
     /** The first value holding a byte of 128 or more, which depmod 34 refuses; else null. */
@@ -196,128 +196,12 @@ public final class IndexWriter {
             throw new IllegalStateException("depmod 34 writes no index holding a value with a byte of 128 or more: "
                     + nonAsciiValue);
         }
-        // Any order with parents before children serves: a breadth-first one needs no stack.
-        int[] order = new int[nodeCount];
-        int n = 1;
-        for (int k = 0; k < n; k++) {
-            for (int c = firstChild[order[k]]; c != NONE; c = nextSibling[c]) {
-                order[n++] = c;
-            }
-        }
-        // A node's own size, and the size of its subtree (children before parents).
-        int[] size = new int[nodeCount];
-        long[] total = new long[nodeCount];
-        for (int k = nodeCount - 1; k >= 0; k--) {
-            int node = order[k];
-            int s = 0;
-            if (prefixLen[node] > 0) {
-                s += prefixLen[node] + 1;
-            }
-            int first = firstChild[node];
-            if (first != NONE) {
-                int last = first;
-                long t = 0;
-                for (int c = first; c != NONE; c = nextSibling[c]) {
-                    last = c;
-                    t += total[c];
-                }
-                s += 2 + 4 * (edge[last] - edge[first] + 1);
-                total[node] = t;
-            }
-            if (valueHead[node] != NONE) {
-                s += 4 + valueBytes[node];
-            }
-            size[node] = s;
-            total[node] += s;
-        }
-        long length = IndexFormat.HEADER_SIZE + total[0];
-        if (length > IndexFormat.OFFSET_MASK) {
-            throw new IllegalStateException("index of " + length + " bytes: node offsets have 28 bits");
-        }
-        // Offsets, parents first: a subtree starts where its previous sibling's subtree ends (or
-        // where the parent's own bytes end, pre-order; or where the parent's subtree starts,
-        // post-order), and a post-order node follows its children's subtrees.
-        int[] offset = new int[nodeCount];
-        int[] start = new int[nodeCount];
-        start[0] = IndexFormat.HEADER_SIZE;
-        boolean pre = layout == Layout.PRE_ORDER;
-        for (int k = 0; k < nodeCount; k++) {
-            int node = order[k];
-            offset[node] = pre ? start[node] : (int) (start[node] + total[node] - size[node]);
-            int next = pre ? offset[node] + size[node] : start[node];
-            for (int c = firstChild[node]; c != NONE; c = nextSibling[c]) {
-                start[c] = next;
-                next += (int) total[c];
-            }
-        }
-
-        byte[] out = new byte[(int) length];
-        putInt(out, 0, IndexFormat.MAGIC);
-        putInt(out, 4, IndexFormat.VERSION);
-        putInt(out, 8, offset[0] | flags(0));
-        for (int node = 0; node < nodeCount; node++) {
-            writeNode(out, node, offset);
-        }
-        return out;
+        return new IndexImage(this).bytes(layout);
     }
 
     /** Writes the index in {@code layout} to {@code out}. */
     public void write(OutputStream out, Layout layout) throws IOException {
         out.write(toBytes(layout));
-    }
-
-    private void writeNode(byte[] out, int node, int[] offset) {
-        int at = offset[node];
-        int len = prefixLen[node];
-        if (len > 0) {
-            System.arraycopy(keys, prefixAt[node], out, at, len);
-            at += len + 1; // the array is zeroed: the NUL is already there
-        }
-        int first = firstChild[node];
-        if (first != NONE) {
-            int firstCh = edge[first];
-            int last = first;
-            for (int c = first; c != NONE; c = nextSibling[c]) {
-                last = c;
-            }
-            out[at] = (byte) firstCh;
-            out[at + 1] = edge[last];
-            at += 2;
-            for (int c = first; c != NONE; c = nextSibling[c]) {
-                putInt(out, at + 4 * (edge[c] - firstCh), offset[c] | flags(c));
-            }
-            at += 4 * (edge[last] - firstCh + 1); // characters without a child stay 0
-        }
-        if (valueHead[node] != NONE) {
-            putInt(out, at, valueCount[node]);
-            at += 4;
-            for (int v = valueHead[node]; v != NONE; v = nextValue[v]) {
-                putInt(out, at, priority[v]);
-                System.arraycopy(values, valueAt[v], out, at + 4, valueLen[v]);
-                at += 4 + valueLen[v] + 1;
-            }
-        }
-    }
-
-    private int flags(int node) {
-        int f = 0;
-        if (prefixLen[node] > 0) {
-            f |= IndexFormat.FLAG_PREFIX;
-        }
-        if (firstChild[node] != NONE) {
-            f |= IndexFormat.FLAG_CHILDS;
-        }
-        if (valueHead[node] != NONE) {
-            f |= IndexFormat.FLAG_VALUES;
-        }
-        return f;
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
     }
 
     /**

@@ -1,12 +1,7 @@
 package org.modstack.modprobe;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
 /**
@@ -42,64 +37,6 @@ public interface KernelState {
 
     /** The running kernel, read from {@code /sys/module}. */
     static KernelState live() {
-        return new KernelState() {
-            @Override
-            public InitState initState(String name) {
-                Path dir = Path.of("/sys/module", name);
-                try {
-                    return switch (Files.readString(dir.resolve("initstate"))) {
-                        case "live\n" -> InitState.LIVE;
-                        case "coming\n" -> InitState.COMING;
-                        case "going\n" -> InitState.GOING;
-                        default -> InitState.NOT_LOADED;
-                    };
-                } catch (IOException e) {
-                    // A directory without initstate is a built-in module with parameters, or one loading.
-                    return Files.isDirectory(dir) ? InitState.COMING : InitState.NOT_LOADED;
-                }
-            }
-
-            @Override
-            public int refcnt(String name) throws ErrnoException {
-                try {
-                    return Integer.parseInt(Files.readString(Path.of("/sys/module", name, "refcnt")).strip());
-                } catch (IOException e) {
-                    throw ErrnoException.of(e, name);
-                } catch (NumberFormatException e) {
-                    throw new ErrnoException(Errno.EINVAL, name + ": refcnt is not a number");
-                }
-            }
-
-            @Override
-            public List<String> holders(String name) {
-                List<String> out = new ArrayList<>();
-                try (DirectoryStream<Path> d = Files.newDirectoryStream(Path.of("/sys/module", name, "holders"))) {
-                    d.forEach(p -> out.add(p.getFileName().toString()));
-                } catch (IOException e) {
-                    // no holders directory: nothing holds it
-                }
-                return out;
-            }
-
-            @Override
-            public void insert(Path file, String options, boolean forceModversion, boolean forceVermagic)
-                    throws ErrnoException {
-                throw notYet();
-            }
-
-            @Override
-            public void remove(String name, boolean force) throws ErrnoException {
-                throw notYet();
-            }
-
-            @Override
-            public void runInstallCommand(String command, String options) throws ErrnoException {
-                throw notYet();
-            }
-
-            private ErrnoException notYet() {
-                return new ErrnoException(Errno.ENOSYS, "changing the running kernel is not available yet");
-            }
-        };
+        return new LiveKernelState();
     }
 }

@@ -39,7 +39,7 @@ public final class Modprobe {
         boolean required;
         private boolean depsRead;
         private String path;
-        private List<Mod> deps = List.of();
+        List<Mod> deps = List.of();
 
         Mod(String name, String alias) {
             this.name = name;
@@ -93,7 +93,7 @@ public final class Modprobe {
         this.kernel = kernel;
     }
 
-    private Mod module(String name, String alias) {
+    Mod module(String name, String alias) {
         String key = alias == null ? name : name + "\\" + alias;
         return pool.computeIfAbsent(key, k -> new Mod(name, alias));
     }
@@ -153,7 +153,7 @@ public final class Modprobe {
         return Optional.ofNullable(m.path);
     }
 
-    private void readDeps(Mod m) throws ErrnoException {
+    void readDeps(Mod m) throws ErrnoException {
         if (m.depsRead) {
             return;
         }
@@ -297,7 +297,7 @@ public final class Modprobe {
         }
     }
 
-    private List<Mod> lookupAll(List<String> names) {
+    List<Mod> lookupAll(List<String> names) {
         List<Mod> out = new ArrayList<>();
         for (String n : names) {
             try {
@@ -341,115 +341,7 @@ public final class Modprobe {
      *     or the kernel's refusal
      */
     public void remove(Mod mod, RemoveFlags flags, RemoveOutput out) throws ErrnoException {
-        remove(mod, flags, flags.removeHolders(), false, out);
-    }
-
-    private void remove(Mod mod, RemoveFlags flags, boolean holdersToo, boolean ignoreBuiltin, RemoveOutput out)
-            throws ErrnoException {
-        List<Mod> pre = List.of();
-        List<Mod> post = List.of();
-        String cmd = null;
-        if (!flags.ignoreCommands()) {
-            Optional<ModprobeConfig.Softdep> sd = config.softdep(mod.name);
-            pre = sd.isPresent() ? lookupAll(sd.get().pre()) : List.of();
-            post = sd.isPresent() ? lookupAll(sd.get().post()) : List.of();
-            cmd = config.removeCommand(mod.name).orElse(null);
-        }
-        if (cmd == null && !needsRemoval(mod, flags, ignoreBuiltin, out)) {
-            return;
-        }
-        removeEach(post, flags, false, out);
-        if (holdersToo) {
-            List<Mod> holders = new ArrayList<>();
-            kernel.holders(mod.name).forEach(h -> holders.add(module(h, null)));
-            removeEach(holders, flags, true, out);
-        }
-        if (cmd == null && inUse(mod.name)) {
-            out.log("Module " + mod.name + " is in use.\n");
-            throw new ErrnoException(Errno.EBUSY, mod.name + " is in use");
-        }
-        if (cmd != null) {
-            out.show("remove " + cmd.replace("$CMDLINE_OPTS", "") + "\n");  // shown, not run
-        } else {
-            out.show("rmmod " + mod.name + "\n");
-            removeFromKernel(mod.name, flags, out);
-            readDeps(mod);
-            for (Mod dep : mod.deps) {
-                if (unused(dep.name)) {
-                    out.show("rmmod " + dep.name + "\n");
-                    try {
-                        removeFromKernel(dep.name, flags, out);
-                    } catch (ErrnoException e) {
-                        // a dependency that stays is no failure of this removal
-                    }
-                }
-            }
-        }
-        removeEach(pre, flags, false, out);
-    }
-
-    /** Whether a module without a remove command is there to remove; refusals are logged and thrown. */
-    private boolean needsRemoval(Mod mod, RemoveFlags flags, boolean ignoreBuiltin, RemoveOutput out)
-            throws ErrnoException {
-        if (isBuiltin(mod)) {
-            if (ignoreBuiltin) {
-                return false;
-            }
-            out.log("Module " + mod.name + " is builtin.\n");
-            throw new ErrnoException(Errno.ENOENT, mod.name + " is built in");
-        }
-        if (kernel.initState(mod.name) == KernelState.InitState.NOT_LOADED) {
-            if (flags.firstTime()) {
-                out.log("Module " + mod.name + " is not in kernel.\n");
-                throw new ErrnoException(Errno.ENOENT, mod.name + " is not in the kernel");
-            }
-            return false;
-        }
-        return true;
-    }
-
-    private void removeFromKernel(String name, RemoveFlags flags, RemoveOutput out) throws ErrnoException {
-        if (flags.dryRun()) {
-            return;
-        }
-        try {
-            kernel.remove(name, flags.force());
-        } catch (ErrnoException e) {
-            out.removeFailed(name, e);
-            throw e;
-        }
-    }
-
-    /** Whether the kernel counts references to the module (an unreadable count is none). */
-    private boolean inUse(String name) {
-        try {
-            return kernel.refcnt(name) > 0;
-        } catch (ErrnoException e) {
-            return false;
-        }
-    }
-
-    /** Whether the kernel counts no reference to the module (an unreadable count is not zero). */
-    private boolean unused(String name) {
-        try {
-            return kernel.refcnt(name) == 0;
-        } catch (ErrnoException e) {
-            return false;
-        }
-    }
-
-    /** Removes modules last first, as built-ins quietly; errors stop the walk only when asked. */
-    private void removeEach(List<Mod> mods, RemoveFlags flags, boolean stopOnError, RemoveOutput out)
-            throws ErrnoException {
-        for (int i = mods.size() - 1; i >= 0; i--) {
-            try {
-                remove(mods.get(i), flags, false, true, out);
-            } catch (ErrnoException e) {
-                if (stopOnError) {
-                    throw e;
-                }
-            }
-        }
+        new ModprobeRemoval(this, kernel, config, flags, out).remove(mod);
     }
 
     /** libkmod's module_options_concat: config options, a space, extra options; "" for none. */

@@ -163,9 +163,9 @@ class ModprobeConfigTest {
 
     @Test
     void softdepPrintsEachListFromItsFirstToItsLastWord() {
-        assertThat(ModprobeConfig.blankSeparated("pre: a\tb\u000bc  d ")).containsExactly("pre:", "a", "b", "c", "d");
-        assertThat(ModprobeConfig.blankSeparated(" pre: a")).containsExactly(" pre:", "a");
-        assertThat(ModprobeConfig.blankSeparated("  pre: a")).containsExactly("pre:", "a");
+        assertThat(ModprobeConfigParser.blankSeparated("pre: a\tb\u000bc  d ")).containsExactly("pre:", "a", "b", "c", "d");
+        assertThat(ModprobeConfigParser.blankSeparated(" pre: a")).containsExactly(" pre:", "a");
+        assertThat(ModprobeConfigParser.blankSeparated("  pre: a")).containsExactly("pre:", "a");
         String dump = rich(KmodVersion.KMOD30).dump();
         assertThat(dump).contains("softdep sd_c pre: a b cpost: b c d\n", "softdep sd_a pre: p-1 p2post: q1\n",
                 "softdep sd_e \n", "softdep sd_g \n");
