@@ -3,8 +3,11 @@ package org.modstack;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethod;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
@@ -51,6 +54,31 @@ class ArchitectureTest {
     void toolsDoNotDependOnTheHarness() {
         noClasses().that().resideInAPackage("org.modstack.cli")
                 .should().dependOnClassesThat().resideInAPackage("org.modstack.cli.debug..")
+                .check(MAIN);
+    }
+
+    /**
+     * One error shape: a failure is an {@link ErrnoException}. No library method hands back an
+     * errno as its result (an {@code Optional<Errno>}, an {@code Errno} meaning failure), and none
+     * turns one into a number but to print the kernel's {@code (err -N)} log line.
+     */
+    @Test
+    void libraryReportsFailuresOnlyAsErrnoException() {
+        for (JavaClass c : MAIN) {
+            if (c.getPackageName().startsWith("org.modstack.cli") || c.isEquivalentTo(Errno.class)
+                    || c.isEquivalentTo(ErrnoException.class)) {
+                continue;
+            }
+            for (JavaMethod m : c.getMethods()) {
+                assertThat(m.reflect().getGenericReturnType().getTypeName())
+                        .as("%s returns an errno instead of throwing ErrnoException", m.getFullName())
+                        .doesNotContainPattern("org\\.modstack\\.Errno(?!Exception)");
+            }
+        }
+        noClasses().that().resideOutsideOfPackage("org.modstack.cli..")
+                .and().doNotHaveFullyQualifiedName("org.modstack.kernel.ModuleLoad")
+                .should().callMethod(Errno.class, "number")
+                .because("a negative errno as a return value is libkmod's C shape; the library throws ErrnoException")
                 .check(MAIN);
     }
 

@@ -9,6 +9,7 @@ import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.Section;
 import org.modstack.util.CString;
+import org.modstack.util.Mirrors;
 
 /**
  * The first look the loader takes at a module image ({@code elf_validity_check} and
@@ -27,6 +28,7 @@ final class ModuleImage {
     }
 
     /** Checks {@code len} bytes of {@code image}; on success the name the kernel uses for the module. */
+    @Mirrors("linux-6.1/kernel/module/main.c elf_validity_check")
     static String check(ByteBuffer image, long len, List<String> log) throws ErrnoException {
         ByteBuffer b = image.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (len < 64) {

@@ -1,5 +1,7 @@
 package org.modstack.modprobe;
 
+import org.modstack.util.Mirrors;
+
 /**
  * The kernel command line as libkmod reads it for module options: words
  * {@code module.param[=value]} separated by blanks. A value may hold blanks inside double
@@ -23,6 +25,7 @@ final class KernelCmdline {
     private enum State { IGNORE, MODNAME, PARAM, VALUE, COMPLETE }
 
     /** Parses {@code cmdline} (one char per byte; cut at {@link #MAX_LENGTH} chars or a NUL). */
+    @Mirrors("kmod-30/libkmod/libkmod-config.c kmod_config_parse_kcmdline")
     static void parse(String cmdline, Sink sink) {
         int n = Math.min(cmdline.length(), MAX_LENGTH);
         char[] buf = new char[n + 1];

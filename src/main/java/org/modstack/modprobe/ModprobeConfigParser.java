@@ -18,6 +18,7 @@ import org.modstack.modprobe.ModprobeConfig.Weakdep;
 import org.modstack.module.ModuleName;
 import org.modstack.util.ConfigFiles;
 import org.modstack.util.ConfigLines;
+import org.modstack.util.Mirrors;
 
 /**
  * libkmod's {@code kmod_config_parse} and {@code kcmdline_parse_result}: reads modprobe.d files,
@@ -119,6 +120,7 @@ final class ModprobeConfigParser {
         }
     }
 
+    @Mirrors("kmod-30/libkmod/libkmod-config.c kmod_config_parse")
     void parseLine(String fn, ConfigLines.Line line) {
         String text = line.text();
         int nul = text.indexOf('\0');
