@@ -1,6 +1,5 @@
 package org.modstack.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import org.modstack.module.Compression;
 import org.modstack.module.KernelModule;
 import org.modstack.module.ModinfoEntry;
 import org.modstack.module.ModuleName;
-import org.modstack.module.ModuleSignature;
 import org.modstack.module.Parameter;
 import org.modstack.util.WorkingDirectory;
 
@@ -199,42 +197,8 @@ final class Modinfo extends GetoptTool {
         }
         KernelModule m = KernelModule.open(Path.of(t.path().get()));
         List<ModinfoEntry> info = new ArrayList<>(m.modinfo());
-        m.signature().ifPresent(s -> info.addAll(signatureEntries(s)));
+        m.signature().ifPresent(s -> info.addAll(s.modinfoEntries()));
         return info;
-    }
-
-    private static List<ModinfoEntry> signatureEntries(ModuleSignature s) {
-        return List.of(
-                new ModinfoEntry("sig_id", s.idType().label()),
-                new ModinfoEntry("signer", s.signer()),
-                new ModinfoEntry("sig_key", hex(s.keyId())),
-                new ModinfoEntry("sig_hashalgo", s.hashAlgorithm()),
-                new ModinfoEntry("signature", hex(s.signature())));
-    }
-
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-
-    /** {@code 01:AB:...}, upper case, a line break and two tabs after every 20 bytes. */
-    static String hex(byte[] bytes) {
-        if (bytes.length == 0) {
-            return "";
-        }
-        int breaks = (bytes.length - 1) / 20;
-        byte[] out = new byte[bytes.length * 3 - 1 + breaks * 3];
-        int j = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            out[j++] = HEX[(bytes[i] >> 4) & 0xf];
-            out[j++] = HEX[bytes[i] & 0xf];
-            if (i < bytes.length - 1) {
-                out[j++] = ':';
-                if ((i + 1) % 20 == 0) {
-                    out[j++] = '\n';
-                    out[j++] = '\t';
-                    out[j++] = '\t';
-                }
-            }
-        }
-        return new String(out, StandardCharsets.ISO_8859_1);
     }
 
     private void print(List<ModinfoEntry> info) {

@@ -46,9 +46,6 @@ final class ModprobeTool extends GetoptTool {
             Getopt.Spec.longOnly("kernel-cmdline", Getopt.Arg.REQUIRED, "kernel-cmdline"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
-    private static final int LOG_EMERG = ModuleSymbolsOutput.LOG_EMERG;
-    private static final int LOG_CRIT = ModuleSymbolsOutput.LOG_CRIT;
-    private static final int LOG_WARNING = ModuleSymbolsOutput.LOG_WARNING;
 
     private boolean all;
     private boolean remove;
@@ -66,8 +63,7 @@ final class ModprobeTool extends GetoptTool {
     private final List<String> configPaths = new ArrayList<>();
     private String root;
     private String release;
-    private int verbose = LOG_WARNING;
-    private int notFoundPriority = LOG_CRIT;
+    private final ModprobeLog log = new ModprobeLog();
     private String kernelCmdline;
     private final KernelChoice kernelChoice = new KernelChoice();
     private boolean forceModversion;
@@ -134,9 +130,9 @@ final class ModprobeTool extends GetoptTool {
         if (showConfig) {
             return showConfig(io, settings, dir);
         } else if (showModversions) {
-            return ModuleSymbolsOutput.showModversions(io, names.get(0), all, verbose);
+            return ModuleSymbolsOutput.showModversions(io, names.get(0), log);
         } else if (showExports) {
-            return ModuleSymbolsOutput.showExports(io, names.get(0), all, verbose);
+            return ModuleSymbolsOutput.showExports(io, names.get(0), log);
         } else if (remove) {
             err = 0;
             for (String n : names) {
@@ -176,7 +172,7 @@ final class ModprobeTool extends GetoptTool {
         switch (o.key()) {
             case "a" -> {
                 all = true;
-                notFoundPriority = LOG_WARNING;
+                log.warnOnly();
             }
             case "r" -> remove = true;
             case "remove-holders" -> removeHolders = true;
@@ -211,8 +207,8 @@ final class ModprobeTool extends GetoptTool {
             case "C" -> configPaths.add(o.value());
             case "d" -> root = o.value();
             case "S" -> release = o.value();
-            case "q" -> verbose = LOG_EMERG;
-            case "v" -> verbose++;
+            case "q" -> log.quiet();
+            case "v" -> log.louder();
             default -> throw new IllegalStateException(o.key());
         }
         return null;
@@ -227,7 +223,7 @@ final class ModprobeTool extends GetoptTool {
             found = List.of();
         }
         if (found.isEmpty()) {
-            log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
+            log.log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
             return -Errno.ENOENT.number();
         }
         if (!dryRun && !lookupOnly && virtual == null) {
@@ -237,7 +233,7 @@ final class ModprobeTool extends GetoptTool {
         }
         Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime, dryRun,
                 forceModversion, forceVermagic);
-        boolean print = show || verbose > LOG_WARNING;
+        boolean print = show || log.showsActions();
         int err = 0;
         for (Modprobe.Mod m : found) {
             if (lookupOnly) {
@@ -272,14 +268,14 @@ final class ModprobeTool extends GetoptTool {
             return -e.errno().number();
         }
         if (found.isEmpty()) {
-            log(io, "Module " + alias + " not found.\n");
+            log.log(io, "Module " + alias + " not found.\n");
             return -Errno.ENOENT.number();
         }
-        boolean print = show || verbose > LOG_WARNING;
+        boolean print = show || log.showsActions();
         Modprobe.RemoveOutput out = new Modprobe.RemoveOutput() {
             @Override
             public void log(String message) {
-                ModprobeTool.this.log(io, message);
+                log.log(io, message);
             }
 
             @Override
@@ -304,13 +300,6 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         return 0;
-    }
-
-    /** modprobe's LOG: FATAL, or WARNING under -a; silent when the verbosity is below it. */
-    private void log(ToolOutput io, String message) {
-        if (notFoundPriority <= verbose) {
-            io.printErr(io.tool() + ": " + (notFoundPriority == LOG_CRIT ? "FATAL" : "WARNING") + ": " + message);
-        }
     }
 
     /** modprobe's joining of parameters given after the name: a value with spaces is quoted. */

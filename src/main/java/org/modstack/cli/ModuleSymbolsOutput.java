@@ -2,13 +2,12 @@ package org.modstack.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
-import org.modstack.elf.Section;
 import org.modstack.module.KernelModule;
 import org.modstack.module.SymbolVersion;
 
@@ -25,54 +24,28 @@ import org.modstack.module.SymbolVersion;
  * message's priority (under {@code -q}); the exit status is 1 either way.
  */
 final class ModuleSymbolsOutput {
-    /** syslog's {@code LOG_EMERG}: modprobe's verbosity under {@code -q}. */
-    static final int LOG_EMERG = 0;
-    /** syslog's {@code LOG_CRIT}: modprobe's message priority by default, printed as FATAL. */
-    static final int LOG_CRIT = 2;
-    /** syslog's {@code LOG_WARNING}: modprobe's message priority under {@code -a}. */
-    static final int LOG_WARNING = 4;
-    /** modprobe's verbosity without {@code -q} or {@code -v}; each {@code -v} adds one. */
-    static final int DEFAULT_VERBOSE = LOG_WARNING;
-
-    /** Bytes per {@code __versions} entry, for 32- and 64-bit modules alike. */
-    private static final int VERSION_ENTRY_SIZE = 64;
-
     private ModuleSymbolsOutput() {
     }
 
-    /** {@code modprobe --show-modversions path} (or {@code --dump-modversions}) without other options. */
-    static int showModversions(ToolOutput io, String path) {
-        return showModversions(io, path, false, DEFAULT_VERBOSE);
-    }
-
     /**
-     * {@code modprobe --show-modversions path}: the {@code __versions} table in file order.
+     * {@code modprobe --show-modversions path} (or {@code --dump-modversions}): the
+     * {@code __versions} table in file order; failures go to modprobe's {@code log}.
      *
-     * @param all whether {@code -a} was given (failures are then WARNINGs, not FATAL)
-     * @param verbose modprobe's verbosity: {@link #DEFAULT_VERBOSE}, {@link #LOG_EMERG} after
-     *     {@code -q}, one more per {@code -v}
      * @return the exit status
      */
-    static int showModversions(ToolOutput io, String path, boolean all, int verbose) {
-        return list(io, path, all, verbose, "modversions", ModuleSymbolsOutput::versions);
-    }
-
-    /** {@code modprobe --show-exports path} without other options. */
-    static int showExports(ToolOutput io, String path) {
-        return showExports(io, path, false, DEFAULT_VERBOSE);
+    static int showModversions(ToolOutput io, String path, ModprobeLog log) {
+        return list(io, path, log, "modversions", KernelModule::versionTable);
     }
 
     /**
      * {@code modprobe --show-exports path}: one line per {@code __crc_} symbol in
      * {@code .symtab} order or, for a module built without modversions, each string of
-     * {@code __ksymtab_strings} with CRC 0.
+     * {@code __ksymtab_strings} with CRC 0; failures go to modprobe's {@code log}.
      *
-     * @param all whether {@code -a} was given (failures are then WARNINGs, not FATAL)
-     * @param verbose modprobe's verbosity, as for {@link #showModversions(ToolOutput, String, boolean, int)}
      * @return the exit status
      */
-    static int showExports(ToolOutput io, String path, boolean all, int verbose) {
-        return list(io, path, all, verbose, "symbols", ModuleSymbolsOutput::exports);
+    static int showExports(ToolOutput io, String path, ModprobeLog log) {
+        return list(io, path, log, "symbols", ModuleSymbolsOutput::exports);
     }
 
     @FunctionalInterface
@@ -80,15 +53,17 @@ final class ModuleSymbolsOutput {
         List<SymbolVersion> list(KernelModule m) throws ErrnoException;
     }
 
-    private static int list(ToolOutput io, String path, boolean all, int verbose, String what, Lister lister) {
+    private static int list(ToolOutput io, String path, ModprobeLog log, String what, Lister lister) {
         if (!namesAModule(path)) {
-            return fail(io, all, verbose, "Module " + path + " not found.\n");
+            log.log(io, "Module " + path + " not found.\n");
+            return 1;
         }
         List<SymbolVersion> entries;
         try {
             entries = lister.list(KernelModule.open(Path.of(path)));
         } catch (ErrnoException e) {
-            return fail(io, all, verbose, "could not get " + what + " of " + path + ": " + e.errno().message() + "\n");
+            log.log(io, "could not get " + what + " of " + path + ": " + e.errno().message() + "\n");
+            return 1;
         }
         for (SymbolVersion v : entries) {
             io.print(crc(v.crc())).print('\t').print(v.name()).print('\n');
@@ -107,21 +82,9 @@ final class ModuleSymbolsOutput {
         try {
             Files.readAttributes(Path.of(path), BasicFileAttributes.class);
             return true;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InvalidPathException e) {
             return false;
         }
-    }
-
-    /** {@code __versions}: absent is ENOENT, a size that is not a whole number of entries EINVAL. */
-    private static List<SymbolVersion> versions(KernelModule m) throws ErrnoException {
-        Optional<Section> table = m.elf().section("__versions");
-        if (table.isEmpty()) {
-            throw new ErrnoException(Errno.ENOENT, m.path() + ": no __versions section");
-        }
-        if (table.get().size() % VERSION_ENTRY_SIZE != 0) {
-            throw new ErrnoException(Errno.EINVAL, m.path() + ": __versions is not a whole number of entries");
-        }
-        return m.versions();
     }
 
     /**
@@ -140,18 +103,6 @@ final class ModuleSymbolsOutput {
      * Reports through modprobe's log: priority CRIT (FATAL, after which kmod exits) or, under
      * {@code -a}, WARNING, shown only when the priority is within the verbosity. Exit status 1.
      */
-    private static int fail(ToolOutput io, boolean all, int verbose, String message) {
-        int priority = all ? LOG_WARNING : LOG_CRIT;
-        if (priority <= verbose) {
-            if (all) {
-                io.warning(message);
-            } else {
-                io.fatal(message);
-            }
-        }
-        return 1;
-    }
-
     /** {@code "0x%08" PRIx64}: unsigned lower-case hex, zero-padded to eight digits. */
     static String crc(long crc) {
         String hex = Long.toHexString(crc);

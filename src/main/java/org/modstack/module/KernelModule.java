@@ -387,6 +387,24 @@ public final class KernelModule {
         return versions;
     }
 
+    /**
+     * The {@code __versions} table as libkmod's {@code kmod_module_get_versions} reads it for
+     * {@code modprobe --show-modversions}, as {@link #versions()} gives it.
+     *
+     * @throws ErrnoException ENOENT without the section, EINVAL when its size is not a whole
+     *     number of entries
+     */
+    public List<SymbolVersion> versionTable() throws ErrnoException {
+        Optional<Section> table = elf.section("__versions");
+        if (table.isEmpty()) {
+            throw new ErrnoException(Errno.ENOENT, path() + ": no __versions section");
+        }
+        if (table.get().size() % VERSION_ENTRY_SIZE != 0) {
+            throw new ErrnoException(Errno.EINVAL, path() + ": __versions is not a whole number of entries");
+        }
+        return versions();
+    }
+
     /** {@code __versions} entries with names exactly as stored. */
     private List<SymbolVersion> rawVersions() {
         Optional<Section> section = elf.section("__versions");

@@ -114,4 +114,43 @@ public record ModuleSignature(IdType idType, String algorithm, String signer, by
         image.get(from, out);
         return out;
     }
+
+    /**
+     * The fields modinfo shows for the signature, as libkmod's {@code kmod_module_get_info} adds
+     * them after the module's own: {@code sig_id}, {@code signer}, {@code sig_key},
+     * {@code sig_hashalgo}, {@code signature}.
+     */
+    public List<ModinfoEntry> modinfoEntries() {
+        return List.of(
+                new ModinfoEntry("sig_id", idType().label()),
+                new ModinfoEntry("signer", signer()),
+                new ModinfoEntry("sig_key", hex(keyId())),
+                new ModinfoEntry("sig_hashalgo", hashAlgorithm()),
+                new ModinfoEntry("signature", hex(signature())));
+    }
+
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code 01:AB:...}, upper case, a line break and two tabs after every 20 bytes. */
+    private static String hex(byte[] bytes) {
+        if (bytes.length == 0) {
+            return "";
+        }
+        int breaks = (bytes.length - 1) / 20;
+        byte[] out = new byte[bytes.length * 3 - 1 + breaks * 3];
+        int j = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            out[j++] = HEX[(bytes[i] >> 4) & 0xf];
+            out[j++] = HEX[bytes[i] & 0xf];
+            if (i < bytes.length - 1) {
+                out[j++] = ':';
+                if ((i + 1) % 20 == 0) {
+                    out[j++] = '\n';
+                    out[j++] = '\t';
+                    out[j++] = '\t';
+                }
+            }
+        }
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.modstack.Fixtures;
-import org.modstack.cli.ToolOutput;
+import org.modstack.cli.Main;
 
 /**
  * {@code modprobe --show-modversions}, {@code --dump-modversions} and {@code --show-exports}
@@ -47,9 +46,6 @@ class ModprobeSymbolsConformanceTest {
 
     static final List<String> TREES = List.of("amd64", "armhf", "s390x");
     static final List<String> MODES = List.of("--show-modversions", "--dump-modversions", "--show-exports");
-
-    /** modprobe's verbosity without -q or -v (syslog's LOG_WARNING). */
-    static final int DEFAULT_VERBOSE = 4;
 
     /** One shell per chunk: kmod's start-up dominates, so chunks run side by side. */
     private static final int SHELLS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -73,7 +69,7 @@ class ModprobeSymbolsConformanceTest {
         Trees.Tree tree = Trees.require(treeName);
         List<String> files = tree.modules().stream().map(Path::toString).toList();
         Kmod.Run kmod = real(List.of(mode), files);
-        Kmod.Run ours = ours(mode, false, DEFAULT_VERBOSE, files);
+        Kmod.Run ours = ours(List.of(mode), files);
         assertThat(kmod.out().length).as("kmod printed something").isPositive();
         Comparison.assertSame("modprobe " + mode + " on " + treeName, kmod, ours);
         long listed = kmod.outText().lines().filter(l -> l.startsWith("=== 0 ")).count();
@@ -89,7 +85,7 @@ class ModprobeSymbolsConformanceTest {
         List<String> files = oddArguments(dir, tree);
         for (String mode : MODES) {
             Kmod.Run kmod = real(List.of(mode), files);
-            Comparison.assertSame("modprobe " + mode + " on damaged files", kmod, ours(mode, false, DEFAULT_VERBOSE, files));
+            Comparison.assertSame("modprobe " + mode + " on damaged files", kmod, ours(List.of(mode), files));
         }
         System.out.printf("conformance: modprobe --show-modversions/--dump-modversions/--show-exports on %d damaged "
                 + "files and odd arguments: 0 mismatches%n", files.size());
@@ -100,22 +96,15 @@ class ModprobeSymbolsConformanceTest {
     void logOptionsChangeOnlyTheMessageAsInKmod(@TempDir Path dir) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
         List<String> files = oddArguments(dir, tree);
-        record Variant(List<String> options, boolean all, int verbose) {
-        }
-        List<Variant> variants = List.of(
-                new Variant(List.of("-a"), true, DEFAULT_VERBOSE),
-                new Variant(List.of("-q"), false, 0),
-                new Variant(List.of("-a", "-q"), true, 0),
-                new Variant(List.of("-q", "-v", "-v"), false, 2),
-                new Variant(List.of("-a", "-q", "-v", "-v", "-v"), true, 3),
-                new Variant(List.of("-a", "-q", "-v", "-v", "-v", "-v"), true, 4),
-                new Variant(List.of("-v"), false, DEFAULT_VERBOSE + 1));
-        for (Variant v : variants) {
+        List<List<String>> variants = List.of(List.of("-a"), List.of("-q"), List.of("-a", "-q"),
+                List.of("-q", "-v", "-v"), List.of("-a", "-q", "-v", "-v", "-v"),
+                List.of("-a", "-q", "-v", "-v", "-v", "-v"), List.of("-v"));
+        for (List<String> v : variants) {
             for (String mode : List.of("--show-modversions", "--show-exports")) {
-                List<String> options = new ArrayList<>(v.options());
+                List<String> options = new ArrayList<>(v);
                 options.add(mode);
                 Comparison.assertSame("modprobe " + String.join(" ", options) + " on damaged files",
-                        real(options, files), ours(mode, v.all(), v.verbose(), files));
+                        real(options, files), ours(options, files));
             }
         }
         System.out.printf("conformance: modprobe -a/-q/-v with --show-modversions/--show-exports: %d variants on %d "
@@ -133,7 +122,7 @@ class ModprobeSymbolsConformanceTest {
         }
         for (String mode : MODES) {
             Comparison.assertSame("modprobe " + mode + " on table defects", real(List.of(mode), files),
-                    ours(mode, false, DEFAULT_VERBOSE, files));
+                    ours(List.of(mode), files));
         }
         System.out.printf("conformance: modprobe --show-modversions/--dump-modversions/--show-exports on %d table "
                 + "defects: 0 mismatches%n", files.size());
@@ -184,7 +173,7 @@ class ModprobeSymbolsConformanceTest {
         Kmod.Run kmod = real(List.of("--show-exports"), List.of(bad.toString()));
         assertThat(kmod.outText()).isEqualTo("=== 134 " + bad + "\n");
         assertThat(kmod.errText()).contains("Assertion");
-        Kmod.Run ours = ours("--show-exports", false, DEFAULT_VERBOSE, List.of(bad.toString()));
+        Kmod.Run ours = ours(List.of("--show-exports"), List.of(bad.toString()));
         assertThat(ours.errText()).isEqualTo("=== " + bad + "\n");
         assertThat(ours.outText()).startsWith("0xffffffffffffffff\tfuse_len_args\n0x8388af39\tfuse_get_unique\n")
                 .endsWith("=== 0 " + bad + "\n");
@@ -364,21 +353,19 @@ class ModprobeSymbolsConformanceTest {
         }
     }
 
-    /** modstack's side: the same framing around direct calls of the mode's method. */
-    static Kmod.Run ours(String mode, boolean all, int verbose, List<String> files) throws Exception {
-        String name = mode.equals("--show-exports") ? "showExports" : "showModversions";
-        Method m = Class.forName("org.modstack.cli.ModuleSymbolsOutput")
-                .getDeclaredMethod(name, ToolOutput.class, String.class, boolean.class, int.class);
-        m.setAccessible(true);
+    /** modstack's side: the same command line per file, in-process, framed as the real side frames it. */
+    static Kmod.Run ours(List<String> options, List<String> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ToolOutput io = new ToolOutput("modprobe", out, err);
         for (String f : files) {
-            int status = (int) m.invoke(null, io, f, all, verbose);
-            io.print("=== " + status + " " + f + "\n");
-            io.printErr("=== " + f + "\n");
+            List<String> argv = new ArrayList<>();
+            argv.add("modprobe");
+            argv.addAll(options);
+            argv.add(f);
+            int status = Main.run(out, err, argv.toArray(String[]::new));
+            out.writeBytes(("=== " + status + " " + f + "\n").getBytes(StandardCharsets.ISO_8859_1));
+            err.writeBytes(("=== " + f + "\n").getBytes(StandardCharsets.ISO_8859_1));
         }
-        io.flush();
         return new Kmod.Run(out.toByteArray(), err.toByteArray(), 0);
     }
 }
