@@ -16,7 +16,39 @@ public final class Mutations {
     /** The named sample modules, each with bytes flipped, cut short, or its headers scrambled. */
     public static Arbitrary<byte[]> of(List<String> samples) {
         Arbitrary<byte[]> originals = Arbitraries.of(samples).map(Mutations::read);
-        return originals.flatMap(img -> Arbitraries.oneOf(flipped(img), truncated(img), headerScrambled(img)));
+        return originals.flatMap(Mutations::damaged);
+    }
+
+    /**
+     * The named samples as a kernel build ships them, damaged: raw or signed, then raw or
+     * compressed (xz, zstd, gzip), with the damage done before or after compressing. A damaged
+     * signature trailer is among them, since the trailer sits at a signed file's end, where
+     * truncation and flips land.
+     */
+    public static Arbitrary<byte[]> ofShipped(List<String> samples) {
+        Arbitrary<byte[]> built = Arbitraries.of(samples).map(Mutations::read)
+                .flatMap(img -> Arbitraries.of(img, SignedModules.signed(img)));
+        return built.flatMap(img -> Arbitraries.oneOf(
+                damaged(img),
+                Arbitraries.of(SignedModules.Compressor.values()).flatMap(c -> damaged(c.compress(img))),
+                Arbitraries.of(SignedModules.Compressor.values()).flatMap(c -> damaged(img).map(c::compress))));
+    }
+
+    private static Arbitrary<byte[]> damaged(byte[] img) {
+        return Arbitraries.oneOf(flipped(img), truncated(img), headerScrambled(img), signatureDamaged(img));
+    }
+
+    /** Overwrites bytes among the last 512, where a signed module keeps its PKCS#7 blob and trailer. */
+    private static Arbitrary<byte[]> signatureDamaged(byte[] img) {
+        int from = Math.max(0, img.length - 512);
+        return Arbitraries.integers().between(from, img.length - 1).list().ofMinSize(1).ofMaxSize(4)
+                .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
+                    byte[] b = img.clone();
+                    for (int i = 0; i < positions.size(); i++) {
+                        b[positions.get(i)] = values.get(i);
+                    }
+                    return b;
+                }));
     }
 
     private static Arbitrary<byte[]> flipped(byte[] img) {

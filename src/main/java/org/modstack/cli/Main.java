@@ -31,7 +31,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = run(System.out, System.err, args);
+        int status;
+        try {
+            status = run(System.out, System.err, args);
+        } catch (Throwable e) {  // a failure before a tool's own handling (its class loading): still one line
+            System.err.println("modstack: ERROR: internal error: " + e);
+            status = 1;
+        }
         System.exit(status);
     }
 
@@ -62,8 +68,7 @@ public final class Main {
         } catch (ErrnoException e) {
             io.error(e.errno().message() + "\n");
             return 1;
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            // The last resort: one line, never a stack trace.
+        } catch (Throwable e) {  // the last resort: one line, never a stack trace
             io.error("internal error: " + e + "\n");
             return 1;
         } finally {

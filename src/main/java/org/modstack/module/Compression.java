@@ -80,6 +80,10 @@ public enum Compression {
     public ByteBuffer decompress(byte[] compressed) throws IOException {
         try (InputStream in = open(new ByteArrayInputStream(compressed))) {
             return ByteBuffer.wrap(in.readAllBytes());
+        } catch (LinkageError e) {
+            // zstd's decoder is native code, unpacked to java.io.tmpdir on first use: without it,
+            // this format cannot be read, as a kmod built without libzstd cannot read it
+            throw new IOException(this + " decoder unavailable (" + e.getMessage() + ")");
         }
     }
 
