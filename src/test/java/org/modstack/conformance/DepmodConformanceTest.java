@@ -15,9 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.modstack.Fixtures;
 
 /**
- * depmod against kmod 30 and kmod 34 on the real Debian tree (plain, .ko.xz, .ko.zst, and with
- * our sample modules installed beside it): every file byte for byte, standard output, standard
- * error and exit status.
+ * depmod against kmod 30 and kmod 34 on the real Debian trees (amd64 plain, .ko.xz, .ko.zst and
+ * with our sample modules installed beside it; armhf's ELF32 and s390x's big-endian modules):
+ * every file byte for byte, standard output, standard error and exit status.
  */
 @Tag("conformance")
 class DepmodConformanceTest {
@@ -25,7 +25,7 @@ class DepmodConformanceTest {
 
     static Stream<Arguments> debianTrees() {
         List<Arguments> out = new ArrayList<>();
-        for (String tree : List.of("amd64", "amd64-xz", "amd64-zst")) {
+        for (String tree : List.of("amd64", "amd64-xz", "amd64-zst", "armhf", "s390x")) {
             for (int version : new int[] {30, 34}) {
                 out.add(Arguments.of(tree, version));
             }
@@ -78,6 +78,28 @@ class DepmodConformanceTest {
         DepmodRuns.compare("-e -E on a broken tree", version, moduleDir, args("-e", "-E", skewed.toString(), "-b", b, r));
         DepmodRuns.compare("-e -F on a broken tree", version, moduleDir, args("-e", "-F", systemMap.toString(), "-b", b, r));
         report("depmod -e -E/-F kmod " + version + " (whole and broken tree)", tree.modules().size(), 5);
+    }
+
+    /**
+     * depmod's reporting and prefix options against kmod's: {@code -v} (every module and its
+     * dependencies), {@code -w} (duplicate-symbol warnings as errors), {@code -P} (a symbol
+     * prefix), and {@code -A} on a tree that is, then is not, up to date.
+     */
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void verboseWarnPrefixAndQuickModesMatchKmod(int version, @TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        Path root = TreeCopy.link(tree.root(), tmp.resolve("root"));
+        Path moduleDir = root.resolve("lib/modules").resolve(tree.release());
+        installSamples(moduleDir);
+        String b = root.toString();
+        String r = tree.release();
+        DepmodRuns.compare("depmod -v", version, moduleDir, args("-v", "-b", b, r));
+        DepmodRuns.compare("depmod -w -e -E", version, moduleDir,
+                args("-w", "-e", "-E", tree.root().resolve("Module.symvers").toString(), "-b", b, r));
+        DepmodRuns.compare("depmod -P _", version, moduleDir, args("-P", "_", "-b", b, r));
+        DepmodRuns.compareQuick("depmod -A", version, moduleDir, args("-A", "-b", b, r));
+        report("depmod -v/-w/-P/-A kmod " + version + " on amd64 + samples", tree.modules().size() + 16, 4);
     }
 
     /**

@@ -1,8 +1,11 @@
 package org.modstack.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +32,8 @@ final class DepmodRuns {
     static int compare(String what, int version, Path moduleDir, List<String> args) throws Exception {
         TreeCopy.clean(moduleDir);
         Outcome kmod = capture(moduleDir, realDepmod(version, args));
+        assertThat(kmod.run().status()).as(what + ": kmod's depmod " + version + " succeeded: " + kmod.run().errText())
+                .isZero();
         TreeCopy.clean(moduleDir);
         List<String> ours = new ArrayList<>(List.of("--kmod-version=" + version));
         ours.addAll(args);
@@ -36,6 +41,35 @@ final class DepmodRuns {
         Comparison.assertSame(what, kmod.run(), mine.run());
         Comparison.assertSameFiles(what, kmod.files(), mine.files());
         return kmod.files().size();
+    }
+
+    /**
+     * {@code depmod -A} both ways: on an index newer than every module (kmod and modstack leave
+     * it as it is) and after a module was changed past it (both index again). Each side starts
+     * from the same state: kmod's full index, then the module's time set.
+     */
+    static void compareQuick(String what, int version, Path moduleDir, List<String> args) throws Exception {
+        List<String> full = new ArrayList<>(args);
+        full.remove("-A");
+        List<String> ours = new ArrayList<>(List.of("--kmod-version=" + version));
+        ours.addAll(args);
+        for (boolean stale : new boolean[] {false, true}) {
+            String which = what + (stale ? " after a module changed" : " on an up-to-date index");
+            prepare(version, moduleDir, full, stale);
+            Outcome kmod = capture(moduleDir, realDepmod(version, args));
+            prepare(version, moduleDir, full, stale);
+            Outcome mine = capture(moduleDir, Kmod.ours("depmod", ours));
+            Comparison.assertSame(which, kmod.run(), mine.run());
+            Comparison.assertSameFiles(which, kmod.files(), mine.files());
+        }
+    }
+
+    /** kmod's full index, then a sample module's time set five seconds after (or before) modules.dep's. */
+    private static void prepare(int version, Path moduleDir, List<String> full, boolean stale) throws Exception {
+        TreeCopy.clean(moduleDir);
+        assertThat(realDepmod(version, full).status()).isZero();
+        long dep = Files.getLastModifiedTime(moduleDir.resolve("modules.dep")).toMillis();
+        Files.setLastModifiedTime(moduleDir.resolve("extra/stack_core.ko"), FileTime.fromMillis(dep + (stale ? 5000 : -5000)));
     }
 
     private static Outcome capture(Path moduleDir, Kmod.Run run) throws IOException {

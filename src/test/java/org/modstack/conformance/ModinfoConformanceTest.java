@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.modstack.module.ModuleName;
 
 /**
@@ -45,7 +46,7 @@ class ModinfoConformanceTest {
         List<String> args = new ArrayList<>(mode);
         List<Path> modules = tree.modules();
         modules.forEach(p -> args.add(p.toString()));
-        compare("modinfo " + String.join(" ", mode) + " on " + treeName, modules.size(), args);
+        compare("modinfo " + String.join(" ", mode) + " on " + treeName, modules.size(), args, 0);
     }
 
     static Stream<Arguments> nameModes() {
@@ -65,7 +66,27 @@ class ModinfoConformanceTest {
         List<String> args = new ArrayList<>(mode);
         args.addAll(List.of("-b", tree.root().toString(), "-k", tree.release()));
         args.addAll(names);
-        compare("modinfo -b -k " + String.join(" ", mode) + " by name on " + treeName, names.size(), args);
+        // every name is a module or a built-in, but the last: kmod reports that one and exits 1
+        compare("modinfo -b -k " + String.join(" ", mode) + " by name on " + treeName, names.size(), args, 1);
+    }
+
+    /** modinfo by alias: each alias pattern's device string resolves to the same modules' files as kmod's. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"amd64"})
+    void everyAliasResolvesToTheSameModulesAsKmod(String treeName) throws IOException, InterruptedException {
+        Trees.Tree tree = Trees.require(treeName);
+        List<String> args = new ArrayList<>(List.of("-b", tree.root().toString(), "-k", tree.release(), "-F", "filename"));
+        int aliases = 0;
+        for (String l : Files.readAllLines(tree.moduleDir().resolve("modules.alias"))) {
+            if (l.startsWith("alias ")) {
+                args.add(ModprobeConformanceTest.instance(l.substring(6, l.lastIndexOf(' '))));
+                aliases++;
+            }
+        }
+        Kmod.Run kmod = Kmod.real("modinfo", args);
+        assertThat(kmod.out().length).as("kmod printed something").isPositive();
+        Comparison.assertSame("modinfo -F filename by alias on " + treeName, kmod, Kmod.ours("modinfo", args));
+        System.out.printf("conformance: modinfo by alias on %s: %d aliases compared, 0 mismatches%n", treeName, aliases);
     }
 
     private static List<String> builtinNames(Trees.Tree tree) throws IOException {
@@ -74,9 +95,13 @@ class ModinfoConformanceTest {
                 .map(l -> ModuleName.fromPath(l.strip())).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static void compare(String what, int count, List<String> args) throws IOException, InterruptedException {
+    private static void compare(String what, int count, List<String> args, int kmodStatus)
+            throws IOException, InterruptedException {
         Kmod.Run kmod = Kmod.real("modinfo", args);
         Kmod.Run ours = Kmod.ours("modinfo", args);
+        assertThat(kmod.status()).as("kmod's modinfo exit status (" + kmod.errText().lines().findFirst().orElse("")
+                + ")").isEqualTo(kmodStatus);
+        assertThat(kmod.errText().lines().count()).as("kmod's errors").isEqualTo(kmodStatus);
         assertThat(kmod.out().length).as("kmod printed something").isPositive();
         Comparison.assertSame(what, kmod, ours);
         System.out.printf("conformance: %s: %d modules compared, 0 mismatches (%d bytes of output)%n",

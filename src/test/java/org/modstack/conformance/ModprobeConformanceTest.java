@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.modstack.Fixtures;
 import org.modstack.module.ModuleName;
 
 /**
@@ -36,7 +37,7 @@ class ModprobeConformanceTest {
         }
         names.add("no-such-module");
         compareBatched("--show-depends of every module on " + treeName, tree, List.of("--show-depends", "-a"),
-                new ArrayList<>(names));
+                new ArrayList<>(names), true);
     }
 
     @ParameterizedTest
@@ -50,8 +51,16 @@ class ModprobeConformanceTest {
             }
         }
         compareBatched("--show-depends of a device alias for every alias pattern", tree,
-                List.of("--show-depends", "-a"), aliases);
-        compareBatched("-R of every alias", tree, List.of("-R", "-a"), aliases);
+                List.of("--show-depends", "-a"), aliases, false);
+        compareBatched("-R of every alias", tree, List.of("-R", "-a"), aliases, false);
+        List<String> filled = new ArrayList<>();
+        for (String l : Files.readAllLines(tree.moduleDir().resolve("modules.alias"))) {
+            if (l.startsWith("alias ")) {
+                filled.add(instance(l.substring(6, l.lastIndexOf(' ')), "X9"));
+            }
+        }
+        compareBatched("-R of every alias, each * standing for a non-empty string", tree, List.of("-R", "-a"),
+                filled, false);
     }
 
     @ParameterizedTest
@@ -65,19 +74,42 @@ class ModprobeConformanceTest {
             }
         }
         symbols.add("symbol:no_such_symbol");
-        compareBatched("--show-depends of every exported symbol", tree, List.of("--show-depends", "-a"), symbols);
+        compareBatched("--show-depends of every exported symbol", tree, List.of("--show-depends", "-a"), symbols, true);
+    }
+
+    /**
+     * {@code modprobe -c} as a user runs it, on the real tree: the rich configuration (bad lines
+     * and all), then every alias and symbol alias of the tree's indexes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64"})
+    void showConfigWithTheIndexesAliasesMatchesKmod(String treeName) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        List<String> args = List.of("-c", "-C", Fixtures.resource("config/rich").toString(),
+                "-d", tree.root().toString(), "-S", tree.release());
+        Kmod.Run kmod = Kmod.real("modprobe", args);
+        assertThat(kmod.status()).as("kmod's modprobe -c: " + kmod.errText()).isZero();
+        assertThat(kmod.outText()).contains("\nalias symbol:").contains("\nalias pci:");
+        Comparison.assertSame("modprobe -c on " + treeName, kmod, Kmod.ours("modprobe", args));
+        System.out.printf("conformance: modprobe -c on %s: %d lines compared, 0 mismatches%n", treeName,
+                kmod.outText().lines().count());
+    }
+
+    /** {@link #instance(String, String)} with every {@code *} matching nothing. */
+    static String instance(String pattern) {
+        return instance(pattern, "");
     }
 
     /**
      * A concrete name the pattern matches, as a device would present it: {@code *} matches
-     * nothing, {@code ?} a digit, a bracket its first character.
+     * {@code star}, {@code ?} a digit, a bracket its first character.
      */
-    static String instance(String pattern) {
+    static String instance(String pattern, String star) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < pattern.length(); i++) {
             char c = pattern.charAt(i);
             if (c == '*') {
-                continue;
+                sb.append(star);
             } else if (c == '?') {
                 sb.append('0');
             } else if (c == '[') {
@@ -92,14 +124,22 @@ class ModprobeConformanceTest {
         return sb.toString();
     }
 
-    private static void compareBatched(String what, Trees.Tree tree, List<String> mode, List<String> names)
-            throws Exception {
+    /** The names added on purpose that no tree has. */
+    private static final Set<String> MISSING = Set.of("no-such-module", "symbol:no_such_symbol");
+
+    private static void compareBatched(String what, Trees.Tree tree, List<String> mode, List<String> names,
+                                       boolean everyNameExists) throws Exception {
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> args = base(tree);
             args.addAll(mode);
             args.addAll(names.subList(from, Math.min(names.size(), from + BATCH)));
+            List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
             Kmod.Run kmod = Kmod.real("modprobe", args);
-            assertThat(kmod.out().length + kmod.err().length).as("kmod printed something").isPositive();
+            assertThat(kmod.out().length).as("kmod's modprobe printed a plan").isPositive();
+            if (everyNameExists && batch.stream().noneMatch(MISSING::contains)) {
+                assertThat(kmod.status()).as("kmod's modprobe found every name of " + what + " (from " + from + "): "
+                        + kmod.errText()).isZero();
+            }
             Comparison.assertSame(what + " (from " + from + ")", kmod, Kmod.ours("modprobe", args));
         }
         System.out.printf("conformance: modprobe %s (%s): %d names compared, 0 mismatches%n", what, tree.name(),

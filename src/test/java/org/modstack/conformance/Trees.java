@@ -55,6 +55,9 @@ public final class Trees {
     }
 
     /** The named tree, or a failed/skipped test when it is not there. */
+    /** Fewer modules than any Debian kernel ships: a damaged or emptied tree, never a real one. */
+    static final int MIN_MODULES = 2000;
+
     public static Tree require(String name) {
         requireKmod();
         Path root = cache().resolve("trees").resolve(name);
@@ -65,6 +68,11 @@ public final class Trees {
         try {
             Tree tree = new Tree(name, root, Files.readString(root.resolve("VERSION")).strip());
             requirePinned(name, root);
+            int modules = tree.modules().size();
+            if (modules < MIN_MODULES) {
+                throw new AssertionError("Debian module tree '" + name + "' holds " + modules + " modules, fewer than"
+                        + " any Debian kernel ships (" + MIN_MODULES + "): a suite on it would compare nothing");
+            }
             return tree;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
