@@ -3,10 +3,13 @@
 # trees for modstack's conformance tests, cached between runs.
 #
 # Usage: scripts/fetch-trees.sh [-f|--force] [TREE...]
+#        scripts/fetch-trees.sh --resolve-latest
 #   TREE is any of: amd64 amd64-xz amd64-zst armhf s390x (default: all).
 #   -f/--force  refresh the package lists and rebuild the named trees even if
 #               they are complete (cached .deb files are reused when their
 #               SHA-256 is the recorded one).
+#   --resolve-latest  print, as lock lines, what each tree's metapackage names
+#               now (fresh lists; nothing downloaded): scripts/repin's new pin
 #
 # The pin. The trees are built from the exact packages listed in
 # scripts/debian-packages.lock (tree, package, version, arch, SHA-256 of the
@@ -97,13 +100,15 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 log() { printf '[fetch-trees %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf 'fetch-trees: ERROR: %s\n' "$*" >&2; exit 1; }
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 FORCE=0
+RESOLVE_LATEST=0
 REQ=()
 for a in "$@"; do
     case $a in
         -f|--force) FORCE=1 ;;
+        --resolve-latest) RESOLVE_LATEST=1 ;;
         -h|--help) usage; exit 0 ;;
         -*) usage >&2; die "unknown option: $a" ;;
         *)
@@ -568,6 +573,28 @@ build_tree() {
 }
 
 # ---------------------------------------------------------------------- main
+if [[ $RESOLVE_LATEST == 1 ]]; then
+    for t in "${BASE_TREES[@]}"; do
+        arch=${TREE_ARCH[$t]} meta=${TREE_META[$t]}
+        apt_update "$arch"
+        resolve "$meta" "$arch" || die "$meta ($arch) does not resolve"
+        read -r pin_pkg pin_ver _ <<<"$(sed -n 1p <<<"${PINNED[$t]}")"
+        dpkg --compare-versions "$R_VER" ge "$pin_ver" ||
+            die "$t: $meta names $R_PKG $R_VER, older than the pinned $pin_pkg $pin_ver: an index is probably missing (see $LOGS/apt-update-$arch.log)"
+        idx=$(index_sha "$R_PKG" "$R_VER" "$arch")
+        [[ -n $idx ]] || die "$t: $meta names $R_PKG $R_VER, which the index does not list"
+        log "$meta ($arch) -> $R_PKG $R_VER"
+        printf '%s %s %s %s %s\n' "$t" "$R_PKG" "$R_VER" "$arch" "$idx"
+        if [[ $t == amd64 ]]; then
+            hpkg=linux-headers-${R_PKG#linux-image-}
+            idx=$(index_sha "$hpkg" "$R_VER" "$arch")
+            [[ -n $idx ]] || die "$t: no $hpkg $R_VER in the archive's index to go with $R_PKG"
+            printf '%s %s %s %s %s\n' "$t" "$hpkg" "$R_VER" "$arch" "$idx"
+        fi
+    done
+    exit 0
+fi
+
 ensure_tools
 
 declare -A WANT=()
@@ -595,9 +622,12 @@ for t in "${REQ[@]}"; do
     tree_usable "$t" || die "$t: not complete"
     kver=$(<"$TREES/$t/VERSION")
     [[ -d $TREES/$t/lib/modules/$kver ]] || die "$t: lib/modules/$kver missing"
-    if [[ -f $TREES/$t/.fallback ]]; then
-        how="FALLBACK, see $TREES/$t/.fallback"
+    fb_tree=$t; [[ $t == amd64-* ]] && fb_tree=amd64
+    if ! base_current "$fb_tree"; then
+        how="FALLBACK, not what the lock pins: see $TREES/$t/.fallback"
         fallbacks+=("$t")
+    elif [[ -f $TREES/$t/.fallback ]]; then
+        how="as pinned; built as a fallback, then scripts/repin pinned it: see $TREES/$t/.fallback"
     else
         how="as pinned"
     fi
