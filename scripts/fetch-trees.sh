@@ -610,7 +610,7 @@ for t in "${ALL_TREES[@]}"; do
             if ! tree_ok "$t"; then
                 log "$t: incomplete tree found, rebuilding"
             elif [[ $FORCE != 1 ]]; then
-                log "$t: the cached tree was built from $(words "$(packages_of "$t")"), not what $(basename "$LOCK") pins; rebuilding"
+                log "$t: the cached tree's .packages ($(words "$(packages_of "$t")")) is not what $(basename "$LOCK") pins for it (package, version, arch, SHA-256); rebuilding"
             fi
         fi
         build_tree "$t"

@@ -102,9 +102,12 @@ public final class Trees {
                 : List.of();
         Path fallback = root.resolve(".fallback");
         if (want.isEmpty() || !got.equals(want)) {
+            // the same names and versions: the arch or the SHA-256 differs, so show whole lines
+            boolean sameNames = names(got).equals(names(want));
             throw new AssertionError("Debian tree '" + name + "' (" + root + ") was built from "
-                    + (got.isEmpty() ? "unrecorded packages (no .packages)" : names(got)) + ", but " + LOCK + " pins "
-                    + (want.isEmpty() ? "nothing for it" : names(want))
+                    + (got.isEmpty() ? "unrecorded packages (no .packages)" : sameNames ? String.join(", ", got) : names(got))
+                    + ", but " + LOCK + " pins "
+                    + (want.isEmpty() ? "nothing for it" : sameNames ? String.join(", ", want) : names(want))
                     + ": the suite's expectations were recorded on the pinned packages; "
                     + (Files.exists(fallback)
                             ? "the tree is a fallback (" + fallback + ": the pinned packages left the archive), run"
