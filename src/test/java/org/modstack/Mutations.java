@@ -40,19 +40,16 @@ public final class Mutations {
 
     /** Overwrites bytes among the last 512, where a signed module keeps its PKCS#7 blob and trailer. */
     private static Arbitrary<byte[]> signatureDamaged(byte[] img) {
-        int from = Math.max(0, img.length - 512);
-        return Arbitraries.integers().between(from, img.length - 1).list().ofMinSize(1).ofMaxSize(4)
-                .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
-                    byte[] b = img.clone();
-                    for (int i = 0; i < positions.size(); i++) {
-                        b[positions.get(i)] = values.get(i);
-                    }
-                    return b;
-                }));
+        return overwritten(img, Math.max(0, img.length - 512), 4);
     }
 
     private static Arbitrary<byte[]> flipped(byte[] img) {
-        return Arbitraries.integers().between(0, img.length - 1).list().ofMinSize(1).ofMaxSize(16)
+        return overwritten(img, 0, 16);
+    }
+
+    /** Up to {@code most} bytes of {@code img} at or after {@code from} overwritten with random ones. */
+    private static Arbitrary<byte[]> overwritten(byte[] img, int from, int most) {
+        return Arbitraries.integers().between(from, img.length - 1).list().ofMinSize(1).ofMaxSize(most)
                 .flatMap(positions -> Arbitraries.bytes().list().ofSize(positions.size()).map(values -> {
                     byte[] b = img.clone();
                     for (int i = 0; i < positions.size(); i++) {

@@ -25,6 +25,14 @@ public final class IndexSet {
     }
 
     /**
+     * The system property that makes {@link #write} pause after each staged file and each
+     * rename, in milliseconds: it stretches both phases so that {@code DepmodKillTest} can aim a
+     * SIGKILL at each. Unset (no pause) in any real use.
+     */
+    public static final String PAUSE_PROPERTY = "org.modstack.depmod.writePauseMillis";
+    private static final long PAUSE_MILLIS = Long.getLong(PAUSE_PROPERTY, 0);
+
+    /**
      * One output file.
      *
      * @param name the file name, e.g. {@code modules.dep.bin}
@@ -43,9 +51,11 @@ public final class IndexSet {
                 Path tmp = dir.resolve(f.name() + unique);
                 staged.add(new Path[] {tmp, dir.resolve(f.name())});
                 Files.write(tmp, f.contents(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                pause();
             }
             for (Path[] p : staged) {
                 Files.move(p[0], p[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                pause();
             }
         } catch (IOException e) {
             for (Path[] p : staged) {
@@ -56,6 +66,16 @@ public final class IndexSet {
                 }
             }
             throw ErrnoException.of(e, dir.toString());
+        }
+    }
+
+    private static void pause() {
+        if (PAUSE_MILLIS > 0) {
+            try {
+                Thread.sleep(PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

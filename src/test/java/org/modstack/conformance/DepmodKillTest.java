@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
+import org.modstack.depmod.IndexSet;
 import org.modstack.index.IndexFile;
 
 /**
@@ -44,10 +45,18 @@ import org.modstack.index.IndexFile;
 class DepmodKillTest {
     /** Kills at a random moment of a run. */
     private static final int RANDOM_KILLS = 25;
-    /** Kills aimed at the writing phase: as soon as a staged file shows, plus a random delay. */
-    private static final int AIMED_KILLS = 15;
+    /**
+     * Kills aimed at each writing phase in turn, on a run whose writer pauses {@link #PAUSE_MILLIS}
+     * after each staged file and each rename ({@code IndexSet.PAUSE_PROPERTY}): half while staging
+     * (a random delay after the first staged file shows), half while renaming (after the first
+     * staged file is renamed away).
+     */
+    private static final int AIMED_KILLS = 16;
+    private static final long PAUSE_MILLIS = 15;
+    /** Of the aimed kills, at least this many must land in each phase, or the phase went untested. */
+    private static final int MIN_KILLS_PER_PHASE = 5;
     /** Stop starting new runs after this long, whatever N says. */
-    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(90);
+    private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(300);
     /** The module whose file changes between the two states: it has a dependency, aliases and a devname. */
     private static final String VICTIM = "kernel/fs/fuse/cuse.ko";
     /** A staged file of IndexSet ({@code modules.dep.<pid>.<nanos>}). */
@@ -72,6 +81,8 @@ class DepmodKillTest {
         int complete;
         int stagedFilesLeft;
         int stagedCachesLeft;
+        int aimedStaging;
+        int aimedRenaming;
         final List<String> mixedSets = new ArrayList<>();
     }
 
@@ -120,17 +131,17 @@ class DepmodKillTest {
             Map<String, byte[]> target = toB ? b : a;
             setState(toB);
             boolean aimed = i >= RANDOM_KILLS;
-            // random: anywhere in the run, a little past its usual end; aimed: up to 30 ms after
-            // the first staged file appears (staging and renaming all files takes about that long)
-            long delayNanos = aimed ? TimeUnit.MICROSECONDS.toNanos(random.nextInt(30_000))
+            Phase phase = !aimed ? Phase.ANY : i % 2 == 0 ? Phase.STAGING : Phase.RENAMING;
+            // random: anywhere in the run, a little past its usual end; aimed: within the first
+            // half of the phase's pauses (about PAUSE_MILLIS per output file)
+            long delayNanos = aimed ? TimeUnit.MICROSECONDS.toNanos(random.nextLong(PAUSE_MILLIS * 1000 * 5))
                     : (long) (random.nextDouble() * runNanos * 1.1);
-            boolean finished = killRun(aimed, delayNanos);
+            boolean finished = killRun(phase, delayNanos, a.size());
             tally.runs++;
             if (finished) {
                 tally.finishedBeforeKill++;
             }
-            String what = "kill " + i + (aimed ? " (aimed, " : " (random, ") + delayNanos / 1_000_000 + " ms, seed "
-                    + seed + ")";
+            String what = "kill " + i + " (" + phase + ", " + delayNanos / 1_000_000 + " ms, seed " + seed + ")";
 
             // 1. Every index is there, whole, one run's: byte-equal to state A's or state B's.
             Map<String, byte[]> now = outputs();
@@ -159,8 +170,14 @@ class DepmodKillTest {
                 assertThat(staged.keySet()).as(what + ": staging, a prefix of the write order")
                         .containsExactlyElementsOf(order.subList(0, staged.size()));
                 assertThat(renamed).as(what + ": staging, nothing renamed yet").isEmpty();
+                if (aimed) {
+                    tally.aimedStaging++;
+                }
             } else {
                 tally.renaming++;
+                if (aimed) {
+                    tally.aimedRenaming++;
+                }
                 List<String> suffix = order.subList(order.size() - staged.size(), order.size());
                 assertThat(staged.keySet()).as(what + ": renaming, a suffix of the write order")
                         .containsExactlyElementsOf(suffix);
@@ -198,8 +215,12 @@ class DepmodKillTest {
                 tally.runs, Math.min(tally.runs, RANDOM_KILLS), runNanos / 1_000_000,
                 Math.max(0, tally.runs - RANDOM_KILLS), seed, tally.untouched, tally.stagedOnly, tally.renaming,
                 tally.mixed, tally.complete, tally.finishedBeforeKill, tally.stagedFilesLeft, tally.stagedCachesLeft);
+        System.out.printf("conformance: depmod kill test: of %d aimed kills, %d landed while staging, %d while renaming%n",
+                AIMED_KILLS, tally.aimedStaging, tally.aimedRenaming);
         tally.mixedSets.forEach(m -> System.out.println("conformance: depmod kill test: mixed set after " + m));
-        assertThat(tally.runs).as("runs within the time budget").isGreaterThanOrEqualTo(RANDOM_KILLS);
+        assertThat(tally.runs).as("runs within the time budget").isEqualTo(RANDOM_KILLS + AIMED_KILLS);
+        assertThat(tally.aimedStaging).as("aimed kills that landed while staging").isGreaterThanOrEqualTo(MIN_KILLS_PER_PHASE);
+        assertThat(tally.aimedRenaming).as("aimed kills that landed while renaming").isGreaterThanOrEqualTo(MIN_KILLS_PER_PHASE);
 
         // After all that, an uninterrupted run still gives exactly the complete set.
         boolean finalB = Arrays.equals(outputs().get("modules.dep"), a.get("modules.dep"));
@@ -219,10 +240,14 @@ class DepmodKillTest {
         }
     }
 
-    private ProcessBuilder depmod() {
+    /** Where a kill is aimed. */
+    private enum Phase { ANY, STAGING, RENAMING }
+
+    private ProcessBuilder depmod(Phase phase) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // the launcher's flags (bin/modstack), so the timing is the user's
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable",
+                "-D" + IndexSet.PAUSE_PROPERTY + "=" + (phase == Phase.ANY ? 0 : PAUSE_MILLIS),
                 "-cp", System.getProperty("java.class.path"), "org.modstack.cli.Main", "depmod",
                 "-C", "/nonexistent-depmod.d", "-b", root.toString(), release));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -234,7 +259,7 @@ class DepmodKillTest {
     /** Runs depmod to its end; returns how long it took. */
     private long runToCompletion() throws Exception {
         Path err = tmp.resolve("depmod.err");
-        ProcessBuilder pb = depmod().redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        ProcessBuilder pb = depmod(Phase.ANY).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(err.toFile());
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -247,18 +272,27 @@ class DepmodKillTest {
 
     /**
      * Starts depmod and kills it with SIGKILL after {@code delayNanos}, counted from the start
-     * or, {@code aimed}, from the moment the first staged index file appears.
+     * (any phase), from the moment the first staged index file appears (staging), or from the
+     * moment the first of the {@code outputs} staged files is renamed away (renaming).
      *
      * @return whether it had already finished
      */
-    private boolean killRun(boolean aimed, long delayNanos) throws Exception {
+    private boolean killRun(Phase phase, long delayNanos, int outputs) throws Exception {
         Path err = tmp.resolve("killed.err");
-        ProcessBuilder pb = depmod().redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
+        ProcessBuilder pb = depmod(phase).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
         Process p = pb.start();
         long from = System.nanoTime();
-        if (aimed) {
-            while (p.isAlive() && !hasStaged()) {
+        if (phase != Phase.ANY) {
+            while (p.isAlive() && stagedCount() == 0) {
                 Thread.onSpinWait();
+            }
+            if (phase == Phase.RENAMING) {
+                while (p.isAlive() && stagedCount() < outputs) {
+                    Thread.sleep(1);
+                }
+                while (p.isAlive() && stagedCount() == outputs) {
+                    Thread.onSpinWait();
+                }
             }
             from = System.nanoTime();
         }
@@ -303,9 +337,9 @@ class DepmodKillTest {
         return ordered;
     }
 
-    private boolean hasStaged() throws IOException {
+    private long stagedCount() throws IOException {
         try (Stream<Path> s = Files.list(moduleDir)) {
-            return s.anyMatch(p -> p.getFileName().toString().matches(STAGED));
+            return s.filter(p -> p.getFileName().toString().matches(STAGED)).count();
         }
     }
 
