@@ -121,8 +121,8 @@ public final class DepmodCache {
         String[] strings = new String[count(buf, 2)];
         for (int i = 0; i < strings.length; i++) {
             int len = Short.toUnsignedInt(need(buf, 2).getShort());
-            strings[i] = new String(buf.array(), buf.position(), len, StandardCharsets.ISO_8859_1);
-            buf.position(need(buf, len).position() + len);
+            strings[i] = new String(buf.array(), need(buf, len).position(), len, StandardCharsets.ISO_8859_1);
+            buf.position(buf.position() + len);
         }
         int count = count(buf, 40);
         Map<String, Entry> out = new HashMap<>(count * 2);
