@@ -225,11 +225,10 @@ public final class KernelModule {
             return Optional.empty();
         }
         int shndx = symtab.sectionIndex(label);
-        if (shndx == 0 || shndx >= elf.sectionCount()) {
-            return Optional.empty();
+        if (shndx == 0 || shndx >= elf.sectionCount() || !fits(elf.section(shndx))) {
+            return Optional.empty();  // a section outside the file names no namespace
         }
-        Section strings = elf.section(shndx);
-        ByteBuffer data = elf.contents(strings);
+        ByteBuffer data = elf.contents(elf.section(shndx));
         long at = symtab.value(label);
         if (at < 0 || at >= data.capacity()) {
             return Optional.empty();
