@@ -35,7 +35,8 @@ final class KernelTool implements Tool {
             "stat", () -> new KernelFilesTool(KernelFilesTool.View.STAT),
             "init", KernelInitTool::new));
 
-    private static final Map<String, String> HARNESS = Map.of("scenario", "org.modstack.cli.debug.ScenarioTool");
+    private static final Map<String, String> HARNESS = Map.of("scenario", "org.modstack.cli.debug.ScenarioTool",
+            "in-tree-summary", "org.modstack.cli.debug.InTreeSummaryTool");
 
     @Override
     public int run(ToolOutput io, List<String> args) throws ErrnoException {

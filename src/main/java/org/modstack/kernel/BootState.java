@@ -14,12 +14,16 @@ import java.util.Set;
  * results scripted for modules.
  */
 public final class BootState {
+    private static final long PAGE = 4096;
     final List<LoadedModule> modules;
     long taint;
     final List<String> log;
     final Set<String> once;
     final Map<String, Integer> initResults;
     long nextAddress;
+    /** Each exported symbol's exporters, newest first: find_symbol over thousands of modules stays cheap. */
+    private final Map<String, List<String>> exporters = new HashMap<>();
+    private final Map<String, LoadedModule> byName = new HashMap<>();
 
     private BootState(List<LoadedModule> modules, long taint, List<String> log, Set<String> once,
                       Map<String, Integer> initResults, long nextAddress) {
@@ -29,6 +33,9 @@ public final class BootState {
         this.once = once;
         this.initResults = initResults;
         this.nextAddress = nextAddress;
+        for (int i = modules.size() - 1; i >= 0; i--) {
+            index(modules.get(i));
+        }
     }
 
     /** A kernel just booted: nothing loaded, untainted, an empty log. */
@@ -61,7 +68,7 @@ public final class BootState {
 
     /** The module named {@code name}, if loaded. */
     public Optional<LoadedModule> module(String name) {
-        return modules.stream().filter(m -> m.name().equals(name)).findFirst();
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** The global taint mask ({@code /proc/sys/kernel/tainted}). */
@@ -76,5 +83,46 @@ public final class BootState {
 
     void replace(LoadedModule old, LoadedModule updated) {
         modules.set(modules.indexOf(old), updated);
+        byName.put(updated.name(), updated);
+    }
+
+    /** Where a module of {@code size} bytes goes: vmalloc's next pages, leaving a guard page. */
+    long allocate(long size) {
+        long at = nextAddress;
+        nextAddress += (size + PAGE - 1) / PAGE * PAGE + PAGE;
+        return at;
+    }
+
+    /** A module entering the list, at its head (the kernel's list_add_rcu). */
+    void add(LoadedModule m) {
+        modules.add(0, m);
+        index(m);
+    }
+
+    void remove(LoadedModule m) {
+        modules.remove(m);
+        byName.remove(m.name());
+        for (KernelSymbol e : m.exports()) {
+            List<String> owners = exporters.get(e.name());
+            owners.remove(m.name());
+            if (owners.isEmpty()) {
+                exporters.remove(e.name());
+            }
+        }
+    }
+
+    /** The loaded modules exporting {@code symbol}, newest first (the order find_symbol walks them in). */
+    List<LoadedModule> exporters(String symbol) {
+        return exporters.getOrDefault(symbol, List.of()).stream().map(byName::get).toList();
+    }
+
+    private void index(LoadedModule m) {
+        byName.put(m.name(), m);
+        for (KernelSymbol e : m.exports()) {
+            List<String> owners = exporters.computeIfAbsent(e.name(), s -> new ArrayList<>(1));
+            if (!owners.contains(m.name())) {
+                owners.add(0, m.name());
+            }
+        }
     }
 }

@@ -47,6 +47,15 @@ public final class EmbeddedKernel {
         return RELEASE;
     }
 
+    /** What a check needs of the kernel's in-tree modules (resource {@code in-tree-modules.xz}). */
+    public static InTreeModules inTreeModules() throws ErrnoException {
+        try {
+            return InTreeModules.read(new java.io.ByteArrayInputStream(resource("in-tree-modules.xz", true)));
+        } catch (IOException e) {
+            throw ErrnoException.of(e, "embedded kernel file in-tree-modules.xz");
+        }
+    }
+
     private static String readRelease() {
         try {
             return new String(resource("release", false), java.nio.charset.StandardCharsets.US_ASCII).strip();

@@ -29,7 +29,6 @@ import org.modstack.module.ModuleSignature;
 final class ModuleLoad {
     private static final byte[] SIG_MARKER = ModuleSignature.MAGIC;
     private static final int PKEY_ID_PKCS7 = 2;
-    private static final long PAGE = 4096;
 
     private final VirtualKernel k;
     private final KernelDescription kernel;
@@ -96,10 +95,9 @@ final class ModuleLoad {
             if (init < 0) {
                 throw fail(Errno.ofNumber(-init).orElse(Errno.EINVAL));
             }
-            state.modules.add(0, new LoadedModule(name, size, state.nextAddress, LoadedModule.State.LIVE,
+            state.add(new LoadedModule(name, size, state.allocate(size), LoadedModule.State.LIVE,
                     Set.copyOf(taints), List.of(), List.copyOf(uses), 0, has("init_module"), has("cleanup_module"),
                     exports, sysfsParameters(declared, values), usesGplOnly));
-            state.nextAddress += (size + PAGE - 1) / PAGE * PAGE + PAGE;  // vmalloc leaves a guard page
         } catch (ErrnoException f) {
             k.release(name, uses);  // module_unload_free: the uses taken while resolving go
             throw f;

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
@@ -94,6 +95,37 @@ public final class VirtualKernel {
     }
 
     /**
+     * Loads an in-tree module of this kernel from its summary, as modprobe would load its file:
+     * the kernel's own modules are signed with its key and built with its vermagic and CRCs, so
+     * only what check_modinfo says of any module is left (staging, licence). Its dependencies
+     * must be loaded first; a module already loaded is left as it is.
+     */
+    public void loadInTree(InTreeModules.InTreeModule m) {
+        if (state.module(m.name()).isPresent()) {
+            return;
+        }
+        Set<Taint> taints = java.util.EnumSet.noneOf(Taint.class);
+        if (m.staging()) {
+            addTaint(Taint.CRAP, false);
+            taints.add(Taint.CRAP);
+            log(m.name() + ": module is from the staging directory, the quality is unknown, you have been warned.");
+        }
+        if (!License.isGplCompatible(m.license().isEmpty() ? "unspecified" : m.license())) {
+            addTaint(Taint.PROPRIETARY_MODULE, true);
+            taints.add(Taint.PROPRIETARY_MODULE);
+        }
+        List<String> uses = m.depends().stream().filter(d -> state.module(d).isPresent()).toList();
+        for (String used : uses) {
+            LoadedModule u = state.module(used).orElseThrow();
+            List<String> holders = new ArrayList<>(u.holders());
+            holders.add(0, m.name());
+            state.replace(u, u.withHolders(List.copyOf(holders), u.refcnt() + 1));
+        }
+        state.add(new LoadedModule(m.name(), m.size(), state.allocate(m.size()), LoadedModule.State.LIVE, Set.copyOf(taints),
+                List.of(), uses, 0, true, true, m.exports(), List.of(), false));
+    }
+
+    /**
      * delete_module(2).
      *
      * @throws ErrnoException the errno the call fails with
@@ -113,7 +145,7 @@ public final class VirtualKernel {
             throw refused(Errno.EAGAIN, name);
         }
         release(m.name(), m.uses());
-        state.modules.remove(m);
+        state.remove(m);
     }
 
     private static ErrnoException refused(Errno errno, String name) {
@@ -174,7 +206,7 @@ public final class VirtualKernel {
         if (k != null && (gplOk || !k.gplOnly())) {
             return new Found(k, null);
         }
-        for (LoadedModule m : state.modules) {
+        for (LoadedModule m : state.exporters(sym)) {
             for (KernelSymbol e : m.exports()) {
                 if (e.name().equals(sym) && (gplOk || !e.gplOnly())) {
                     return new Found(e, m);
