@@ -22,6 +22,11 @@ abstract class GetoptTool implements Tool {
     /** Does the work once every option has been applied. */
     abstract int operate(ToolOutput io, List<String> operands) throws ErrnoException;
 
+    /** The exit status of a bad option: 1 as kmod's tools; a tool with its own convention overrides it. */
+    int usageStatus() {
+        return 1;
+    }
+
     /** The arguments as getopt is to see them (a tool with an unusual operand may reorder them). */
     List<String> arguments(List<String> args) {
         return args;
@@ -38,7 +43,7 @@ abstract class GetoptTool implements Tool {
                 return early;
             }
             io.printErr(io.tool() + ": " + e.getMessage() + "\n");
-            return 1;
+            return usageStatus();
         }
         Integer early = applyAll(io, parsed.options());
         return early != null ? early : operate(io, parsed.operands());

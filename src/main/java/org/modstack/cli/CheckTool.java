@@ -1,0 +1,105 @@
+package org.modstack.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.modstack.ErrnoException;
+import org.modstack.kernel.check.CheckKernel;
+import org.modstack.kernel.check.StackCheck;
+import org.modstack.kernel.check.StackModule;
+import org.modstack.kernel.check.Verdict;
+
+/**
+ * {@code modstack check [options] MODULE.ko|DIR...}: whether a stack of modules loads on each
+ * target kernel, why not, and what to change (docs/check.md). Exit status: 0 when everything
+ * loads, 1 when something is refused, 2 for a usage or input error (the rest is still checked).
+ */
+final class CheckTool extends GetoptTool {
+    /** The exit status of a usage or input error. */
+    static final int INPUT_ERROR = 2;
+
+    private final List<String> targets = new ArrayList<>();
+    private String cmdline = "";
+    private CheckFormat format = CheckFormat.TABLE;
+
+    @Override
+    Getopt options() {
+        return new Getopt(List.of(Getopt.Spec.value('k', "kernel-release"),
+                Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
+                Getopt.Spec.longOnly("json", Getopt.Arg.NONE, "json"),
+                Getopt.Spec.longOnly("sarif", Getopt.Arg.NONE, "sarif"),
+                Getopt.Spec.flag('h', "help"), Getopt.Spec.flag('V', "version")));
+    }
+
+    @Override
+    String help() {
+        return "Usage: modstack check [options] MODULE.ko|DIR...\n"
+                + "Will these modules load on those kernels, and if not, why and what to change.\n"
+                + "Options:\n"
+                + "\t-k, --kernel-release=KERNEL  a target kernel: a carried one by release or name\n"
+                + "\t                             (" + String.join(", ", CheckKernel.carried())
+                + ", debian-12), all, or a root\n"
+                + "\t                             directory holding lib/modules/<release>; repeatable;\n"
+                + "\t                             default: all carried kernels\n"
+                + "\t--cmdline=ARGS               the target kernels' command line (module_blacklist=)\n"
+                + "\t--json                       print the verdicts as JSON (docs/check.md)\n"
+                + "\t--sarif                      print the findings as SARIF 2.1.0\n"
+                + "\t-V, --version                show version\n"
+                + "\t-h, --help                   show this help\n"
+                + "Exit status: 0 all load, 1 something refused, 2 usage or input error.\n";
+    }
+
+    @Override
+    int usageStatus() {
+        return INPUT_ERROR;
+    }
+
+    @Override
+    Integer apply(ToolOutput io, Getopt.Option option) {
+        switch (option.key()) {
+            case "k" -> targets.add(option.value());
+            case "cmdline" -> cmdline = option.value();
+            case "json" -> format = CheckFormat.JSON;
+            case "sarif" -> format = CheckFormat.SARIF;
+            default -> throw new IllegalStateException(option.key());
+        }
+        return null;
+    }
+
+    @Override
+    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+        if (operands.isEmpty()) {
+            io.printErr(help().replace("%s", io.tool()));
+            return INPUT_ERROR;
+        }
+        List<String> inputErrors = new ArrayList<>();
+        List<StackModule> stack = StackModule.read(operands.stream().map(io::resolve).toList(),
+                (input, reason) -> inputErrors.add(reason));
+        List<Verdict> verdicts = new ArrayList<>();
+        List<String> kernelNames = new ArrayList<>();
+        for (String target : targets.isEmpty() ? List.of("all") : targets) {
+            checkOn(io, target, stack, verdicts, kernelNames, inputErrors);
+        }
+        inputErrors.forEach(e -> io.error(e + "\n"));
+        io.print(format.render(stack, kernelNames, verdicts, inputErrors));
+        if (!inputErrors.isEmpty()) {
+            return INPUT_ERROR;
+        }
+        return verdicts.stream().allMatch(v -> v.outcome().loaded()) ? 0 : 1;
+    }
+
+    private void checkOn(ToolOutput io, String target, List<StackModule> stack, List<Verdict> verdicts,
+                         List<String> kernelNames, List<String> inputErrors) {
+        Path dir = target.contains("/") || target.startsWith(".") ? io.resolve(target) : null;
+        try {
+            for (CheckKernel k : CheckKernel.open(target, dir, cmdline)) {
+                try (k) {
+                    kernelNames.add(k.name());
+                    verdicts.addAll(StackCheck.run(stack, k));
+                }
+            }
+        } catch (ErrnoException e) {
+            inputErrors.add(e.describe());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.modstack.kernel.check;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
+import org.modstack.kernel.EmbeddedKernel;
+import org.modstack.kernel.InTreeModules;
+import org.modstack.kernel.KernelDescription;
+
+/**
+ * A kernel to check against: its description and what is known of its in-tree modules. A carried
+ * kernel is written to a temporary root that {@link #close} removes.
+ *
+ * @param name how the kernel is named in reports (its release)
+ * @param description the kernel
+ * @param inTree its in-tree modules, loaded from their summary when a module needs them
+ * @param temporary the root to remove on close, or null
+ */
+public record CheckKernel(String name, KernelDescription description, InTreeModules inTree, Path temporary)
+        implements AutoCloseable {
+
+    /** The names a carried kernel answers to, besides its release. */
+    private static final List<String> CARRIED_NAMES = List.of("6.1", "debian-12", "bookworm");
+
+    /** The releases of the kernels modstack carries. */
+    public static List<String> carried() {
+        return List.of(EmbeddedKernel.RELEASE);
+    }
+
+    /**
+     * The kernels {@code spec} names: {@code all}, a carried kernel's release or name, or a
+     * directory holding an installed kernel ({@code lib/modules/<release>}).
+     *
+     * @throws ErrnoException naming the kernel that is unknown or cannot be read
+     */
+    public static List<CheckKernel> open(String spec, Path directory, String cmdline) throws ErrnoException {
+        if (spec.equals("all") || spec.equals(EmbeddedKernel.RELEASE) || CARRIED_NAMES.contains(spec)) {
+            return List.of(carriedKernel(cmdline));
+        }
+        if (directory != null && Files.isDirectory(directory)) {
+            return List.of(root(directory, cmdline));
+        }
+        throw new ErrnoException(Errno.ENOENT, "unknown kernel '" + spec + "' (carried: "
+                + String.join(", ", carried()) + ", or all, or a root directory with lib/modules/<release>)");
+    }
+
+    private static CheckKernel carriedKernel(String cmdline) throws ErrnoException {
+        Path tmp;
+        try {
+            tmp = Files.createTempDirectory("modstack-check");
+        } catch (IOException e) {
+            throw ErrnoException.of(e, "temporary directory");
+        }
+        EmbeddedKernel.writeTree(tmp);
+        return new CheckKernel(EmbeddedKernel.RELEASE, KernelDescription.fromTree(tmp, EmbeddedKernel.RELEASE, cmdline),
+                EmbeddedKernel.inTreeModules(), tmp);
+    }
+
+    /** A kernel installed under {@code root}: its in-tree modules are summarised as the carried ones are. */
+    private static CheckKernel root(Path root, String cmdline) throws ErrnoException {
+        KernelDescription d = KernelDescription.fromTree(root, null, cmdline);
+        StringWriter summary = new StringWriter();
+        InTreeModules.write(d, summary);
+        InTreeModules inTree = InTreeModules.read(new java.io.ByteArrayInputStream(
+                summary.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        return new CheckKernel(d.release(), d, inTree, null);
+    }
+
+    @Override
+    public void close() {
+        if (temporary == null) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(temporary)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temporary file left behind is harmless; the check's result stands
+        }
+    }
+}
