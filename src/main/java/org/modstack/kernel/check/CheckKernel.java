@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
@@ -50,7 +52,15 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
                 + String.join(", ", carried()) + ", or all, or a root directory with lib/modules/<release>)");
     }
 
+    /** The carried kernel; its in-tree summary is decoded on a second core while the tree is written. */
     private static CheckKernel carriedKernel(String cmdline) throws ErrnoException {
+        CompletableFuture<InTreeModules> inTree = CompletableFuture.supplyAsync(() -> {
+            try {
+                return EmbeddedKernel.inTreeModules();
+            } catch (ErrnoException e) {
+                throw new CompletionException(e);
+            }
+        });
         Path tmp;
         try {
             tmp = Files.createTempDirectory("modstack-check");
@@ -58,8 +68,13 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
             throw ErrnoException.of(e, "temporary directory");
         }
         EmbeddedKernel.writeTree(tmp);
-        return new CheckKernel(EmbeddedKernel.RELEASE, KernelDescription.fromTree(tmp, EmbeddedKernel.RELEASE, cmdline),
-                EmbeddedKernel.inTreeModules(), tmp);
+        KernelDescription d = KernelDescription.fromTree(tmp, EmbeddedKernel.RELEASE, cmdline);
+        d.exports();  // read while the summary decodes
+        try {
+            return new CheckKernel(EmbeddedKernel.RELEASE, d, inTree.join(), tmp);
+        } catch (CompletionException e) {
+            throw (ErrnoException) e.getCause();
+        }
     }
 
     /** A kernel installed under {@code root}: its in-tree modules are summarised as the carried ones are. */
