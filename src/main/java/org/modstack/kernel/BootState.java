@@ -82,7 +82,11 @@ public final class BootState {
     }
 
     void replace(LoadedModule old, LoadedModule updated) {
-        modules.set(modules.indexOf(old), updated);
+        int i = 0;
+        while (modules.get(i) != old) {  // by identity: a record's equals compares every export
+            i++;
+        }
+        modules.set(i, updated);
         byName.put(updated.name(), updated);
     }
 

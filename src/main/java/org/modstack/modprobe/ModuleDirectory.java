@@ -47,6 +47,7 @@ public final class ModuleDirectory {
     private final String dirname;
     private final IndexFile.Reader reader;
     private final Map<Index, Optional<IndexFile>> indexes = new HashMap<>();
+    private Map<String, List<String>> builtinModinfo;
 
     private ModuleDirectory(String dirname, IndexFile.Reader reader) {
         this.dirname = dirname;
@@ -187,6 +188,14 @@ public final class ModuleDirectory {
      * @throws ErrnoException when the file cannot be read ({@code ENOENT} when it is missing)
      */
     public Optional<List<String>> builtinModinfo(String name) throws ErrnoException {
+        return Optional.ofNullable(builtinModinfo().get(name));
+    }
+
+    /** Every module's first run of records, read once: a virtual kernel asks for each module it loads. */
+    private synchronized Map<String, List<String>> builtinModinfo() throws ErrnoException {
+        if (builtinModinfo != null) {
+            return builtinModinfo;
+        }
         byte[] data;
         try {
             data = Files.readAllBytes(Path.of(dirname, "modules.builtin.modinfo"));
@@ -194,27 +203,30 @@ public final class ModuleDirectory {
             throw ErrnoException.of(e, dirname + "/modules.builtin.modinfo");
         }
         ByteBuffer buf = ByteBuffer.wrap(data);
-        int i = 0;
-        List<String> found = null;
-        while (i < data.length) {
+        Map<String, List<String>> runs = new HashMap<>();
+        String current = null;
+        List<String> collecting = null;
+        for (int i = 0; i < data.length; ) {
             int end = CString.terminator(buf, i, data.length);
             String record = CString.read(buf, i, end);
             int dot = record.indexOf('.');
             if (dot < 0) {
                 break;  // libkmod stops at a record without a module prefix
             }
-            boolean mine = record.substring(0, dot).equals(name);
-            if (found != null && !mine) {
-                break;
-            }
-            if (mine) {
-                if (found == null) {
-                    found = new ArrayList<>();
+            String name = record.substring(0, dot);
+            if (!name.equals(current)) {
+                current = name;
+                collecting = runs.containsKey(name) ? null : new ArrayList<>();  // only the first run counts
+                if (collecting != null) {
+                    runs.put(name, collecting);
                 }
-                found.add(record.substring(dot + 1));
+            }
+            if (collecting != null) {
+                collecting.add(record.substring(dot + 1));
             }
             i = end + 1;
         }
-        return Optional.ofNullable(found);
+        builtinModinfo = runs;
+        return runs;
     }
 }

@@ -1,9 +1,10 @@
 package org.modstack.kernel.check;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,8 +26,8 @@ public final class StackCheck {
     private final CheckKernel kernel;
     private final VirtualKernel vk;
     private final Map<String, StackModule> stackExporters = new HashMap<>();
-    private final Map<StackModule, Verdict> verdicts = new LinkedHashMap<>();
-    private final Set<StackModule> visiting = new LinkedHashSet<>();
+    private final Map<StackModule, Verdict> verdicts = new IdentityHashMap<>();  // a record's hash reads its image
+    private final Set<StackModule> visiting = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private StackCheck(List<StackModule> stack, CheckKernel kernel, BootState start) {
         this.stack = stack;
@@ -69,17 +70,16 @@ public final class StackCheck {
         return v;
     }
 
-    /** The stack modules {@code m} imports from, each with the first symbol it takes from it. */
+    /** The stack modules {@code m} imports from, in import order, each with the first symbol it takes from it. */
     private Map<String, StackModule> stackDependencies(StackModule m) {
-        Map<StackModule, String> bySource = new LinkedHashMap<>();
+        Set<StackModule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, StackModule> out = new LinkedHashMap<>();
         for (Import i : m.imports()) {
             StackModule exporter = stackExporters.get(i.name());
-            if (exporter != null && exporter != m && !i.weak() && !vmlinuxExports(i.name())) {
-                bySource.putIfAbsent(exporter, i.name());
+            if (exporter != null && exporter != m && !i.weak() && !vmlinuxExports(i.name()) && seen.add(exporter)) {
+                out.put(i.name(), exporter);
             }
         }
-        Map<String, StackModule> out = new LinkedHashMap<>();
-        bySource.forEach((dep, symbol) -> out.put(symbol, dep));
         return out;
     }
 
