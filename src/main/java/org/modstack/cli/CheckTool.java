@@ -3,6 +3,8 @@ package org.modstack.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.check.CheckKernel;
 import org.modstack.kernel.check.StackCheck;
@@ -72,13 +74,23 @@ final class CheckTool extends GetoptTool {
             io.printErr(help().replace("%s", io.tool()));
             return INPUT_ERROR;
         }
+        // the kernels are prepared on the second core while the modules are read
+        List<CompletableFuture<Opened>> kernels = (targets.isEmpty() ? List.of("all") : targets).stream()
+                .map(t -> CompletableFuture.supplyAsync(() -> open(io, t))).toList();
         List<String> inputErrors = new ArrayList<>();
         List<StackModule> stack = StackModule.read(operands.stream().map(io::resolve).toList(),
                 (input, reason) -> inputErrors.add(reason));
         List<Verdict> verdicts = new ArrayList<>();
         List<String> kernelNames = new ArrayList<>();
-        for (String target : targets.isEmpty() ? List.of("all") : targets) {
-            checkOn(io, target, stack, verdicts, kernelNames, inputErrors);
+        for (CompletableFuture<Opened> f : kernels) {
+            Opened o = f.join();
+            o.error().ifPresent(inputErrors::add);
+            for (CheckKernel k : o.kernels()) {
+                try (k) {
+                    kernelNames.add(k.name());
+                    verdicts.addAll(StackCheck.run(stack, k));
+                }
+            }
         }
         inputErrors.forEach(e -> io.error(e + "\n"));
         io.print(format.render(stack, kernelNames, verdicts, inputErrors));
@@ -88,18 +100,16 @@ final class CheckTool extends GetoptTool {
         return verdicts.stream().allMatch(v -> v.outcome().loaded()) ? 0 : 1;
     }
 
-    private void checkOn(ToolOutput io, String target, List<StackModule> stack, List<Verdict> verdicts,
-                         List<String> kernelNames, List<String> inputErrors) {
+    /** The kernels a target names, or why it names none. */
+    private record Opened(List<CheckKernel> kernels, Optional<String> error) {
+    }
+
+    private Opened open(ToolOutput io, String target) {
         Path dir = target.contains("/") || target.startsWith(".") ? io.resolve(target) : null;
         try {
-            for (CheckKernel k : CheckKernel.open(target, dir, cmdline)) {
-                try (k) {
-                    kernelNames.add(k.name());
-                    verdicts.addAll(StackCheck.run(stack, k));
-                }
-            }
+            return new Opened(CheckKernel.open(target, dir, cmdline), Optional.empty());
         } catch (ErrnoException e) {
-            inputErrors.add(e.describe());
+            return new Opened(List.of(), Optional.of(e.describe()));
         }
     }
 }
