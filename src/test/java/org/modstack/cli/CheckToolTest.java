@@ -92,6 +92,16 @@ class CheckToolTest {
     }
 
     @Test
+    void unknownSymbolNamesTheDependencyMissingFromTheStack() throws Exception {
+        JsonNode f = result(check("--json", "stack_user.ko"), "stack_user").get("findings").get(0);
+        assertThat(f.get("kind").asText()).isEqualTo("unknown-symbol");
+        assertThat(f.get("explanation").asText()).startsWith("nothing on " + K + " exports stack_exp_int")
+                .endsWith("the module was built with stack_core (its depends=), which is neither in the stack nor in "
+                        + K);
+        assertThat(f.get("fix").asText()).isEqualTo("add stack_core to the stack");
+    }
+
+    @Test
     void crcMismatchNamesTheSymbolAndBothCrcs() throws Exception {
         JsonNode f = result(check("--json", "stack_core.ko", "stack_badcrc.ko"), "stack_badcrc").get("findings").get(0);
         assertThat(f.get("kind").asText()).isEqualTo("modversions-crc-mismatch");

@@ -115,10 +115,22 @@ final class Explanations {
                     + gplExporter.get() + ") and the module's licence '" + license + "' is not GPL-compatible",
                     "declare a GPL-compatible MODULE_LICENSE, or stop using " + symbol);
         }
+        List<String> missing = missingDependencies();
         return new Finding(Finding.Kind.UNKNOWN_SYMBOL, symbol, "nothing on " + kernel.name() + " exports " + symbol
-                + " (neither vmlinux, nor an in-tree module, nor a module of the stack)",
-                "build against " + kernel.name() + "'s headers, or add the module that exports " + symbol
-                        + " to the stack");
+                + " (neither vmlinux, nor an in-tree module, nor a module of the stack)"
+                + (missing.isEmpty() ? "" : "; the module was built with " + String.join(", ", missing)
+                        + " (its depends=), which is neither in the stack nor in " + kernel.name()),
+                missing.isEmpty() ? "build against " + kernel.name() + "'s headers, or add the module that exports "
+                        + symbol + " to the stack" : "add " + String.join(", ", missing) + " to the stack");
+    }
+
+    /** The modules the module's {@code depends=} names that are neither loaded nor in-tree. */
+    private List<String> missingDependencies() {
+        if (module.module() == null) {
+            return List.of();
+        }
+        return module.module().depends().stream().map(org.modstack.module.ModuleName::normalize)
+                .filter(d -> vk.state().module(d).isEmpty() && kernel.inTree().module(d).isEmpty()).toList();
     }
 
     private Finding crcMismatch(String symbol) {
