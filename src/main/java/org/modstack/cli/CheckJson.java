@@ -11,7 +11,7 @@ import org.modstack.Errno;
 import org.modstack.kernel.check.Finding;
 import org.modstack.kernel.check.Verdict;
 
-/** {@code modstack check --json}: the verdicts in the schema of docs/check.md (docs/check.schema.json). */
+/** {@code modstack check --json}: the verdicts in the schema of docs/check.md (docs/schema/check.schema.json). */
 final class CheckJson {
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** The schema's version; it changes when a field changes meaning or goes. */

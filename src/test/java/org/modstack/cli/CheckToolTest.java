@@ -150,6 +150,14 @@ class CheckToolTest {
     }
 
     @Test
+    void jsonFollowsTheDocumentedSchemaWhateverTheVerdicts() {
+        Run r = check("--json", "--cmdline=module_blacklist=chain_a", "stack_core.ko", "stack_user.ko", "stack_prop.ko",
+                "stack_nons.ko", "stack_badcrc.ko", "stack_arm.ko", "chain_a.ko", "chain_b.ko", "-k", "nope",
+                "-k", "all", tmp.resolve("missing.ko").toString());
+        JsonSchemas.assertValid("check", r.out());
+    }
+
+    @Test
     void badOptionAndNoModuleAreUsageErrors() {
         assertThat(check("--frobnicate", "stack_core.ko").status()).isEqualTo(2);
         assertThat(check().status()).isEqualTo(2);
