@@ -2,6 +2,9 @@ package org.modstack.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.kernel.EmbeddedKernel;
+import org.modstack.kernel.InTreeModules;
+import org.modstack.kernel.KernelDescription;
+import org.modstack.module.Compression;
 import org.modstack.kernel.check.CheckKernel;
 import org.modstack.kernel.check.StackCheck;
 import org.modstack.kernel.check.StackModule;
@@ -48,6 +54,20 @@ class CheckDebianTreeTest {
             assertThat(verdicts).filteredOn(v -> !v.taints().isEmpty())
                     .allMatch(v -> v.taints().equals("C") && v.file().toString().contains("/staging/"));
         }
+    }
+
+    @Test
+    void carriedInTreeSummaryIsTheSummaryOfTheTree() throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        StringWriter fromTree = new StringWriter();
+        InTreeModules.write(KernelDescription.fromTree(tree.root(), null, ""), fromTree);
+        String carried;
+        try (InputStream in = EmbeddedKernel.class.getResourceAsStream("embedded-kernel/in-tree-modules.xz")) {
+            ByteBuffer b = Compression.XZ.decompress(in.readAllBytes());
+            carried = StandardCharsets.ISO_8859_1.decode(b).toString();
+        }
+        assertThat(carried).as("in-tree-modules.xz is not the tree's; scripts/embedded-kernel-resources regenerates it")
+                .isEqualTo(fromTree.toString());
     }
 
     @TestFactory
