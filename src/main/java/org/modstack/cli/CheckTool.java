@@ -1,5 +1,7 @@
 package org.modstack.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ final class CheckTool extends GetoptTool {
     static final int INPUT_ERROR = 2;
 
     private final List<String> targets = new ArrayList<>();
+    private final List<String> debs = new ArrayList<>();
     private String cmdline = "";
     private CheckFormat format = CheckFormat.TABLE;
 
@@ -28,6 +31,7 @@ final class CheckTool extends GetoptTool {
     Getopt options() {
         return new Getopt(List.of(Getopt.Spec.value('k', "kernel-release"),
                 Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
+                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"),
                 Getopt.Spec.longOnly("json", Getopt.Arg.NONE, "json"),
                 Getopt.Spec.longOnly("sarif", Getopt.Arg.NONE, "sarif"),
                 Getopt.Spec.flag('h', "help"), Getopt.Spec.flag('V', "version")));
@@ -40,9 +44,11 @@ final class CheckTool extends GetoptTool {
                 + "Options:\n"
                 + "\t-k, --kernel-release=KERNEL  a target kernel: a carried one by release or name\n"
                 + "\t                             (" + String.join(", ", CheckKernel.carried())
-                + ", debian-12), all, or a root\n"
-                + "\t                             directory holding lib/modules/<release>; repeatable;\n"
-                + "\t                             default: all carried kernels\n"
+                + ", debian-12), all, running (this\n"
+                + "\t                             machine's /lib/modules/$(uname -r)), or a root directory\n"
+                + "\t                             holding lib/modules/<release>; repeatable; default: all\n"
+                + "\t--deb=FILE.deb               a target kernel from Debian's linux-image and\n"
+                + "\t                             linux-headers packages (give both)\n"
                 + "\t--cmdline=ARGS               the target kernels' command line (module_blacklist=)\n"
                 + "\t--json                       print the verdicts as JSON (docs/check.md)\n"
                 + "\t--sarif                      print the findings as SARIF 2.1.0\n"
@@ -61,6 +67,7 @@ final class CheckTool extends GetoptTool {
         switch (option.key()) {
             case "k" -> targets.add(option.value());
             case "cmdline" -> cmdline = option.value();
+            case "deb" -> debs.add(option.value());
             case "json" -> format = CheckFormat.JSON;
             case "sarif" -> format = CheckFormat.SARIF;
             default -> throw new IllegalStateException(option.key());
@@ -75,8 +82,11 @@ final class CheckTool extends GetoptTool {
             return INPUT_ERROR;
         }
         // the kernels are prepared on the second core while the modules are read
-        List<CompletableFuture<Opened>> kernels = (targets.isEmpty() ? List.of("all") : targets).stream()
-                .map(t -> CompletableFuture.supplyAsync(() -> open(io, t))).toList();
+        List<CompletableFuture<Opened>> kernels = new ArrayList<>((targets.isEmpty() && debs.isEmpty()
+                ? List.of("all") : targets).stream().map(t -> CompletableFuture.supplyAsync(() -> open(io, t))).toList());
+        if (!debs.isEmpty()) {
+            kernels.add(CompletableFuture.supplyAsync(() -> unpack(io)));
+        }
         List<String> inputErrors = new ArrayList<>();
         List<StackModule> stack = StackModule.read(operands.stream().map(io::resolve).toList(),
                 (input, reason) -> inputErrors.add(reason));
@@ -85,8 +95,12 @@ final class CheckTool extends GetoptTool {
         for (CompletableFuture<Opened> f : kernels) {
             Opened o = f.join();
             o.error().ifPresent(inputErrors::add);
-            for (CheckKernel k : o.kernels()) {
-                try (k) {
+            for (CheckKernel opened : o.kernels()) {
+                String name = opened.name();
+                for (int n = 2; kernelNames.contains(name); n++) {
+                    name = opened.name() + "#" + n;
+                }
+                try (CheckKernel k = opened.named(name)) {
                     kernelNames.add(k.name());
                     verdicts.addAll(StackCheck.run(stack, k));
                 }
@@ -102,6 +116,18 @@ final class CheckTool extends GetoptTool {
 
     /** The kernels a target names, or why it names none. */
     private record Opened(List<CheckKernel> kernels, Optional<String> error) {
+    }
+
+    /** Debian's packages unpacked into a temporary root, removed when the check is done. */
+    private Opened unpack(ToolOutput io) {
+        try {
+            Path root = Files.createTempDirectory("modstack-check-deb");
+            DebianPackages.unpack(debs.stream().map(io::resolve).toList(), root);
+            return new Opened(List.of(CheckKernel.root(root, null, cmdline, root)), Optional.empty());
+        } catch (IOException e) {
+            return new Opened(List.of(), Optional.of(e instanceof ErrnoException x ? x.describe()
+                    : ErrnoException.of(e, "--deb").describe()));
+        }
     }
 
     private Opened open(ToolOutput io, String target) {

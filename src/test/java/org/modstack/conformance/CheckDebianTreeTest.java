@@ -57,6 +57,26 @@ class CheckDebianTreeTest {
     }
 
     @Test
+    void treeRootAsTargetGivesTheCarriedKernelsVerdicts() throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        Path family = tree.moduleDir().resolve("kernel/drivers/usb/serial");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = org.modstack.cli.Main.run(out, new java.io.ByteArrayOutputStream(), "check", "--json", "-k", "all",
+                "-k", tree.root().toString(), "src/test/resources/modules/stack_nons.ko", family.toString());
+        assertThat(status).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(out.toByteArray());
+        assertThat(doc.get("kernels")).hasSize(2);
+        List<String> carried = new ArrayList<>();
+        List<String> root = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : doc.get("results")) {
+            ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("kernel");
+            (carried.size() < doc.get("results").size() / 2 ? carried : root).add(r.toString().replace("#2", ""));
+        }
+        assertThat(root).isEqualTo(carried).hasSizeGreaterThan(50);
+    }
+
+    @Test
     void carriedInTreeSummaryIsTheSummaryOfTheTree() throws Exception {
         Trees.Tree tree = Trees.require("amd64");
         StringWriter fromTree = new StringWriter();

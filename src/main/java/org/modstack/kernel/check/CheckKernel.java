@@ -14,6 +14,7 @@ import org.modstack.ErrnoException;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.InTreeModules;
 import org.modstack.kernel.KernelDescription;
+import org.modstack.modprobe.ModuleDirectory;
 
 /**
  * A kernel to check against: its description and what is known of its in-tree modules. A carried
@@ -36,8 +37,9 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
     }
 
     /**
-     * The kernels {@code spec} names: {@code all}, a carried kernel's release or name, or a
-     * directory holding an installed kernel ({@code lib/modules/<release>}).
+     * The kernels {@code spec} names: {@code all}, a carried kernel's release or name,
+     * {@code running} (the machine's own files: {@code /}, {@code uname -r}), or a directory
+     * holding an installed kernel ({@code lib/modules/<release>}).
      *
      * @throws ErrnoException naming the kernel that is unknown or cannot be read
      */
@@ -45,11 +47,14 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
         if (spec.equals("all") || spec.equals(EmbeddedKernel.RELEASE) || CARRIED_NAMES.contains(spec)) {
             return List.of(carriedKernel(cmdline));
         }
+        if (spec.equals("running")) {
+            return List.of(root(Path.of("/"), ModuleDirectory.runningRelease(), cmdline, null));
+        }
         if (directory != null && Files.isDirectory(directory)) {
-            return List.of(root(directory, cmdline));
+            return List.of(root(directory, null, cmdline, null));
         }
         throw new ErrnoException(Errno.ENOENT, "unknown kernel '" + spec + "' (carried: "
-                + String.join(", ", carried()) + ", or all, or a root directory with lib/modules/<release>)");
+                + String.join(", ", carried()) + ", all, running, or a root directory with lib/modules/<release>)");
     }
 
     /** The carried kernel; its in-tree summary is decoded on a second core while the tree is written. */
@@ -77,14 +82,22 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
         }
     }
 
-    /** A kernel installed under {@code root}: its in-tree modules are summarised as the carried ones are. */
-    private static CheckKernel root(Path root, String cmdline) throws ErrnoException {
-        KernelDescription d = KernelDescription.fromTree(root, null, cmdline);
+    /**
+     * The kernel installed under {@code root} (release null: its only one), its in-tree modules
+     * summarised as the carried ones are; {@code temporary}, when not null, is removed on close.
+     */
+    public static CheckKernel root(Path root, String release, String cmdline, Path temporary) throws ErrnoException {
+        KernelDescription d = KernelDescription.fromTree(root, release, cmdline);
         StringWriter summary = new StringWriter();
         InTreeModules.write(d, summary);
         InTreeModules inTree = InTreeModules.read(new java.io.ByteArrayInputStream(
                 summary.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
-        return new CheckKernel(d.release(), d, inTree, null);
+        return new CheckKernel(d.release(), d, inTree, temporary);
+    }
+
+    /** The same kernel under another name (two targets of one release need two columns). */
+    public CheckKernel named(String newName) {
+        return new CheckKernel(newName, description, inTree, temporary);
     }
 
     @Override
