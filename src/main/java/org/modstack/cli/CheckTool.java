@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.modstack.ErrnoException;
+import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.check.CheckKernel;
 import org.modstack.kernel.check.StackCheck;
 import org.modstack.kernel.check.StackModule;
@@ -24,6 +25,8 @@ final class CheckTool extends GetoptTool {
 
     private final List<String> targets = new ArrayList<>();
     private final List<String> debs = new ArrayList<>();
+    private final KernelChoice virtual = new KernelChoice();
+    private boolean onVirtual;
     private String cmdline = "";
     private CheckFormat format = CheckFormat.TABLE;
 
@@ -31,7 +34,7 @@ final class CheckTool extends GetoptTool {
     Getopt options() {
         return new Getopt(List.of(Getopt.Spec.value('k', "kernel-release"),
                 Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
-                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"),
+                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"), KernelChoice.OPTION,
                 Getopt.Spec.longOnly("json", Getopt.Arg.NONE, "json"),
                 Getopt.Spec.longOnly("sarif", Getopt.Arg.NONE, "sarif"),
                 Getopt.Spec.flag('h', "help"), Getopt.Spec.flag('V', "version")));
@@ -49,6 +52,8 @@ final class CheckTool extends GetoptTool {
                 + "\t                             holding lib/modules/<release>; repeatable; default: all\n"
                 + "\t--deb=FILE.deb               a target kernel from Debian's linux-image and\n"
                 + "\t                             linux-headers packages (give both)\n"
+                + "\t--kernel=DIR                 a target: the virtual kernel in DIR as it is now,\n"
+                + "\t                             its modules loaded (left unchanged)\n"
                 + "\t--cmdline=ARGS               the target kernels' command line (module_blacklist=)\n"
                 + "\t--json                       print the verdicts as JSON (docs/check.md)\n"
                 + "\t--sarif                      print the findings as SARIF 2.1.0\n"
@@ -68,6 +73,10 @@ final class CheckTool extends GetoptTool {
             case "k" -> targets.add(option.value());
             case "cmdline" -> cmdline = option.value();
             case "deb" -> debs.add(option.value());
+            case "kernel" -> {
+                virtual.set(option.value());
+                onVirtual = true;
+            }
             case "json" -> format = CheckFormat.JSON;
             case "sarif" -> format = CheckFormat.SARIF;
             default -> throw new IllegalStateException(option.key());
@@ -82,10 +91,13 @@ final class CheckTool extends GetoptTool {
             return INPUT_ERROR;
         }
         // the kernels are prepared on the second core while the modules are read
-        List<CompletableFuture<Opened>> kernels = new ArrayList<>((targets.isEmpty() && debs.isEmpty()
+        List<CompletableFuture<Opened>> kernels = new ArrayList<>((targets.isEmpty() && debs.isEmpty() && !onVirtual
                 ? List.of("all") : targets).stream().map(t -> CompletableFuture.supplyAsync(() -> open(io, t))).toList());
         if (!debs.isEmpty()) {
             kernels.add(CompletableFuture.supplyAsync(() -> unpack(io)));
+        }
+        if (onVirtual) {
+            kernels.add(CompletableFuture.supplyAsync(this::openVirtual));
         }
         List<String> inputErrors = new ArrayList<>();
         List<StackModule> stack = StackModule.read(operands.stream().map(io::resolve).toList(),
@@ -127,6 +139,14 @@ final class CheckTool extends GetoptTool {
         } catch (IOException e) {
             return new Opened(List.of(), Optional.of(e instanceof ErrnoException x ? x.describe()
                     : ErrnoException.of(e, "--deb").describe()));
+        }
+    }
+
+    private Opened openVirtual() {
+        try (KernelStore store = virtual.open()) {
+            return new Opened(List.of(CheckKernel.virtual(store.kernel())), Optional.empty());
+        } catch (ErrnoException e) {
+            return new Opened(List.of(), Optional.of(e.describe()));
         }
     }
 

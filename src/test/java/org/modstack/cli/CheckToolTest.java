@@ -158,6 +158,23 @@ class CheckToolTest {
     }
 
     @Test
+    void virtualKernelTargetStartsFromItsLoadedModulesAndIsLeftAsItWas() throws Exception {
+        String dir = "--kernel=" + tmp.resolve("vk");
+        assertThat(Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "kernel", "boot", dir)).isZero();
+        assertThat(Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "insmod", dir,
+                MODULES.resolve("stack_core.ko").toString())).isZero();
+        Run r = check("--json", dir, "stack_user.ko", "stack_dup.ko");
+        assertThat(r.json().get("kernels").get(0).asText()).isEqualTo(K + " (virtual)");
+        assertThat(result(r, "stack_user").get("verdict").asText()).isEqualTo("taints");
+        assertThat(result(r, "stack_dup").get("findings").get(0).get("explanation").asText())
+                .isEqualTo("stack_sysinfo is already exported by stack_core");
+        ByteArrayOutputStream lsmod = new ByteArrayOutputStream();
+        Main.run(lsmod, new ByteArrayOutputStream(), "lsmod", dir);
+        assertThat(lsmod.toString(StandardCharsets.ISO_8859_1)).isEqualTo(
+                "Module                  Size  Used by\nstack_core             16384  0\n");
+    }
+
+    @Test
     void badOptionAndNoModuleAreUsageErrors() {
         assertThat(check("--frobnicate", "stack_core.ko").status()).isEqualTo(2);
         assertThat(check().status()).isEqualTo(2);

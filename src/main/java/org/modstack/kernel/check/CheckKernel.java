@@ -11,9 +11,11 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.kernel.BootState;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.InTreeModules;
 import org.modstack.kernel.KernelDescription;
+import org.modstack.kernel.VirtualKernel;
 import org.modstack.modprobe.ModuleDirectory;
 
 /**
@@ -24,9 +26,10 @@ import org.modstack.modprobe.ModuleDirectory;
  * @param description the kernel
  * @param inTree its in-tree modules, loaded from their summary when a module needs them
  * @param temporary the root to remove on close, or null
+ * @param start the state checks start from (a virtual kernel's, modules loaded), or null for a fresh boot
  */
-public record CheckKernel(String name, KernelDescription description, InTreeModules inTree, Path temporary)
-        implements AutoCloseable {
+public record CheckKernel(String name, KernelDescription description, InTreeModules inTree, Path temporary,
+                          BootState.Snapshot start) implements AutoCloseable {
 
     /** The names a carried kernel answers to, besides its release. */
     private static final List<String> CARRIED_NAMES = List.of("6.1", "debian-12", "bookworm");
@@ -76,7 +79,7 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
         KernelDescription d = KernelDescription.fromTree(tmp, EmbeddedKernel.RELEASE, cmdline);
         d.exports();  // read while the summary decodes
         try {
-            return new CheckKernel(EmbeddedKernel.RELEASE, d, inTree.join(), tmp);
+            return new CheckKernel(EmbeddedKernel.RELEASE, d, inTree.join(), tmp, null);
         } catch (CompletionException e) {
             throw (ErrnoException) e.getCause();
         }
@@ -88,16 +91,32 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
      */
     public static CheckKernel root(Path root, String release, String cmdline, Path temporary) throws ErrnoException {
         KernelDescription d = KernelDescription.fromTree(root, release, cmdline);
+        return new CheckKernel(d.release(), d, inTreeOf(d), temporary, null);
+    }
+
+    /**
+     * A virtual kernel as it is now ({@code kernel boot}, then insmod or modprobe): checks start
+     * from a copy of its state, which stays as it was.
+     */
+    public static CheckKernel virtual(VirtualKernel kernel) throws ErrnoException {
+        KernelDescription d = kernel.description();
+        return new CheckKernel(d.release() + " (virtual)", d, inTreeOf(d), null, kernel.state().snapshot());
+    }
+
+    /** The tree's own modules summarised; without any, the carried summary of its release, else none. */
+    private static InTreeModules inTreeOf(KernelDescription d) throws ErrnoException {
+        if (!Files.isDirectory(d.root().resolve("lib/modules").resolve(d.release()).resolve("kernel"))) {
+            return d.release().equals(EmbeddedKernel.RELEASE) ? EmbeddedKernel.inTreeModules() : InTreeModules.none();
+        }
         StringWriter summary = new StringWriter();
         InTreeModules.write(d, summary);
-        InTreeModules inTree = InTreeModules.read(new java.io.ByteArrayInputStream(
+        return InTreeModules.read(new java.io.ByteArrayInputStream(
                 summary.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
-        return new CheckKernel(d.release(), d, inTree, temporary);
     }
 
     /** The same kernel under another name (two targets of one release need two columns). */
     public CheckKernel named(String newName) {
-        return new CheckKernel(newName, description, inTree, temporary);
+        return new CheckKernel(newName, description, inTree, temporary, start);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.modstack.kernel.check;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -33,14 +34,16 @@ public final class StackCheck {
         this.stack = stack;
         this.kernel = kernel;
         this.vk = new VirtualKernel(kernel.description(), start);
+        Set<String> loaded = new HashSet<>();  // what the start state's modules export needs no stack module
+        start.modules().forEach(l -> l.exports().forEach(e -> loaded.add(e.name())));
         for (StackModule m : stack) {
-            m.exportNames().forEach(s -> stackExporters.putIfAbsent(s, m));
+            m.exportNames().stream().filter(s -> !loaded.contains(s)).forEach(s -> stackExporters.putIfAbsent(s, m));
         }
     }
 
-    /** The verdict of each module of {@code stack} on {@code kernel} booted afresh, in the stack's order. */
+    /** The verdict of each module of {@code stack} on {@code kernel} (booted afresh, or in its start state), in the stack's order. */
     public static List<Verdict> run(List<StackModule> stack, CheckKernel kernel) {
-        return run(stack, kernel, BootState.boot());
+        return run(stack, kernel, kernel.start() == null ? BootState.boot() : BootState.of(kernel.start()));
     }
 
     /** As {@link #run(List, CheckKernel)}, on a kernel in state {@code start} (which the check changes). */
