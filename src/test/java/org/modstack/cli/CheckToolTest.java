@@ -102,6 +102,17 @@ class CheckToolTest {
     }
 
     @Test
+    void parameterFromTheCommandLineIsPassedAsModprobeWouldAndABadOneExplained() throws Exception {
+        Run good = check("--json", "--cmdline=stack_params.mp_uint=3", "stack_params.ko");
+        assertThat(good.status()).isZero();
+        Run bad = check("--json", "--cmdline=stack_params.mp_byte=256", "stack_params.ko");
+        JsonNode v = result(bad, "stack_params");
+        assertThat(v.get("errno").get("name").asText()).isEqualTo("ERANGE");
+        assertThat(v.get("kernelLog").toString()).contains("stack_params: `256' invalid for parameter `mp_byte'");
+        assertThat(v.get("findings").get(0).get("kind").asText()).isEqualTo("bad-parameter");
+    }
+
+    @Test
     void crcMismatchNamesTheSymbolAndBothCrcs() throws Exception {
         JsonNode f = result(check("--json", "stack_core.ko", "stack_badcrc.ko"), "stack_badcrc").get("findings").get(0);
         assertThat(f.get("kind").asText()).isEqualTo("modversions-crc-mismatch");

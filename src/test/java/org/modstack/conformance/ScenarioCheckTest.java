@@ -29,9 +29,11 @@ import org.modstack.kernel.check.Verdict;
  * step is a check of that module on the carried kernel in the state the scenario's earlier steps
  * left, and its verdict (loaded or not, errno) and kernel log lines must be the real kernel's.
  *
- * <p>Not expressible as a check, and so only replayed to keep the state (VirtualKernelScenarioTest
- * compares them): {@code insmod -f} and {@code insmod} with parameters (a check takes neither),
- * {@code rmmod} (unloading). A {@code modprobe} step ends the cross-check of its scenario: what
+ * <p>{@code insmod FILE p=v...} is a check with {@code FILE.p=v} on the kernel command line (which
+ * modprobe, and so a check, passes to the module). Not expressible as a check, and so only
+ * replayed to keep the state (VirtualKernelScenarioTest compares them): {@code insmod -f} (a check
+ * never forces), {@code insmod} with parameters a command line cannot give (bare names, empty
+ * values, {@code --}), and {@code rmmod} (unloading). A {@code modprobe} step ends the cross-check of its scenario: what
  * modprobe loads depends on the tree's indexes, which a check does not use.
  */
 class ScenarioCheckTest {
@@ -68,6 +70,11 @@ class ScenarioCheckTest {
                     return;  // see the class comment
                 } else if (words.get(0).equals("insmod") && words.size() == 2) {
                     compare(scenario, step, words.get(1), kernel, state, oracle.get(step));
+                } else if (words.get(0).equals("insmod") && plainParameters(words)) {
+                    try (CheckKernel withParams = kernel.withCmdline(header(lines, "append") + " "
+                            + moduleParameters(words))) {
+                        compare(scenario, step, words.get(1), withParams, state, oracle.get(step));
+                    }
                 } else if (words.get(0).equals("insmod")) {
                     replayInsmod(vk, words);
                 } else if (words.get(0).equals("rmmod")) {
@@ -91,6 +98,18 @@ class ScenarioCheckTest {
                     .isEqualTo(insmodError(expected.stderr()));
             assertThat(v.findings()).as(where + ": findings").isNotEmpty();
         }
+    }
+
+    /** {@code insmod FILE p=v...}: each parameter with a value, as a kernel command line can give it. */
+    private static boolean plainParameters(List<String> words) {
+        return words.size() > 2 && !words.get(1).startsWith("-")
+                && words.subList(2, words.size()).stream().allMatch(w -> w.matches("[a-z_]+=[^\"]+"));
+    }
+
+    /** The parameters as modprobe takes them from the kernel command line: {@code module.param=value}. */
+    private static String moduleParameters(List<String> words) {
+        String module = words.get(1).replace(".ko", "");
+        return String.join(" ", words.subList(2, words.size()).stream().map(w -> module + "." + w).toList());
     }
 
     /** insmod's wording of an errno (kmod's mod_strerror), the one the oracle's stderr shows. */

@@ -114,6 +114,15 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
                 summary.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
     }
 
+    /**
+     * The same kernel booted with another command line (parameters, {@code module_blacklist=});
+     * it does not own the kernel's files.
+     */
+    public CheckKernel withCmdline(String cmdline) throws ErrnoException {
+        return new CheckKernel(name, KernelDescription.fromTree(description.root(), description.release(), cmdline),
+                inTree, null, start);
+    }
+
     /** The same kernel under another name (two targets of one release need two columns). */
     public CheckKernel named(String newName) {
         return new CheckKernel(newName, description, inTree, temporary, start);

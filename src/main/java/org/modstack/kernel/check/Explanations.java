@@ -45,8 +45,10 @@ final class Explanations {
     /** The findings for a load that failed with {@code failure} after logging {@code log}. */
     List<Finding> of(List<String> log, ErrnoException failure) {
         List<Finding> out = new ArrayList<>();
+        Set<String> explained = new java.util.HashSet<>();
         for (String line : log) {
-            line(line).ifPresent(out::add);
+            // the kernel's closing "Unknown symbol S" after its own reason for S adds nothing
+            line(line).filter(f -> f.symbol().isEmpty() || explained.add(f.symbol())).ifPresent(out::add);
         }
         if (out.isEmpty()) {
             out.add(fromErrno(failure));
@@ -94,8 +96,9 @@ final class Explanations {
                     + "kernel: " + line, "rebuild the module for " + kernel.name() + " (x86_64), and check that the"
                     + " file is complete"));
         } else if (PARAM.matcher(line).find()) {
-            return Optional.of(new Finding(Finding.Kind.BAD_PARAMETER, "", line, "pass a value the parameter's type"
-                    + " accepts"));
+            return Optional.of(new Finding(Finding.Kind.BAD_PARAMETER, "", "a parameter value the kernel command line"
+                    + " gives it is refused: " + line, "give the parameter a value its type accepts ("
+                    + module.name() + ".PARAM=VALUE on the command line)"));
         } else if (line.endsWith(": please compile with -fno-common")) {
             return Optional.of(new Finding(Finding.Kind.COMMON_SYMBOL, "", "the module has common symbols",
                     "compile with -fno-common"));

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.BootState;
@@ -15,12 +16,14 @@ import org.modstack.kernel.InTreeModules;
 import org.modstack.kernel.LoadedModule;
 import org.modstack.kernel.Taint;
 import org.modstack.kernel.VirtualKernel;
+import org.modstack.modprobe.ModprobeConfig;
 import org.modstack.module.Import;
 
 /**
  * A stack of modules checked on one kernel: loaded on a fresh virtual kernel, each after the
  * stack modules it imports from (depmod's order) and after the in-tree modules it needs
- * (loaded first, with their own dependencies, as modprobe would).
+ * (loaded first, with their own dependencies, as modprobe would), with the parameters the
+ * kernel command line gives it ({@code module.param=value}, as modprobe passes them).
  */
 public final class StackCheck {
     private final List<StackModule> stack;
@@ -28,12 +31,16 @@ public final class StackCheck {
     private final VirtualKernel vk;
     private final Map<String, StackModule> stackExporters = new HashMap<>();
     private final Map<StackModule, Verdict> verdicts = new IdentityHashMap<>();  // a record's hash reads its image
+    private final ModprobeConfig options;
     private final Set<StackModule> visiting = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private StackCheck(List<StackModule> stack, CheckKernel kernel, BootState start) {
         this.stack = stack;
         this.kernel = kernel;
         this.vk = new VirtualKernel(kernel.description(), start);
+        // modprobe passes a module the kernel command line's module.param=value; no modprobe.d is read
+        this.options = ModprobeConfig.load(List.of("/nonexistent"), Optional.empty(),
+                Optional.of(kernel.description().cmdline()), line -> { });
         Set<String> loaded = new HashSet<>();  // what the start state's modules export needs no stack module
         start.modules().forEach(l -> l.exports().forEach(e -> loaded.add(e.name())));
         for (StackModule m : stack) {
@@ -94,7 +101,7 @@ public final class StackCheck {
         int logStart = vk.state().log().size();
         List<String> inTree = loadInTreeNeeds(m);
         try {
-            vk.load(m.image(), "", 0);
+            vk.load(m.image(), options.options(m.name()), 0);
             LoadedModule loaded = vk.state().modules().get(0);
             List<String> log = newLog(logStart);
             Verdict.Outcome outcome = loaded.taints().isEmpty() ? Verdict.Outcome.LOADS : Verdict.Outcome.TAINTS;
