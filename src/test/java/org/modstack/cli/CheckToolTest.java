@@ -152,12 +152,16 @@ class CheckToolTest {
 
     @Test
     void badInputIsOneLineEachAndTheRestIsStillChecked() throws Exception {
-        Run r = check("--json", "-k", "6.1", "-k", "linux-9.9", tmp.resolve("missing.ko").toString(), "stack_core.ko");
+        Files.writeString(tmp.resolve("notes.txt"), "not a module\n");
+        Run r = check("--json", "-k", "6.1", "-k", "linux-9.9", tmp.resolve("missing.ko").toString(),
+                tmp.resolve("notes.txt").toString(), "stack_core.ko", "stack_notelf.ko");
         assertThat(r.status()).isEqualTo(2);
-        assertThat(r.err().lines()).hasSize(2).allMatch(l -> l.startsWith("check: ERROR: "));
-        assertThat(r.err()).contains("missing.ko: No such file or directory").contains("unknown kernel 'linux-9.9'");
+        assertThat(r.err().lines()).hasSize(3).allMatch(l -> l.startsWith("check: ERROR: "));
+        assertThat(r.err()).contains("missing.ko: No such file or directory").contains("unknown kernel 'linux-9.9'")
+                .contains("notes.txt: not a kernel module");
         assertThat(result(r, "stack_core").get("verdict").asText()).isEqualTo("taints");
-        assertThat(r.json().get("inputErrors")).hasSize(2);
+        assertThat(result(r, "stack_notelf").get("findings").get(0).get("kind").asText()).isEqualTo("bad-elf");
+        assertThat(r.json().get("inputErrors")).hasSize(3);
     }
 
     @Test

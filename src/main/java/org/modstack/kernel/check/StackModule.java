@@ -65,7 +65,12 @@ public record StackModule(Path file, String name, ByteBuffer image, KernelModule
         try {
             KernelModule m = KernelModule.fromImage(file, f.image());
             return new StackModule(file, m.name(), f.image(), m);
-        } catch (ElfFormatException | RuntimeException e) {  // the kernel will say why
+        } catch (ElfFormatException | RuntimeException e) {
+            if (!Compression.isModuleFileName(file.getFileName().toString())) {
+                throw new ErrnoException(org.modstack.Errno.ENOEXEC, file + ": not a kernel module (no .ko name,"
+                        + " no ELF module inside)");
+            }
+            // a damaged .ko is the kernel's to refuse: it says why
             return new StackModule(file, ModuleName.fromPath(file.toString()), f.image(), null);
         }
     }
