@@ -31,12 +31,23 @@ import org.modstack.modprobe.ModuleDirectory;
 public record CheckKernel(String name, KernelDescription description, InTreeModules inTree, Path temporary,
                           BootState.Snapshot start) implements AutoCloseable {
 
-    /** The names a carried kernel answers to, besides its release. */
-    private static final List<String> CARRIED_NAMES = List.of("6.1", "debian-12", "bookworm");
+    /**
+     * A kernel modstack carries: its release and the other names it answers to. Today one, the
+     * {@link EmbeddedKernel}; another generation slots in as one more entry once its resources
+     * are carried.
+     */
+    private record Carried(String release, List<String> names) {
+        boolean answersTo(String spec) {
+            return spec.equals("all") || spec.equals(release) || names.contains(spec);
+        }
+    }
+
+    private static final List<Carried> CARRIED =
+            List.of(new Carried(EmbeddedKernel.RELEASE, List.of("6.1", "debian-12", "bookworm")));
 
     /** The releases of the kernels modstack carries. */
     public static List<String> carried() {
-        return List.of(EmbeddedKernel.RELEASE);
+        return CARRIED.stream().map(Carried::release).toList();
     }
 
     /**
@@ -47,8 +58,14 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
      * @throws ErrnoException naming the kernel that is unknown or cannot be read
      */
     public static List<CheckKernel> open(String spec, Path directory, String cmdline) throws ErrnoException {
-        if (spec.equals("all") || spec.equals(EmbeddedKernel.RELEASE) || CARRIED_NAMES.contains(spec)) {
-            return List.of(carriedKernel(cmdline));
+        List<CheckKernel> out = new java.util.ArrayList<>();
+        for (Carried c : CARRIED) {
+            if (c.answersTo(spec)) {
+                out.add(carriedKernel(cmdline));
+            }
+        }
+        if (!out.isEmpty()) {
+            return List.copyOf(out);
         }
         if (spec.equals("running")) {
             return List.of(root(Path.of("/"), ModuleDirectory.runningRelease(), cmdline, null));
