@@ -12,11 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modstack.kernel.EmbeddedKernel;
 
 /** {@code modstack check} on the sample modules and the carried 6.1 kernel. */
 class CheckToolTest {
     private static final Path MODULES = Path.of("src/test/resources/modules");
-    private static final String K = "6.1.0-56-amd64";
+    private static final String K = EmbeddedKernel.RELEASE;
 
     @TempDir
     Path tmp;
@@ -125,8 +126,9 @@ class CheckToolTest {
     void vermagicMismatchQuotesBothStrings() throws Exception {
         JsonNode f = result(check("--json", "stack_badmagic.ko"), "stack_badmagic").get("findings").get(0);
         assertThat(f.get("kind").asText()).isEqualTo("vermagic-mismatch");
-        assertThat(f.get("explanation").asText()).isEqualTo("the module was built for '6.1.0-57-amd64 SMP preempt"
-                + " mod_unload ', the kernel is '6.1.0-56-amd64 SMP preempt mod_unload modversions '");
+        // the fixture is built for another release without modversions, so the release counts
+        assertThat(f.get("explanation").asText()).matches("the module was built for '\\S+ SMP preempt mod_unload ',"
+                + " the kernel is '" + K + " SMP preempt mod_unload modversions '");
     }
 
     @Test
