@@ -2,9 +2,9 @@ package org.modstack.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.modstack.kernel.check.Finding;
 import org.modstack.kernel.check.Verdict;
 
@@ -26,15 +26,15 @@ final class CheckSarif {
         root.put("version", "2.1.0");
         ObjectNode run = root.putArray("runs").addObject();
         ArrayNode results = run.putArray("results");
-        Set<String> rules = new LinkedHashSet<>();
+        Map<String, String> rules = new LinkedHashMap<>();
         for (Verdict v : verdicts) {
             for (Finding f : v.findings()) {
-                rules.add(f.kind().id());
+                rules.put(f.kind().id(), f.kind().description());
                 result(results, v, f.kind().id(), "error", v.module() + " is refused by " + v.kernel() + ": "
                         + f.explanation() + ". Fix: " + f.fix() + ".");
             }
             if (!v.taints().isEmpty()) {
-                rules.add(TAINT_RULE);
+                rules.put(TAINT_RULE, "the module loads and taints the kernel");
                 result(results, v, TAINT_RULE, "note", v.module() + " loads on " + v.kernel() + " and taints it "
                         + v.taints() + " (" + String.join("; ", v.taintReasons()) + ").");
             }
@@ -42,7 +42,7 @@ final class CheckSarif {
         ObjectNode driver = run.putObject("tool").putObject("driver");
         driver.put("name", "modstack check");
         ArrayNode ruleNodes = driver.putArray("rules");
-        rules.forEach(r -> ruleNodes.addObject().put("id", r).putObject("shortDescription").put("text", r));
+        rules.forEach((id, text) -> ruleNodes.addObject().put("id", id).putObject("shortDescription").put("text", text));
         ObjectNode invocation = run.putArray("invocations").addObject();
         invocation.put("executionSuccessful", inputErrors.isEmpty());
         ArrayNode notes = invocation.putArray("toolExecutionNotifications");
