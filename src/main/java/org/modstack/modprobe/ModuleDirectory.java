@@ -226,6 +226,7 @@ public final class ModuleDirectory {
             }
             i = end + 1;
         }
+        runs.replaceAll((name, records) -> List.copyOf(records));
         builtinModinfo = runs;
         return runs;
     }
