@@ -46,6 +46,11 @@ final class CheckJson {
         n.put("module", v.module());
         n.put("file", v.file().toString());
         n.put("kernel", v.kernel());
+        if (v.loadOrder() == 0) {
+            n.putNull("loadOrder");
+        } else {
+            n.put("loadOrder", v.loadOrder());
+        }
         n.put("verdict", v.outcome().id());
         n.put("taints", v.taints());
         ArrayNode reasons = n.putArray("taintReasons");

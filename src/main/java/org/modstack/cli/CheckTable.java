@@ -11,7 +11,7 @@ import org.modstack.kernel.check.Verdict;
 
 /**
  * {@code modstack check}'s report for people: a table with the kernels as columns and the
- * modules as rows, then, per refused module and kernel, what the kernel logged, why and what to
+ * modules as rows (each cell: the module's place in the load order, and its verdict), then, per refused module and kernel, what the kernel logged, why and what to
  * change, and what the taint letters mean.
  */
 final class CheckTable {
@@ -38,8 +38,9 @@ final class CheckTable {
         return out.toString().replaceAll(" +\n", "\n");
     }
 
+    /** The module's place in the load order, then its verdict: {@code 2: loads, taints OE}. */
     private static String cell(Verdict v) {
-        return switch (v.outcome()) {
+        return (v.loadOrder() == 0 ? "-" : Integer.toString(v.loadOrder())) + ": " + switch (v.outcome()) {
             case LOADS -> "loads";
             case TAINTS -> "loads, taints " + v.taints();
             case REFUSED -> "REFUSED (" + v.errno() + ")";

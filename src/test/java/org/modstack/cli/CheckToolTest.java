@@ -59,9 +59,10 @@ class CheckToolTest {
     }
 
     @Test
-    void tableHasKernelsAsColumnsAndModulesAsRows() {
-        Run r = check("stack_core.ko", "stack_user.ko");
-        assertThat(r.out()).startsWith("MODULE      " + K + "\nstack_core  loads, taints OE\nstack_user  loads, taints OE\n");
+    void tableHasKernelsAsColumnsAndModulesAsRowsWithTheirLoadOrder() {
+        Run r = check("stack_user.ko", "stack_core.ko");
+        assertThat(r.out()).startsWith("MODULE      " + K + "\nstack_user  2: loads, taints OE\n"
+                + "stack_core  1: loads, taints OE\n");
         assertThat(r.out()).contains("Taints:\n  E: not signed with a key the kernel trusts\n");
     }
 
@@ -149,6 +150,7 @@ class CheckToolTest {
         assertThat(b.get("verdict").asText()).isEqualTo("dependency-refused");
         assertThat(b.get("findings").get(0).get("explanation").asText()).startsWith("needs ").contains("from chain_a");
         assertThat(b.get("kernelLog")).isEmpty();
+        assertThat(b.get("loadOrder").isNull()).isTrue();
         assertThat(result(r, "chain_c").get("findings").get(0).get("explanation").asText()).contains("from chain_b");
     }
 

@@ -32,6 +32,7 @@ public final class StackCheck {
     private final Map<String, StackModule> stackExporters = new HashMap<>();
     private final Map<StackModule, Verdict> verdicts = new IdentityHashMap<>();  // a record's hash reads its image
     private final ModprobeConfig options;
+    private int tried;
     private final Set<StackModule> visiting = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private StackCheck(List<StackModule> stack, CheckKernel kernel, BootState start) {
@@ -74,7 +75,7 @@ public final class StackCheck {
             }
         }
         visiting.remove(m);
-        Verdict v = refusedDeps.isEmpty() ? load(m) : new Verdict(m.name(), m.file(), kernel.name(),
+        Verdict v = refusedDeps.isEmpty() ? load(m) : new Verdict(m.name(), m.file(), kernel.name(), 0,
                 Verdict.Outcome.DEPENDENCY_REFUSED, "", List.of(), "", List.of(), List.of(), List.copyOf(refusedDeps));
         verdicts.put(m, v);
         return v;
@@ -98,6 +99,7 @@ public final class StackCheck {
     }
 
     private Verdict load(StackModule m) {
+        int order = ++tried;
         int logStart = vk.state().log().size();
         List<String> inTree = loadInTreeNeeds(m);
         try {
@@ -105,11 +107,11 @@ public final class StackCheck {
             LoadedModule loaded = vk.state().modules().get(0);
             List<String> log = newLog(logStart);
             Verdict.Outcome outcome = loaded.taints().isEmpty() ? Verdict.Outcome.LOADS : Verdict.Outcome.TAINTS;
-            return new Verdict(m.name(), m.file(), kernel.name(), outcome, Taint.moduleLetters(loaded.taints()),
+            return new Verdict(m.name(), m.file(), kernel.name(), order, outcome, Taint.moduleLetters(loaded.taints()),
                     Explanations.taintReasons(loaded.taints(), m), "", log, inTree, List.of());
         } catch (ErrnoException e) {
             List<String> log = newLog(logStart);
-            return new Verdict(m.name(), m.file(), kernel.name(), Verdict.Outcome.REFUSED, "", List.of(),
+            return new Verdict(m.name(), m.file(), kernel.name(), order, Verdict.Outcome.REFUSED, "", List.of(),
                     e.errno().name(), log, inTree, new Explanations(m, vk, kernel).of(log, e));
         }
     }

@@ -9,6 +9,8 @@ import java.util.List;
  * @param module the module's name
  * @param file the file it was read from
  * @param kernel the target kernel's name (its release)
+ * @param loadOrder its place in the order the stack was loaded on this kernel (1 first), 0 when it
+ *     was not tried (a module it needs was refused)
  * @param outcome loads, loads and taints, or refused
  * @param taints the module's taint letters as {@code /proc/modules} shows them ("" for none)
  * @param taintReasons why each letter, in the same order
@@ -17,7 +19,7 @@ import java.util.List;
  * @param inTreeLoaded the in-tree modules loaded first for it, in load order
  * @param findings why it was refused and what to change (empty when it loads)
  */
-public record Verdict(String module, Path file, String kernel, Outcome outcome, String taints,
+public record Verdict(String module, Path file, String kernel, int loadOrder, Outcome outcome, String taints,
                       List<String> taintReasons, String errno, List<String> kernelLog, List<String> inTreeLoaded,
                       List<Finding> findings) {
 
