@@ -20,9 +20,9 @@ import org.modstack.modprobe.ModuleDirectory;
 
 /**
  * {@code modprobe}: loads (or plans, or shows) a whole stack by one name, as kmod's does.
- * It acts on a virtual kernel ({@code --kernel=DIR}, or the default one when it exists): loading
- * and removing change it; without one, plans are made against the running kernel's state and
- * loading reports that it is not available.
+ * It acts on a virtual kernel only when one is named ({@link KernelChoice}): loading and removing
+ * change it, and its tree is the default module directory; otherwise it acts on the running
+ * system exactly as kmod's does.
  */
 final class ModprobeTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
@@ -88,7 +88,7 @@ final class ModprobeTool extends GetoptTool {
             io.error("missing parameters. See -h.\n");
             return 1;
         }
-        if (!kernelChoice.present()) {
+        if (kernelChoice.named().isEmpty()) {
             return operate(io, names, KernelState.live());
         }
         try (KernelStore store = kernelChoice.open()) {

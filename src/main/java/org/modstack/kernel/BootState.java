@@ -74,6 +74,11 @@ public final class BootState {
         return List.copyOf(log);
     }
 
+    /** Empties the log, as {@code dmesg -c} does after printing it. */
+    public void clearLog() {
+        log.clear();
+    }
+
     void replace(LoadedModule old, LoadedModule updated) {
         modules.set(modules.indexOf(old), updated);
     }

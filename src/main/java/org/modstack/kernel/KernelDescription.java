@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.depmod.KernelSymbols;
@@ -101,6 +102,9 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         }
     }
 
+    /** The modinfo keys that give a built-in module a {@code /sys/module} directory. */
+    private static final Set<String> SYSFS_KEYS = Set.of("parmtype", "version");
+
     /** vmlinux's exports by name. */
     public Map<String, KernelSymbol> exports() {
         return linkage.exports();
@@ -180,9 +184,20 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     public boolean builtinHasSysfs(String name) {
         try {
             return moduleDirectory.builtinModinfo(name).orElse(List.of()).stream()
-                    .anyMatch(r -> r.startsWith("parmtype=") || r.startsWith("version="));
+                    .anyMatch(r -> SYSFS_KEYS.contains(r.substring(0, Math.max(0, r.indexOf('=')))));
         } catch (ErrnoException e) {
             return false;
+        }
+    }
+
+    /** The built-in modules with a {@code /sys/module} directory, as {@link #builtinHasSysfs} tells each. */
+    public Set<String> builtinsWithSysfs() {
+        try {
+            return moduleDirectory.builtinModinfoRecords().stream()
+                    .filter(r -> SYSFS_KEYS.contains(r.getValue().substring(0, Math.max(0, r.getValue().indexOf('=')))))
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
+        } catch (ErrnoException e) {
+            return Set.of();
         }
     }
 

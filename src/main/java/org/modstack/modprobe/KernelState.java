@@ -11,6 +11,21 @@ import org.modstack.ErrnoException;
  */
 public interface KernelState {
 
+    /** A loaded module as {@code /proc/modules} lists it, with its size as libkmod reads it. */
+    record Loaded(String name, long size) {
+    }
+
+    /**
+     * The loaded modules, newest first ({@code /proc/modules}); each size as
+     * kmod_module_get_size reads it ({@code /sys/module/<m>/coresize}, else that line's).
+     *
+     * @throws ErrnoException naming {@code /proc/modules} when the list cannot be read
+     */
+    List<Loaded> loaded() throws ErrnoException;
+
+    /** Whether {@code name} is built into the kernel ({@code modules.builtin} of its module directory). */
+    boolean isBuiltin(String name);
+
     /** A module's state in the kernel ({@code /sys/module/<m>/initstate}). */
     enum InitState { NOT_LOADED, LIVE, COMING, GOING }
 

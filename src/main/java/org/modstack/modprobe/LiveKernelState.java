@@ -1,11 +1,13 @@
 package org.modstack.modprobe;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
@@ -14,6 +16,51 @@ import org.modstack.ErrnoException;
  * from it are not available yet: each refuses with ENOSYS.
  */
 final class LiveKernelState implements KernelState {
+    private static final Path PROC_MODULES = Path.of("/proc/modules");
+
+    @Override
+    public List<Loaded> loaded() throws ErrnoException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(PROC_MODULES, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw ErrnoException.of(e, PROC_MODULES.toString());
+        }
+        List<Loaded> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length >= 2) {
+                out.add(new Loaded(f[0], coresize(f[0]).orElseGet(() -> parseSize(f[1]))));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Long> coresize(String name) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(Path.of("/sys/module", name, "coresize")).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();  // before Linux 3.3: the size from /proc/modules
+        }
+    }
+
+    private static long parseSize(String field) {
+        try {
+            return Long.parseLong(field);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public boolean isBuiltin(String name) {
+        try {
+            return ModuleDirectory.of(Optional.empty(), Optional.empty()).isBuiltin(name);
+        } catch (ErrnoException e) {
+            return false;  // no readable modules.builtin: libkmod finds nothing built in
+        }
+    }
+
     @Override
     public InitState initState(String name) {
         Path dir = Path.of("/sys/module", name);

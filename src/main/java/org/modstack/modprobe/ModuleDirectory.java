@@ -187,6 +187,27 @@ public final class ModuleDirectory {
      * @throws ErrnoException when the file cannot be read ({@code ENOENT} when it is missing)
      */
     public Optional<List<String>> builtinModinfo(String name) throws ErrnoException {
+        List<String> found = null;
+        for (Map.Entry<String, String> r : builtinModinfoRecords()) {
+            boolean mine = r.getKey().equals(name);
+            if (found != null && !mine) {
+                break;  // libkmod reads one module's records, which depmod's order keeps together
+            }
+            if (mine) {
+                if (found == null) {
+                    found = new ArrayList<>();
+                }
+                found.add(r.getValue());
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    /**
+     * Every record of {@code modules.builtin.modinfo} as (module, {@code key=value}), in file
+     * order, up to the first record without a module prefix, where libkmod stops.
+     */
+    public List<Map.Entry<String, String>> builtinModinfoRecords() throws ErrnoException {
         byte[] data;
         try {
             data = Files.readAllBytes(Path.of(dirname, "modules.builtin.modinfo"));
@@ -194,27 +215,17 @@ public final class ModuleDirectory {
             throw ErrnoException.of(e, dirname + "/modules.builtin.modinfo");
         }
         ByteBuffer buf = ByteBuffer.wrap(data);
-        int i = 0;
-        List<String> found = null;
-        while (i < data.length) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < data.length;) {
             int end = CString.terminator(buf, i, data.length);
             String record = CString.read(buf, i, end);
             int dot = record.indexOf('.');
             if (dot < 0) {
-                break;  // libkmod stops at a record without a module prefix
-            }
-            boolean mine = record.substring(0, dot).equals(name);
-            if (found != null && !mine) {
                 break;
             }
-            if (mine) {
-                if (found == null) {
-                    found = new ArrayList<>();
-                }
-                found.add(record.substring(dot + 1));
-            }
+            out.add(Map.entry(record.substring(0, dot), record.substring(dot + 1)));
             i = end + 1;
         }
-        return Optional.ofNullable(found);
+        return out;
     }
 }
