@@ -1,6 +1,9 @@
 package org.modstack.cli;
 
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +31,16 @@ public final class Main {
             "kernel", KernelTool::new,
             "kmod", KmodTool::new));
 
+    private static final Map<String, String> ABOUT = Map.of(
+            "modinfo", "show information about kernel modules",
+            "depmod", "write a module tree's dependency and alias indexes",
+            "modprobe", "load or remove a module with its whole stack",
+            "insmod", "insert one module file",
+            "rmmod", "remove modules",
+            "lsmod", "list the loaded modules",
+            "kernel", "boot and inspect a virtual kernel (modstack's own)",
+            "kmod", "kmod's multi-call name: list, static-nodes, help");
+
     private Main() {
     }
 
@@ -50,15 +63,7 @@ public final class Main {
     /** Runs one tool invocation as if started in directory {@code cwd} (null: the process's own). */
     public static int run(Path cwd, OutputStream out, OutputStream err, String... args) {
         if (args.length == 0 || !TOOLS.containsKey(args[0])) {
-            ToolOutput io = new ToolOutput("modstack", out, err);
-            boolean asked = args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"));
-            if (asked) {
-                io.print(usage());
-            } else {
-                io.printErr(usage());
-            }
-            io.flush();
-            return asked ? 0 : 1;
+            return launcher(out, err, cwd, List.of(args));
         }
         ToolOutput io = new ToolOutput(args[0], out, err).inDirectory(cwd);
         try {
@@ -69,6 +74,10 @@ public final class Main {
         } catch (ErrnoException e) {
             io.error(e.errno().message() + "\n");
             return 1;
+        } catch (UncheckedIOException e) {  // a lazily read kernel file: still its path and strerror
+            IOException cause = e.getCause();
+            io.error(ErrnoException.of(cause, cause instanceof FileSystemException f ? f.getFile() : "").describe() + "\n");
+            return 1;
         } catch (Throwable e) {  // the last resort: one line, never a stack trace
             io.error("internal error: " + e + "\n");
             return 1;
@@ -77,7 +86,43 @@ public final class Main {
         }
     }
 
+    /** {@code modstack} itself: its help and version, {@code help TOOL}, or an unknown tool. */
+    private static int launcher(OutputStream out, OutputStream err, Path cwd, List<String> args) {
+        ToolOutput io = new ToolOutput("modstack", out, err);
+        String first = args.isEmpty() ? "" : args.get(0);
+        int status = 0;
+        switch (first) {
+            case "--help", "-h" -> io.print(usage());
+            case "--version", "-V" -> io.print(VERSION);
+            case "help" -> {
+                if (args.size() > 1 && TOOLS.containsKey(args.get(1))) {
+                    return run(cwd, out, err, args.get(1), "--help");
+                }
+                io.print(usage());
+                status = args.size() > 1 ? unknown(io, args.get(1)) : 0;
+            }
+            case "" -> {
+                io.printErr(usage());
+                status = 1;
+            }
+            default -> status = unknown(io, first);
+        }
+        io.flush();
+        return status;
+    }
+
+    private static int unknown(ToolOutput io, String tool) {
+        io.error("unknown tool '" + tool + "' (modstack help lists them)\n");
+        return 1;
+    }
+
     private static String usage() {
-        return "Usage: modstack <tool> [options] [args]\nTools: " + String.join(" ", TOOLS.keySet()) + "\n";
+        StringBuilder sb = new StringBuilder("Usage: modstack <tool> [options] [args]\n"
+                + "       modstack help [TOOL] | --help | --version\n\nTools:\n");
+        TOOLS.keySet().forEach(t -> sb.append(String.format("  %-9s %s\n", t, ABOUT.get(t))));
+        sb.append("\nA tool acts on a virtual kernel only when one is named (--kernel DIR or\n"
+                + "$MODSTACK_KERNEL); otherwise on the running system, as kmod's tools do.\n"
+                + "'modstack help TOOL' shows a tool's options.\n");
+        return sb.toString();
     }
 }
