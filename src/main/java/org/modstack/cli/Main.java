@@ -1,5 +1,7 @@
 package org.modstack.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -47,7 +49,8 @@ public final class Main {
     public static void main(String[] args) {
         int status;
         try {
-            status = run(System.out, System.err, args);
+            // the descriptors themselves: System.out, a PrintStream, would hide a reader gone (EPIPE)
+            status = run(new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), args);
         } catch (Throwable e) {  // a failure before a tool's own handling (its class loading): still one line
             System.err.println("modstack: ERROR: internal error: " + e);
             status = 1;
@@ -67,7 +70,11 @@ public final class Main {
         }
         ToolOutput io = new ToolOutput(args[0], out, err).inDirectory(cwd);
         try {
-            return TOOLS.get(args[0]).get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
+            int status = TOOLS.get(args[0]).get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
+            io.flush();
+            return status;
+        } catch (ToolOutput.ReaderGone e) {
+            return ToolOutput.ReaderGone.STATUS;
         } catch (ToolFailure e) {
             io.error(e.getMessage() + "\n");
             return 1;
@@ -82,7 +89,16 @@ public final class Main {
             io.error("internal error: " + e + "\n");
             return 1;
         } finally {
+            flushQuietly(io);
+        }
+    }
+
+    /** After a failure the error line must still out; a reader that has gone takes nothing. */
+    private static void flushQuietly(ToolOutput io) {
+        try {
             io.flush();
+        } catch (ToolOutput.ReaderGone | UncheckedIOException e) {
+            // nothing more can be said on a stream that is gone
         }
     }
 
