@@ -62,7 +62,9 @@ final class DepmodTool extends GetoptTool {
             + "\t    --no-cache       Read every module; neither use nor update the cache of their contents.\n"
             + "\t    --cache-dir=DIR  Keep that cache (" + DepmodCache.FILE_NAME + ") in DIR; e.g. the module\n"
             + "\t                     directory to keep it beside the indexes (default: a directory per\n"
-            + "\t                     module directory under $XDG_CACHE_HOME/modstack/depmod).\n";
+            + "\t                     module directory under $XDG_CACHE_HOME/modstack/depmod).\n"
+            + "\nAlso accepted, as by kmod: --dry-run (same as -n); and, deprecated, with a warning:\n"
+            + "-u, --unresolved-error; -q, --quiet; -r, --root; -m, --map.\n";
 
     private boolean maybeAll;
     private String root = "";

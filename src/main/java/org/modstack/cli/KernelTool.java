@@ -65,10 +65,16 @@ final class KernelTool implements Tool {
         return all;
     }
 
-    private static Tool command(String name) {
+    /** A user subcommand by name, or null. */
+    static Tool subcommand(String name) {
         Supplier<Tool> user = COMMANDS.get(name);
+        return user == null ? null : user.get();
+    }
+
+    private static Tool command(String name) {
+        Tool user = subcommand(name);
         if (user != null) {
-            return user.get();
+            return user;
         }
         String harness = HARNESS.get(name);
         if (harness == null) {

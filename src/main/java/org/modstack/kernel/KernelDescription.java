@@ -153,7 +153,8 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
                     .filter(l -> !l.isEmpty()).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // read lazily, where no checked exception fits: the tool still prints path and strerror
+            throw new UncheckedIOException(ErrnoException.of(e, file.toString()));
         }
     }
 
