@@ -55,7 +55,12 @@ final class KmodTool implements Tool {
             io.print(help("kmod"));
             return 1;
         }
-        return tool.get().run(io, args.subList(i + 1, args.size()));
+        ToolOutput named = io.renamed(command);
+        try {
+            return tool.get().run(named, args.subList(i + 1, args.size()));
+        } finally {
+            named.flush();
+        }
     }
 
     private static String help(String name) {

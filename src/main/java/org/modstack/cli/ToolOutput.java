@@ -38,6 +38,12 @@ public final class ToolOutput {
         return this;
     }
 
+    /** The same streams under another name: a multi-call command speaks as itself, as its argv[0]. */
+    ToolOutput renamed(String name) {
+        flush();
+        return new ToolOutput(name, out, err).inDirectory(workingDirectory);
+    }
+
     /** A file name given on the command line, as the tool opens it. */
     public Path resolve(String file) {
         Path p = Path.of(file);
