@@ -63,7 +63,7 @@ final class DepmodTool extends GetoptTool {
             + "\t    --cache-dir=DIR  Keep that cache (" + DepmodCache.FILE_NAME + ") in DIR; e.g. the module\n"
             + "\t                     directory to keep it beside the indexes (default: a directory per\n"
             + "\t                     module directory under $XDG_CACHE_HOME/modstack/depmod).\n"
-            + "\nAlso accepted, as by kmod: --dry-run (same as -n); and, deprecated, with a warning:\n"
+            + "\nAlso accepted, as by kmod: --dry-run (same as -n); and, deprecated (warned about, ignored):\n"
             + "-u, --unresolved-error; -q, --quiet; -r, --root; -m, --map.\n";
 
     private boolean maybeAll;

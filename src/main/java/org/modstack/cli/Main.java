@@ -9,9 +9,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 import org.modstack.ErrnoException;
 
 /**
@@ -22,26 +19,6 @@ import org.modstack.ErrnoException;
 public final class Main {
     /** Version and features, printed by every tool's {@code -V}. */
     static final String VERSION = "modstack version 0.1.0 (kmod 30 compatible)\n+ZSTD +XZ +ZLIB +LIBCRYPTO -EXPERIMENTAL\n";
-
-    private static final Map<String, Supplier<Tool>> TOOLS = new TreeMap<>(Map.of(
-            "modinfo", Modinfo::new,
-            "depmod", DepmodTool::new,
-            "modprobe", ModprobeTool::new,
-            "insmod", InsmodTool::new,
-            "rmmod", RmmodTool::new,
-            "lsmod", LsmodTool::new,
-            "kernel", KernelTool::new,
-            "kmod", KmodTool::new));
-
-    private static final Map<String, String> ABOUT = Map.of(
-            "modinfo", "show information about kernel modules",
-            "depmod", "write a module tree's dependency and alias indexes",
-            "modprobe", "load or remove a module with its whole stack",
-            "insmod", "insert one module file",
-            "rmmod", "remove modules",
-            "lsmod", "list the loaded modules",
-            "kernel", "boot and inspect a virtual kernel (modstack's own)",
-            "kmod", "kmod's multi-call name: list, static-nodes, help");
 
     private Main() {
     }
@@ -65,12 +42,12 @@ public final class Main {
 
     /** Runs one tool invocation as if started in directory {@code cwd} (null: the process's own). */
     public static int run(Path cwd, OutputStream out, OutputStream err, String... args) {
-        if (args.length == 0 || !TOOLS.containsKey(args[0])) {
+        if (args.length == 0 || !ToolTable.TOOLS.containsKey(args[0])) {
             return launcher(out, err, cwd, List.of(args));
         }
         ToolOutput io = new ToolOutput(args[0], out, err).inDirectory(cwd);
         try {
-            int status = TOOLS.get(args[0]).get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
+            int status = ToolTable.TOOLS.get(args[0]).make().get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
             io.flush();
             return status;
         } catch (ToolOutput.ReaderGone e) {
@@ -111,7 +88,7 @@ public final class Main {
             case "--help", "-h" -> io.print(usage());
             case "--version", "-V" -> io.print(VERSION);
             case "help" -> {
-                if (args.size() > 1 && TOOLS.containsKey(args.get(1))) {
+                if (args.size() > 1 && ToolTable.TOOLS.containsKey(args.get(1))) {
                     return run(cwd, out, err, args.get(1), "--help");
                 }
                 io.print(usage());
@@ -132,10 +109,10 @@ public final class Main {
         return 1;
     }
 
-    private static String usage() {
+    static String usage() {
         StringBuilder sb = new StringBuilder("Usage: modstack <tool> [options] [args]\n"
                 + "       modstack help [TOOL] | --help | --version\n\nTools:\n");
-        TOOLS.keySet().forEach(t -> sb.append(String.format("  %-9s %s\n", t, ABOUT.get(t))));
+        ToolTable.TOOLS.forEach((t, e) -> sb.append(String.format("  %-10s %s\n", t, e.about())));
         sb.append("\nA tool acts on a virtual kernel only when one is named (--kernel DIR or\n"
                 + "$MODSTACK_KERNEL); otherwise on the running system, as kmod's tools do.\n"
                 + "'modstack help TOOL' shows a tool's options.\n");

@@ -79,7 +79,7 @@ final class ModprobeTool extends GetoptTool {
 
     @Override
     String help() {
-        return ModprobeHelp.TEXT;
+        return ModprobeHelp.TEXT + KernelChoice.HELP;
     }
 
     @Override
