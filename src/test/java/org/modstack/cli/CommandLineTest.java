@@ -74,6 +74,9 @@ class CommandLineTest {
             assertThat(lsmod.err()).endsWith("Error: could not get list of modules: No such file or directory\n");
         }
         assertThat(run("insmod", Fixtures.module("stack_user").toString()).err()).doesNotContain("Unknown symbol");
+        Run plan = run("modprobe", "-D", "stack_core");
+        assertThat(plan.out() + plan.err()).as("the running system's module directory, as kmod's modprobe")
+                .doesNotContain(defaultKernel.toString()).doesNotContain("insmod");
     }
 
     @Test
