@@ -50,8 +50,13 @@ public interface KernelState {
     /** Runs a modprobe.d install command, {@code $CMDLINE_OPTS} standing for {@code options}. */
     void runInstallCommand(String command, String options) throws ErrnoException;
 
-    /** The running kernel, read from {@code /sys/module}. */
+    /** The running kernel: {@code /proc/modules}, {@code /sys/module} and the module system calls. */
     static KernelState live() {
-        return new LiveKernelState();
+        return live(ModuleSyscalls.libc());
+    }
+
+    /** The running kernel's files, with {@code syscalls} making the changes (a fake one in tests). */
+    static KernelState live(ModuleSyscalls syscalls) {
+        return new LiveKernelState(syscalls);
     }
 }
