@@ -226,11 +226,6 @@ final class ModprobeTool extends GetoptTool {
             log.log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
             return -Errno.ENOENT.number();
         }
-        if (!dryRun && !lookupOnly && virtual == null) {
-            io.error("no virtual kernel to load into (boot one: modstack kernel boot ROOT); loading into the"
-                    + " running kernel is not available yet\n");
-            return -Errno.ENOSYS.number();
-        }
         Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime, dryRun,
                 forceModversion, forceVermagic);
         boolean print = show || log.showsActions();
@@ -256,11 +251,6 @@ final class ModprobeTool extends GetoptTool {
     }
 
     private int rmmod(ToolOutput io, Modprobe modprobe, String alias) throws ErrnoException {
-        if (!dryRun && virtual == null) {
-            io.error("no virtual kernel to remove from (boot one: modstack kernel boot ROOT); removing from the"
-                    + " running kernel is not available yet\n");
-            return -Errno.ENOSYS.number();
-        }
         List<Modprobe.Mod> found;
         try {
             found = modprobe.lookup(alias);

@@ -30,6 +30,17 @@ class LiveKernelConformanceTest {
             List<String> args = c.subList(1, c.size());
             Comparison.assertSame(String.join(" ", c), Kmod.real(c.get(0), args), Kmod.ours(c.get(0), args));
         }
-        System.out.println("conformance: insmod/rmmod on this machine's kernel: 5 commands, 0 mismatches");
+        Path tree = tmp.resolve("tree");
+        Path extra = Files.createDirectories(tree.resolve("lib/modules/9.9-test/extra"));
+        Files.copy(notElf, extra.resolve("stack_notelf.ko"));
+        Kmod.real("depmod", List.of("-b", tree.toString(), "9.9-test"));
+        for (String options : List.of("", "-r", "-f", "--first-time")) {
+            List<String> args = new java.util.ArrayList<>(List.of("-d", tree.toString(), "-S", "9.9-test", "stack_notelf"));
+            if (!options.isEmpty()) {
+                args.add(0, options);
+            }
+            Comparison.assertSame("modprobe " + args, Kmod.real("modprobe", args), Kmod.ours("modprobe", args));
+        }
+        System.out.println("conformance: insmod/rmmod/modprobe on this machine's kernel: 9 commands, 0 mismatches");
     }
 }
