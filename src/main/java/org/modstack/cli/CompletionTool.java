@@ -3,25 +3,13 @@ package org.modstack.cli;
 import java.util.List;
 
 /** {@code modstack completion bash|zsh|fish}: the shell's completion script, on standard output. */
-final class CompletionTool extends GetoptTool {
-    private static final Getopt OPTIONS = new Getopt(List.of(Getopt.Spec.flag('h', "help")));
-
-    @Override
-    Getopt options() {
-        return OPTIONS;
-    }
-
+final class CompletionTool extends OperandsOnlyTool {
     @Override
     String help() {
         return "Usage: modstack completion bash|zsh|fish\n"
                 + "\tprints the shell's completion script for modstack, e.g.\n"
                 + "\tsource <(modstack completion bash); scripts/install-shell-support installs all three\n"
                 + "Options:\n\t-h, --help        show this help\n";
-    }
-
-    @Override
-    Integer apply(ToolOutput io, Getopt.Option option) {
-        return null;
     }
 
     @Override

@@ -12,24 +12,12 @@ import org.modstack.ErrnoException;
  * {@code modstack man [TOOL]}: a manual page in roff, for {@code man -l -}. Its body is the tool's
  * own {@code --help}, which lists every option (a test holds it to that), so the two never differ.
  */
-final class ManTool extends GetoptTool {
-    private static final Getopt OPTIONS = new Getopt(List.of(Getopt.Spec.flag('h', "help")));
-
-    @Override
-    Getopt options() {
-        return OPTIONS;
-    }
-
+final class ManTool extends OperandsOnlyTool {
     @Override
     String help() {
         return "Usage: modstack man [TOOL]\n"
                 + "\tprints modstack's manual page, or TOOL's, in roff: modstack man modprobe | man -l -\n"
                 + "Options:\n\t-h, --help        show this help\n";
-    }
-
-    @Override
-    Integer apply(ToolOutput io, Getopt.Option option) {
-        return null;
     }
 
     @Override
