@@ -16,6 +16,9 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx ash || need+=(busybox-static)
 command -v cpio >/dev/null 2>&1 || need+=(cpio)
+# the manual-page test renders every page with man (ShellSupportTest); the launcher locks with flock
+command -v man >/dev/null 2>&1 || need+=(man-db)
+command -v flock >/dev/null 2>&1 || need+=(util-linux)
 if ((${#need[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,6 +1,5 @@
 package org.modstack.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,8 +32,7 @@ final class DebianPackages {
             try (Stream<Path> releases = Files.list(root.resolve("lib/modules"))) {
                 for (Path dir : releases.toList()) {
                     if (Files.isDirectory(dir.resolve("kernel")) && !Files.exists(dir.resolve("modules.dep"))) {
-                        Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "depmod", "-b",
-                                root.toString(), dir.getFileName().toString());
+                        DepmodRun.index(root, dir.getFileName().toString());
                     }
                 }
             }

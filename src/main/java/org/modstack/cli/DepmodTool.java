@@ -29,6 +29,7 @@ final class DepmodTool extends GetoptTool {
             Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.flag('m', "map"),
             Getopt.Spec.longOnly("kmod-version", Getopt.Arg.REQUIRED, "kmod-version"),
             Getopt.Spec.longOnly("no-cache", Getopt.Arg.NONE, "no-cache"),
+            Getopt.Spec.longOnly("cache-dir", Getopt.Arg.REQUIRED, "cache-dir"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
     private static final String HELP = "Usage:\n"
@@ -58,7 +59,12 @@ final class DepmodTool extends GetoptTool {
             + "\t-E, --symvers=FILE   Use Module.symvers file to check\n"
             + "\t                     symbol versions.\n"
             + "\t    --kmod-version=30|34  Write the indexes as that kmod release does (default 34).\n"
-            + "\t    --no-cache       Read every module; neither use nor update " + DepmodCache.FILE_NAME + ".\n";
+            + "\t    --no-cache       Read every module; neither use nor update the cache of their contents.\n"
+            + "\t    --cache-dir=DIR  Keep that cache (" + DepmodCache.FILE_NAME + ") in DIR; e.g. the module\n"
+            + "\t                     directory to keep it beside the indexes (default: a directory per\n"
+            + "\t                     module directory under $XDG_CACHE_HOME/modstack/depmod).\n"
+            + "\nAlso accepted, as by kmod: --dry-run (same as -n); and, deprecated (warned about, ignored):\n"
+            + "-u, --unresolved-error; -q, --quiet; -r, --root; -m, --map.\n";
 
     private boolean maybeAll;
     private String root = "";
@@ -73,6 +79,7 @@ final class DepmodTool extends GetoptTool {
     private boolean warnDuplicates;
     private KmodVersion version = KmodVersion.KMOD34;
     private boolean noCache;
+    private String cacheDir;
 
     @Override
     Getopt options() {
@@ -128,6 +135,7 @@ final class DepmodTool extends GetoptTool {
             case "u", "q", "r", "m" -> io.warning("Ignored deprecated option "
                     + (o.longForm() ? "--" + o.spec().longName() : "-" + o.key()) + "\n");
             case "no-cache" -> noCache = true;
+            case "cache-dir" -> cacheDir = o.value();
             case "kmod-version" -> {
                 if (!o.value().equals("30") && !o.value().equals("34")) {
                     io.error("unknown kmod version " + o.value() + ": use 30 or 34\n");
@@ -166,7 +174,7 @@ final class DepmodTool extends GetoptTool {
         String outDir = outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, release);
         Depmod.Options options = new Depmod.Options(moduleDir, release, config, modules, kernel, symvers != null,
                 reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version,
-                noCache ? Optional.empty() : Optional.of(Path.of(outDir)), dryRun);
+                cache(moduleDir), dryRun);
         List<IndexSet.File> files;
         try {
             files = Depmod.run(options, log);
@@ -180,6 +188,14 @@ final class DepmodTool extends GetoptTool {
             return 1;
         }
         return publish(io, files, outDir);
+    }
+
+    /** Where the cache lives: never in the tree unless asked (it would ship in an initramfs). */
+    private Optional<Path> cache(String moduleDir) {
+        if (noCache) {
+            return Optional.empty();
+        }
+        return Optional.of(cacheDir != null ? Path.of(cacheDir) : DepmodCache.defaultDirectory(Path.of(moduleDir)));
     }
 
     private int publish(ToolOutput io, List<IndexSet.File> files, String outDir) throws ErrnoException {

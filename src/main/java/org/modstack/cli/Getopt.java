@@ -90,6 +90,11 @@ public final class Getopt {
         this.specs = List.copyOf(specs);
     }
 
+    /** The options, in the order given: what help, completions and man pages are made from. */
+    public List<Spec> specs() {
+        return specs;
+    }
+
     /** Parses {@code args}; on the first error throws getopt's message. */
     public Result parse(List<String> args) throws UsageException {
         List<Option> options = new ArrayList<>();

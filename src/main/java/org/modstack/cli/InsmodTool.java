@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.util.List;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
-import org.modstack.kernel.KernelStore;
-import org.modstack.kernel.VirtualKernel;
 
 /** {@code insmod}: inserts one module file into the (virtual) kernel, with kmod's messages. */
 final class InsmodTool extends GetoptTool {
@@ -23,8 +21,12 @@ final class InsmodTool extends GetoptTool {
 
     @Override
     String help() {
-        return "Usage:\n\t%s [options] filename [args]\nOptions:\n\t-V, --version     show version\n"
-                + "\t-h, --help        show this help\n";
+        return "Usage:\n\t%s [options] filename [args]\nOptions:\n"
+                + "\t-f                DANGEROUS: forces a module load (ignores modversions\n"
+                + "\t                  and vermagic)\n"
+                + "\t-p, -s            accepted and ignored, as by kmod's insmod\n"
+                + "\t-V, --version     show version\n"
+                + "\t-h, --help        show this help\n" + KernelChoice.HELP;
     }
 
     @Override
@@ -53,17 +55,14 @@ final class InsmodTool extends GetoptTool {
             io.error("could not load module " + filename + ": " + Errno.ENOENT.message() + "\n");
             return 1;
         }
-        try (KernelStore store = kernel.open()) {
+        return kernel.act(io, true, state -> {
             try {
-                store.kernel().insert(io.resolve(filename), options,
-                        force ? VirtualKernel.IGNORE_MODVERSIONS | VirtualKernel.IGNORE_VERMAGIC : 0);
+                state.insert(io.resolve(filename), options, force, force);
             } catch (ErrnoException e) {
                 io.error("could not insert module " + filename + ": " + KmodMessages.insmodStrerror(e.errno()) + "\n");
                 return 1;
-            } finally {
-                store.save();
             }
-        }
-        return 0;
+            return 0;
+        });
     }
 }

@@ -12,22 +12,32 @@ final class KernelBootTool extends KernelSubcommand {
     private String release;
     private String cmdline = "";
     private final List<String> debs = new ArrayList<>();
+    private boolean force;
 
     @Override
-    String help() {
-        return "Usage: modstack kernel boot [options] [ROOT]\nOptions:\n"
-                + "\t--kernel=DIR      the virtual kernel's directory\n"
-                + "\t--release=R       the kernel release under ROOT/lib/modules\n"
+    String usage() {
+        return "boot [options] [ROOT]";
+    }
+
+    @Override
+    String about() {
+        return "\tboots a virtual kernel: the one installed under ROOT, Debian's packages (--deb),\n"
+                + "\tor without either the embedded Debian kernel\n";
+    }
+
+    @Override
+    String optionsHelp() {
+        return "\t--release=R       the kernel release under ROOT/lib/modules\n"
                 + "\t--cmdline=ARGS    the kernel command line\n"
                 + "\t--deb=FILE.deb    boot from Debian's linux-image and linux-headers packages\n"
-                + "\t-h, --help        show this help\n";
+                + "\t-f, --force       replace a kernel already booted in the directory\n";
     }
 
     @Override
     List<Getopt.Spec> extraOptions() {
         return List.of(Getopt.Spec.longOnly("release", Getopt.Arg.REQUIRED, "release"),
                 Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
-                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"));
+                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"), Getopt.Spec.flag('f', "force"));
     }
 
     @Override
@@ -35,6 +45,7 @@ final class KernelBootTool extends KernelSubcommand {
         switch (o.key()) {
             case "release" -> release = o.value();
             case "cmdline" -> cmdline = o.value();
+            case "f" -> force = true;
             default -> debs.add(o.value());
         }
     }
@@ -46,6 +57,7 @@ final class KernelBootTool extends KernelSubcommand {
 
     @Override
     int act(ToolOutput io, List<String> operands) throws ErrnoException {
+        KernelStore.requireVacant(kernel.directory(), force);  // before the tree below overwrites anything
         Path tree = kernel.directory().resolve("tree");
         if (!debs.isEmpty()) {
             DebianPackages.unpack(debs.stream().map(io::resolve).toList(), tree);
@@ -53,7 +65,7 @@ final class KernelBootTool extends KernelSubcommand {
             EmbeddedKernel.writeTree(tree);
         }
         Path from = operands.isEmpty() ? tree : io.resolve(operands.get(0));
-        try (KernelStore s = kernel.boot(from, release, cmdline)) {
+        try (KernelStore s = kernel.boot(from, release, cmdline, force)) {
             io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
         }
         return 0;

@@ -51,9 +51,13 @@ final class KernelFilesTool extends KernelSubcommand {
     }
 
     @Override
-    String help() {
-        return "Usage: modstack kernel " + view.name().toLowerCase(java.util.Locale.ROOT) + " [--kernel=DIR] PATH...\n"
-                + "\tPATH: /proc/modules, /proc/sys/kernel/tainted, /proc/cmdline, /sys/module/M/...\n";
+    String usage() {
+        return view.name().toLowerCase(java.util.Locale.ROOT) + " [options] PATH...";
+    }
+
+    @Override
+    String about() {
+        return "\tPATH: /proc/modules, /proc/sys/kernel/tainted, /proc/cmdline, /sys/module, /sys/module/M/...\n";
     }
 
     @Override
@@ -64,7 +68,7 @@ final class KernelFilesTool extends KernelSubcommand {
     @Override
     int act(ToolOutput io, List<String> paths) throws ErrnoException {
         int status = 0;
-        try (KernelStore s = kernel.open()) {
+        try (KernelStore s = kernel.read()) {
             KernelFiles files = new KernelFiles(s.kernel());
             for (String path : paths) {
                 Optional<String> shown = view.show(files, path);

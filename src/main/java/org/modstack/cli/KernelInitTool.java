@@ -9,9 +9,13 @@ import org.modstack.kernel.KernelStore;
 /** {@code kernel init MODULE RESULT}: scripts what a module's init returns (0 or a negative errno). */
 final class KernelInitTool extends KernelSubcommand {
     @Override
-    String help() {
-        return "Usage: modstack kernel init [--kernel=DIR] MODULE RESULT\n"
-                + "\tRESULT: 0, or the negative errno MODULE's init returns (e.g. -19)\n";
+    String usage() {
+        return "init [options] MODULE RESULT";
+    }
+
+    @Override
+    String about() {
+        return "\tscripts what MODULE's init returns: RESULT is 0, or a negative errno (e.g. -19)\n";
     }
 
     /** A negative number is RESULT, not a cluster of options, as {@code kill -9} reads it. */
@@ -37,7 +41,7 @@ final class KernelInitTool extends KernelSubcommand {
     @Override
     int act(ToolOutput io, List<String> operands) throws ErrnoException {
         if (!operands.get(1).matches("0|-[0-9]+")) {
-            io.printErr(KernelTool.USAGE);
+            io.printErr("Usage: modstack kernel " + usage() + "\n");
             return 1;
         }
         int result = Integer.parseInt(operands.get(1));

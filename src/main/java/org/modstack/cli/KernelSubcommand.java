@@ -11,6 +11,25 @@ import org.modstack.ErrnoException;
 abstract class KernelSubcommand extends GetoptTool {
     final KernelChoice kernel = new KernelChoice();
 
+    /** What follows {@code modstack kernel} in the usage line, e.g. {@code "dmesg [options]"}. */
+    abstract String usage();
+
+    /** The lines under the usage line saying what the subcommand does, tab-indented. */
+    abstract String about();
+
+    /** The help lines of {@link #extraOptions()}. */
+    String optionsHelp() {
+        return "";
+    }
+
+    @Override
+    final String help() {
+        return "Usage: modstack kernel " + usage() + "\n" + about() + "Options:\n" + optionsHelp()
+                + "\t--kernel=DIR      the virtual kernel's directory (default: $MODSTACK_KERNEL,\n"
+                + "\t                  else ~/.local/state/modstack/kernel)\n"
+                + "\t-h, --help        show this help\n";
+    }
+
     /** The subcommand's own options, besides {@code --kernel} and {@code -h}. */
     List<Getopt.Spec> extraOptions() {
         return List.of();
@@ -48,9 +67,15 @@ abstract class KernelSubcommand extends GetoptTool {
     @Override
     final int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (!takes(operands.size())) {
-            io.printErr(KernelTool.USAGE);
+            io.printErr("Usage: modstack kernel " + usage() + "\n");
             return 1;
         }
-        return act(io, operands);
+        try {
+            return act(io, operands);
+        } catch (ToolFailure e) {
+            throw e;
+        } catch (ErrnoException e) {  // modstack's own command: the failure names its file
+            throw new ToolFailure(e);
+        }
     }
 }

@@ -7,8 +7,13 @@ import org.modstack.kernel.EmbeddedKernel;
 /** {@code kernel tree DIR}: the embedded kernel's files, to add modules and run depmod there. */
 final class KernelTreeTool extends KernelSubcommand {
     @Override
-    String help() {
-        return "Usage: modstack kernel tree DIR\n\twrites the embedded kernel's files under DIR\n";
+    String usage() {
+        return "tree DIR";
+    }
+
+    @Override
+    String about() {
+        return "\twrites the embedded kernel's files under DIR and prints its release\n";
     }
 
     @Override

@@ -2,37 +2,75 @@ package org.modstack.cli;
 
 import java.util.List;
 import org.modstack.ErrnoException;
-import org.modstack.kernel.KernelStore;
-import org.modstack.kernel.LoadedModule;
 import org.modstack.modprobe.KernelState;
 
-/** {@code lsmod}: the (virtual) kernel's modules as kmod's lsmod prints them. */
-final class LsmodTool implements Tool {
+/** {@code lsmod}: the kernel's modules as kmod's lsmod prints them. */
+final class LsmodTool extends GetoptTool {
+    private static final Getopt OPTIONS = new Getopt(List.of(Getopt.Spec.flag('s', "syslog"),
+            Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"),
+            KernelChoice.OPTION));
+
+    private final KernelChoice kernel = new KernelChoice();
 
     @Override
-    public int run(ToolOutput io, List<String> args) throws ErrnoException {
-        KernelChoice kernel = new KernelChoice();
-        List<String> rest = args;
-        if (!args.isEmpty() && args.get(0).startsWith("--kernel=")) {
-            kernel.set(args.get(0).substring("--kernel=".length()));
-            rest = args.subList(1, args.size());
+    Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String help() {
+        return "Usage:\n\t%s [options]\nOptions:\n"
+                + "\t-s, --syslog      print to syslog, not stderr\n"
+                + "\t-v, --verbose     enables more messages\n"
+                + "\t-V, --version     show version\n"
+                + "\t-h, --help        show this help\n" + KernelChoice.HELP;
+    }
+
+    @Override
+    Integer apply(ToolOutput io, Getopt.Option o) {
+        if (o.key().equals("kernel")) {
+            kernel.set(o.value());
         }
-        if (!rest.isEmpty()) {
+        return null;  // -s and -v: lsmod logs nothing to redirect or add to
+    }
+
+    @Override
+    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+        if (!operands.isEmpty()) {
             io.printErr("Usage: " + io.tool() + "\n");
             return 1;
         }
-        try (KernelStore store = kernel.open()) {
-            KernelState state = store.kernel().asKernelState(io::error);
-            io.print("Module                  Size  Used by\n");
-            for (LoadedModule m : store.kernel().state().modules()) {
-                io.print(String.format("%-19s %8d  %d", m.name(), m.size(), state.refcnt(m.name())));
-                List<String> holders = state.holders(m.name());
-                if (!holders.isEmpty()) {
-                    io.print(" " + String.join(",", holders));
-                }
-                io.print("\n");
+        return kernel.act(io, false, state -> print(io, state));
+    }
+
+    private static int print(ToolOutput io, KernelState state) {
+        List<KernelState.Loaded> loaded;
+        try {
+            loaded = state.loaded();
+        } catch (ErrnoException e) {
+            io.printErr("libkmod: ERROR ../libkmod/libkmod-module.c:1725 kmod_module_new_from_loaded: could not open "
+                    + e.describe() + "\n");
+            io.printErr("Error: could not get list of modules: " + e.errno().message() + "\n");
+            return 1;
+        }
+        io.print("Module                  Size  Used by\n");
+        for (KernelState.Loaded m : loaded) {
+            io.print(String.format("%-19s %8d  %d", m.name(), m.size(), refcnt(state, m.name())));
+            List<String> holders = state.holders(m.name());
+            if (!holders.isEmpty()) {
+                io.print(" " + String.join(",", holders));
             }
+            io.print("\n");
         }
         return 0;
+    }
+
+    /** kmod_module_get_refcnt's error, printed as a number as lsmod does. */
+    private static int refcnt(KernelState state, String name) {
+        try {
+            return state.refcnt(name);
+        } catch (ErrnoException e) {
+            return -e.errno().number();
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
+import org.modstack.kernel.KernelStore;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.modprobe.ModuleLookup;
 import org.modstack.module.Compression;
@@ -25,7 +26,7 @@ final class Modinfo extends GetoptTool {
             Getopt.Spec.flag('n', "filename"), Getopt.Spec.flag('0', "null"),
             Getopt.Spec.flag('m', "modname"), Getopt.Spec.value('F', "field"),
             Getopt.Spec.value('k', "set-version"), Getopt.Spec.value('b', "basedir"),
-            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
     private static final String HELP = "Usage:\n"
             + "\t%s [options] <modulename|filename> [args]\n"
@@ -52,6 +53,8 @@ final class Modinfo extends GetoptTool {
     private String kernelVersion;
     private String basedir;
 
+    private final KernelChoice kernel = new KernelChoice();
+
     @Override
     Getopt options() {
         return OPTIONS;
@@ -59,7 +62,7 @@ final class Modinfo extends GetoptTool {
 
     @Override
     String help() {
-        return HELP;
+        return HELP + KernelChoice.HELP.replace("act on", "look names up in");
     }
 
     @Override
@@ -75,6 +78,7 @@ final class Modinfo extends GetoptTool {
             case "F" -> field = o.value();
             case "k" -> kernelVersion = o.value();
             case "b" -> basedir = o.value();
+            case "kernel" -> kernel.set(o.value());
             default -> throw new IllegalStateException(o.key());
         }
         return null;
@@ -92,6 +96,12 @@ final class Modinfo extends GetoptTool {
             return 1;
         }
         // modinfo looks names up one at a time, through libkmod's stream reader.
+        if (basedir == null && kernelVersion == null && kernel.named().isPresent()) {
+            try (KernelStore s = kernel.read()) {  // names are looked up in that kernel's tree
+                basedir = s.kernel().description().root().toString();
+                kernelVersion = s.kernel().description().release();
+            }
+        }
         ModuleDirectory dir = (basedir != null || kernelVersion != null
                 ? ModuleDirectory.of(Optional.of(basedir == null ? "" : basedir), Optional.ofNullable(kernelVersion))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);

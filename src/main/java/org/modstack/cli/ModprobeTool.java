@@ -20,9 +20,9 @@ import org.modstack.modprobe.ModuleDirectory;
 
 /**
  * {@code modprobe}: loads (or plans, or shows) a whole stack by one name, as kmod's does.
- * It acts on a virtual kernel ({@code --kernel=DIR}, or the default one when it exists): loading
- * and removing change it; without one, plans are made against the running kernel's state and
- * loading reports that it is not available.
+ * It acts on a virtual kernel only when one is named ({@link KernelChoice}): loading and removing
+ * change it, and its tree is the default module directory; otherwise it acts on the running
+ * system exactly as kmod's does.
  */
 final class ModprobeTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
@@ -79,7 +79,7 @@ final class ModprobeTool extends GetoptTool {
 
     @Override
     String help() {
-        return ModprobeHelp.TEXT;
+        return ModprobeHelp.TEXT + KernelChoice.HELP;
     }
 
     @Override
@@ -88,7 +88,7 @@ final class ModprobeTool extends GetoptTool {
             io.error("missing parameters. See -h.\n");
             return 1;
         }
-        if (!kernelChoice.present()) {
+        if (kernelChoice.named().isEmpty()) {
             return operate(io, names, KernelState.live());
         }
         try (KernelStore store = kernelChoice.open()) {
@@ -226,11 +226,6 @@ final class ModprobeTool extends GetoptTool {
             log.log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
             return -Errno.ENOENT.number();
         }
-        if (!dryRun && !lookupOnly && virtual == null) {
-            io.error("no virtual kernel to load into (boot one: modstack kernel boot ROOT); loading into the"
-                    + " running kernel is not available yet\n");
-            return -Errno.ENOSYS.number();
-        }
         Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime, dryRun,
                 forceModversion, forceVermagic);
         boolean print = show || log.showsActions();
@@ -256,11 +251,6 @@ final class ModprobeTool extends GetoptTool {
     }
 
     private int rmmod(ToolOutput io, Modprobe modprobe, String alias) throws ErrnoException {
-        if (!dryRun && virtual == null) {
-            io.error("no virtual kernel to remove from (boot one: modstack kernel boot ROOT); removing from the"
-                    + " running kernel is not available yet\n");
-            return -Errno.ENOSYS.number();
-        }
         List<Modprobe.Mod> found;
         try {
             found = modprobe.lookup(alias);

@@ -3,8 +3,6 @@ package org.modstack.cli;
 import java.nio.file.Files;
 import java.util.List;
 import org.modstack.ErrnoException;
-import org.modstack.kernel.KernelStore;
-import org.modstack.kernel.VirtualKernel;
 import org.modstack.modprobe.KernelState;
 import org.modstack.module.ModuleName;
 
@@ -31,7 +29,8 @@ final class RmmodTool extends GetoptTool {
                 + "\t-s, --syslog      print to syslog, not stderr\n"
                 + "\t-v, --verbose     enables more messages\n"
                 + "\t-V, --version     show version\n"
-                + "\t-h, --help        show this help\n";
+                + "\t-w                accepted and ignored, as by kmod's rmmod\n"
+                + "\t-h, --help        show this help\n" + KernelChoice.HELP;
     }
 
     @Override
@@ -50,32 +49,29 @@ final class RmmodTool extends GetoptTool {
             io.error("missing module name.\n");
             return 1;
         }
-        int failures = 0;
-        try (KernelStore store = kernel.open()) {
-            VirtualKernel k = store.kernel();
+        return kernel.act(io, true, state -> {
+            int failures = 0;
             for (String arg : operands) {
                 String name = Files.exists(io.resolve(arg)) ? ModuleName.fromPath(arg) : ModuleName.normalize(arg);
-                if (!force && !notInUse(io, k, name)) {
+                if (!force && !notInUse(io, state, name)) {
                     failures++;
                     continue;
                 }
                 try {
-                    k.delete(name, VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
+                    state.remove(name, force);
                 } catch (ErrnoException e) {
                     io.error(KmodMessages.removeFailed(name, e.errno()));
                     io.error("could not remove module " + arg + ": " + e.errno().message() + "\n");
                     failures++;
                 }
             }
-            store.save();
-        }
-        return failures == 0 ? 0 : 1;
+            return failures == 0 ? 0 : 1;
+        });
     }
 
     /** rmmod's check_module_inuse. */
-    private static boolean notInUse(ToolOutput io, VirtualKernel k, String name) {
-        KernelState state = k.asKernelState(io::error);
-        if (k.description().isBuiltin(name)) {
+    private static boolean notInUse(ToolOutput io, KernelState state, String name) {
+        if (state.isBuiltin(name)) {
             io.error("Module " + name + " is builtin.\n");
             return false;
         }

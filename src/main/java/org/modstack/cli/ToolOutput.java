@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.modstack.Errno;
+import org.modstack.ErrnoException;
 
 /**
  * A tool's two output streams and kmod's message format on standard error.
@@ -34,6 +36,12 @@ public final class ToolOutput {
     ToolOutput inDirectory(Path dir) {
         this.workingDirectory = dir;
         return this;
+    }
+
+    /** The same streams under another name: a multi-call command speaks as itself, as its argv[0]. */
+    ToolOutput renamed(String name) {
+        flush();
+        return new ToolOutput(name, out, err).inDirectory(workingDirectory);
     }
 
     /** A file name given on the command line, as the tool opens it. */
@@ -106,8 +114,9 @@ public final class ToolOutput {
 
     private void drain() {
         if (used > 0) {
-            write(out, Arrays.copyOf(buf, used));
+            byte[] bytes = Arrays.copyOf(buf, used);
             used = 0;
+            write(out, bytes);
         }
     }
 
@@ -115,7 +124,24 @@ public final class ToolOutput {
         try {
             s.write(bytes);
         } catch (IOException e) {
+            if (ErrnoException.of(e, "").errno() == Errno.EPIPE) {
+                throw new ReaderGone(e);
+            }
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Whoever read the output has gone ({@code | head}): kmod's tools die of SIGPIPE there, and
+     * the JVM, which ignores the signal, gets EPIPE instead; the tool ends as kmod's would.
+     */
+    static final class ReaderGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        /** The shell's status for a process killed by SIGPIPE (128 + 13). */
+        static final int STATUS = 141;
+
+        ReaderGone(IOException cause) {
+            super(cause);
         }
     }
 }

@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,7 @@ import org.modstack.module.SymbolVersion;
  * </pre>
  */
 public final class DepmodCache {
-    /** The cache's file name in the output module directory. */
+    /** The cache's file name in its directory. */
     public static final String FILE_NAME = ".modstack-depmod.cache";
     private static final int MAGIC = 0x4D534443;  // "MSDC"
     private static final int VERSION = 2;
@@ -71,6 +74,27 @@ public final class DepmodCache {
 
     private DepmodCache(Map<String, Entry> entries) {
         this.entries = entries;
+    }
+
+    /**
+     * Where the cache of module directory {@code moduleDir} lives unless told otherwise: under
+     * {@code $XDG_CACHE_HOME/modstack/depmod} (else {@code ~/.cache}), one directory per module
+     * directory, named by a hash of its absolute path and its release. Out of the tree, it never
+     * ships in an initramfs or an image built from the tree.
+     */
+    public static Path defaultDirectory(Path moduleDir) {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        Path dir = moduleDir.toAbsolutePath().normalize();
+        String key;
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(dir.toString().getBytes(StandardCharsets.UTF_8));
+            key = HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+        Path name = dir.getFileName();
+        return base.resolve("modstack").resolve("depmod").resolve(key + (name == null ? "" : "-" + name));
     }
 
     /** An empty cache. */

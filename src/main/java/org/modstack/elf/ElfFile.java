@@ -109,10 +109,10 @@ public final class ElfFile {
     private static Section readSection(ByteBuffer b, boolean is64, int at, int index) {
         if (is64) {
             return new Section(index, u32(b, at), u32(b, at + 4), b.getLong(at + 8), b.getLong(at + 24),
-                    b.getLong(at + 32), u32(b, at + 40), u32(b, at + 44), b.getLong(at + 48), b.getLong(at + 56));
+                    b.getLong(at + 32), u32(b, at + 40), u32(b, at + 44), b.getLong(at + 48), b.getLong(at + 56), at);
         }
         return new Section(index, u32(b, at), u32(b, at + 4), u32(b, at + 8), u32(b, at + 16),
-                u32(b, at + 20), u32(b, at + 24), u32(b, at + 28), u32(b, at + 32), u32(b, at + 36));
+                u32(b, at + 20), u32(b, at + 24), u32(b, at + 28), u32(b, at + 32), u32(b, at + 36), at);
     }
 
     static int u16(ByteBuffer b, int at) {
@@ -222,6 +222,20 @@ public final class ElfFile {
     /** The NUL-terminated string at an absolute offset, ending at the image's end at the latest. */
     public String string(long offset) {
         return CString.read(image, (int) offset, image.capacity());
+    }
+
+    /**
+     * Clears {@code SHF_ALLOC} in section {@code s}'s header within {@code copy}, a writable copy
+     * of this image: the section stays in the file but is not loaded (sh_flags follows sh_name
+     * and sh_type in both classes, 8 bytes wide in ELF64, 4 in ELF32).
+     */
+    public void clearAlloc(ByteBuffer copy, Section s) {
+        int at = (int) s.headerOffset() + 8;
+        if (is64) {
+            copy.order(image.order()).putLong(at, s.flags() & ~Section.SHF_ALLOC);
+        } else {
+            copy.order(image.order()).putInt(at, (int) (s.flags() & ~Section.SHF_ALLOC));
+        }
     }
 
     /**

@@ -13,9 +13,10 @@ package org.modstack.elf;
  * @param info {@code sh_info}
  * @param addralign {@code sh_addralign}
  * @param entsize {@code sh_entsize}
+ * @param headerOffset where the section's header lies in the file
  */
 public record Section(int index, long nameOffset, long type, long flags, long offset, long size,
-                      long link, long info, long addralign, long entsize) {
+                      long link, long info, long addralign, long entsize, long headerOffset) {
 
     /** {@code SHF_WRITE}. */
     public static final long SHF_WRITE = 0x1;

@@ -81,6 +81,11 @@ public final class BootState {
         return List.copyOf(log);
     }
 
+    /** Empties the log, as {@code dmesg -c} does after printing it. */
+    public void clearLog() {
+        log.clear();
+    }
+
     void replace(LoadedModule old, LoadedModule updated) {
         int i = 0;
         while (modules.get(i) != old) {  // by identity: a record's equals compares every export

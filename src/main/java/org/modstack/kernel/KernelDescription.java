@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.depmod.KernelSymbols;
@@ -101,6 +102,9 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         }
     }
 
+    /** The modinfo keys that give a built-in module a {@code /sys/module} directory. */
+    private static final Set<String> SYSFS_KEYS = Set.of("parmtype", "version");
+
     /** vmlinux's exports by name. */
     public Map<String, KernelSymbol> exports() {
         return linkage.exports();
@@ -149,7 +153,8 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
                     .filter(l -> !l.isEmpty()).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            // read lazily, where no checked exception fits: the tool still prints path and strerror
+            throw new UncheckedIOException(ErrnoException.of(e, file.toString()));
         }
     }
 
@@ -180,9 +185,20 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     public boolean builtinHasSysfs(String name) {
         try {
             return moduleDirectory.builtinModinfo(name).orElse(List.of()).stream()
-                    .anyMatch(r -> r.startsWith("parmtype=") || r.startsWith("version="));
+                    .anyMatch(r -> SYSFS_KEYS.contains(r.substring(0, Math.max(0, r.indexOf('=')))));
         } catch (ErrnoException e) {
             return false;
+        }
+    }
+
+    /** The built-in modules with a {@code /sys/module} directory, as {@link #builtinHasSysfs} tells each. */
+    public Set<String> builtinsWithSysfs() {
+        try {
+            return moduleDirectory.builtinModinfoRecords().stream()
+                    .filter(r -> SYSFS_KEYS.contains(r.getValue().substring(0, Math.max(0, r.getValue().indexOf('=')))))
+                    .map(Map.Entry::getKey).collect(Collectors.toSet());
+        } catch (ErrnoException e) {
+            return Set.of();
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /**
  * The files through which a kernel shows its modules: {@code /proc/modules},
@@ -55,15 +56,20 @@ public final class KernelFiles {
     /** The entries of directory {@code path} in the kernel's (kernfs) order, if it exists. */
     public Optional<List<String>> list(String path) {
         String[] p = sysModulePath(path);
-        if (p == null || p.length != 2) {
+        if (p == null) {
             return Optional.empty();
         }
+        if (p.length == 1 && p[0].isEmpty()) {
+            return Optional.of(sysModule());
+        }
         Optional<LoadedModule> m = kernel.state().module(p[0]);
-        if (m.isEmpty()) {
+        if (m.isEmpty() || p.length > 2) {
             return Optional.empty();
         }
         List<String> names = new ArrayList<>();
-        if (p[1].equals("holders")) {
+        if (p.length == 1) {
+            names.addAll(m.get().sysfsFiles());
+        } else if (p[1].equals("holders")) {
             names.addAll(m.get().holders());
         } else if (p[1].equals("parameters")) {
             m.get().parameters().stream().filter(x -> x.perm() != 0).forEach(x -> names.add(x.name()));
@@ -75,6 +81,19 @@ public final class KernelFiles {
         }
         names.sort(Comparator.comparingLong(KernelFiles::kernfsHash).thenComparing(Comparator.naturalOrder()));
         return Optional.of(names);
+    }
+
+    /**
+     * {@code /sys/module}: the loaded modules and the built-in ones with a directory. A built-in
+     * entry is named after its module here; the kernel names some after a parameter prefix
+     * instead ({@code rcupdate}, not {@code update}), which only vmlinux's {@code __param} tells.
+     */
+    private List<String> sysModule() {
+        TreeSet<String> names = new TreeSet<>(kernel.description().builtinsWithSysfs());
+        kernel.state().modules().forEach(m -> names.add(m.name()));
+        List<String> sorted = new ArrayList<>(names);
+        sorted.sort(Comparator.comparingLong(KernelFiles::kernfsHash).thenComparing(Comparator.naturalOrder()));
+        return sorted;
     }
 
     /** The mode of a parameter's sysfs file, if it has one. */
@@ -108,8 +127,11 @@ public final class KernelFiles {
     /** {@code /sys/module/<m>/<rest>} split after the prefix, or null. */
     private static String[] sysModulePath(String path) {
         String prefix = "/sys/module/";
-        if (!path.startsWith(prefix)) {
+        if (!(path + "/").startsWith(prefix)) {
             return null;
+        }
+        if (path.length() < prefix.length()) {
+            return new String[] {""};
         }
         String rest = path.substring(prefix.length());
         while (rest.endsWith("/")) {

@@ -7,24 +7,21 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
 /**
  * A virtual kernel kept in a directory, so that separate commands act on one kernel:
  * {@code kernel.json} says which kernel it is (the tree it was booted from and its command
- * line), {@code state.json} what it has done since boot. Opening takes an exclusive lock on
- * {@code lock} until {@link #close}, so concurrent commands run one after the other; state is
+ * line), {@code state.json} what it has done since boot. Opening takes a lock on {@code lock}
+ * until {@link #close} (shared to read, exclusive to change), so a change waits for readers and
+ * readers for a change; state is
  * written to a temporary file and renamed over the old one, so a reader never sees half a write.
  */
 public final class KernelStore implements AutoCloseable {
@@ -40,18 +37,17 @@ public final class KernelStore implements AutoCloseable {
     record Boot(int format, String root, String release, String cmdline) {
     }
 
-    /** File locks are per process: threads of one process wait on these first. */
-    private static final Map<Path, ReentrantLock> IN_PROCESS =
-            new ConcurrentHashMap<>();
+    /** Whether a command changes the kernel or only reads it. */
+    public enum Access { READ, WRITE }
 
     private final Path dir;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final Access access;
+    private final StoreLock lock;
     private final VirtualKernel kernel;
 
-    private KernelStore(Path dir, FileChannel lockChannel, FileLock lock, VirtualKernel kernel) {
+    private KernelStore(Path dir, Access access, StoreLock lock, VirtualKernel kernel) {
         this.dir = dir;
-        this.lockChannel = lockChannel;
+        this.access = access;
         this.lock = lock;
         this.kernel = kernel;
     }
@@ -75,16 +71,20 @@ public final class KernelStore implements AutoCloseable {
 
     /**
      * Boots a kernel into {@code dir}: the one installed under {@code root} (release may be null),
-     * with {@code cmdline}; anything the directory held before is replaced.
+     * with {@code cmdline}. A kernel the directory already holds is replaced only when
+     * {@code replace} says so: its state would be lost.
      */
-    public static KernelStore boot(Path dir, Path root, String release, String cmdline) throws ErrnoException {
+    public static KernelStore boot(Path dir, Path root, String release, String cmdline, boolean replace)
+            throws ErrnoException {
+        requireVacant(dir, replace);
         KernelDescription d = KernelDescription.fromTree(root.toAbsolutePath(), release, cmdline);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw ErrnoException.of(e, dir.toString());
         }
-        KernelStore store = lock(dir, new VirtualKernel(d, BootState.boot()));
+        KernelStore store = new KernelStore(dir, Access.WRITE, StoreLock.take(dir, false),
+                new VirtualKernel(d, BootState.boot()));
         try {
             store.write("kernel.json", new Boot(FORMAT, d.root().toString(), d.release(), d.cmdline()));
             store.save();
@@ -95,12 +95,22 @@ public final class KernelStore implements AutoCloseable {
         return store;
     }
 
-    /** Opens the kernel in {@code dir}, waiting for any other command using it. */
-    public static KernelStore open(Path dir) throws ErrnoException {
+    /**
+     * Refuses a directory that holds a kernel unless {@code replace}: booting over it loses its
+     * state, so a caller checks before it writes anything there.
+     */
+    public static void requireVacant(Path dir, boolean replace) throws ErrnoException {
+        if (exists(dir) && !replace) {
+            throw new ErrnoException(Errno.EEXIST, dir + ": a virtual kernel is already booted here (--force replaces it)");
+        }
+    }
+
+    /** Opens the kernel in {@code dir}, waiting for any command changing it (or, to write, using it). */
+    public static KernelStore open(Path dir, Access access) throws ErrnoException {
         if (!exists(dir)) {
             throw new ErrnoException(Errno.ENOENT, dir + ": no virtual kernel (boot one with: modstack kernel boot)");
         }
-        KernelStore locked = lock(dir, null);
+        StoreLock locked = StoreLock.take(dir, access == Access.READ);
         try {
             Boot boot = read(dir.resolve("kernel.json"), Boot.class);
             if (boot.format() != FORMAT || boot.root() == null || boot.release() == null) {
@@ -111,23 +121,10 @@ public final class KernelStore implements AutoCloseable {
                 throw damaged(dir.resolve("state.json"), "missing fields");
             }
             KernelDescription d = KernelDescription.fromTree(Path.of(boot.root()), boot.release(), boot.cmdline());
-            return new KernelStore(dir, locked.lockChannel, locked.lock, new VirtualKernel(d, BootState.of(snap)));
+            return new KernelStore(dir, access, locked, new VirtualKernel(d, BootState.of(snap)));
         } catch (ErrnoException e) {
             locked.close();
             throw e;
-        }
-    }
-
-    private static KernelStore lock(Path dir, VirtualKernel kernel) throws ErrnoException {
-        ReentrantLock local = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(),
-                d -> new ReentrantLock());
-        local.lock();
-        try {
-            FileChannel ch = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            return new KernelStore(dir, ch, ch.lock(), kernel);
-        } catch (IOException e) {
-            local.unlock();
-            throw ErrnoException.of(e, dir.resolve("lock").toString());
         }
     }
 
@@ -143,6 +140,9 @@ public final class KernelStore implements AutoCloseable {
 
     /** Writes the kernel's state atomically. */
     public void save() throws ErrnoException {
+        if (access == Access.READ) {
+            throw new IllegalStateException("a kernel opened to read is not saved");
+        }
         write("state.json", kernel.state().snapshot());
     }
 
@@ -184,13 +184,6 @@ public final class KernelStore implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            // closing the channel releases the lock anyway
-        } finally {
-            IN_PROCESS.get(dir.toAbsolutePath().normalize()).unlock();
-        }
+        lock.close();
     }
 }

@@ -1,5 +1,6 @@
 package org.modstack.kernel;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.modstack.module.Parameter;
@@ -20,10 +21,13 @@ import org.modstack.module.Parameter;
  * @param exports what it exports, for the modules stacked on it
  * @param parameters its parameters as sysfs shows them
  * @param usesGplOnly it resolved a GPL-only symbol
+ * @param modinfoFiles the sysfs files its modinfo adds ({@code srcversion}, {@code version}), absent
+ *     from a state written before they were recorded
  */
 public record LoadedModule(String name, long size, long address, State state, Set<Taint> taints,
                            List<String> holders, List<String> uses, int refcnt, boolean hasInit, boolean hasExit,
-                           List<KernelSymbol> exports, List<Parameter> parameters, boolean usesGplOnly) {
+                           List<KernelSymbol> exports, List<Parameter> parameters, boolean usesGplOnly,
+                           List<String> modinfoFiles) {
 
     /** A module's state, with the word {@code /proc/modules} and {@code initstate} use. */
     public enum State {
@@ -58,6 +62,19 @@ public record LoadedModule(String name, long size, long address, State state, Se
     public record Parameter(String name, int perm, String value) {
     }
 
+    /** The files {@code /sys/module/<name>/} holds, in kernfs order: module_ktype's and modinfo's. */
+    public List<String> sysfsFiles() {
+        List<String> names = new ArrayList<>(List.of("coresize", "holders", "initsize", "initstate", "notes", "refcnt",
+                "sections", "taint", "uevent"));
+        if (parameters.stream().anyMatch(p -> p.perm() != 0)) {
+            names.add("parameters");
+        }
+        if (modinfoFiles != null) {
+            names.addAll(modinfoFiles);
+        }
+        return names;
+    }
+
     /** Whether {@code rmmod} cannot remove it: it has init but no exit. */
     public boolean permanent() {
         return hasInit && !hasExit;
@@ -65,6 +82,6 @@ public record LoadedModule(String name, long size, long address, State state, Se
 
     LoadedModule withHolders(List<String> newHolders, int newRefcnt) {
         return new LoadedModule(name, size, address, state, taints, newHolders, uses, newRefcnt, hasInit, hasExit,
-                exports, parameters, usesGplOnly);
+                exports, parameters, usesGplOnly, modinfoFiles);
     }
 }

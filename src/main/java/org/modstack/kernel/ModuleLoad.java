@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFile;
@@ -97,11 +98,16 @@ final class ModuleLoad {
             }
             state.add(new LoadedModule(name, size, state.allocate(size), LoadedModule.State.LIVE,
                     Set.copyOf(taints), List.of(), List.copyOf(uses), 0, has("init_module"), has("cleanup_module"),
-                    exports, sysfsParameters(declared, values), usesGplOnly));
+                    exports, sysfsParameters(declared, values), usesGplOnly, modinfoFiles()));
         } catch (ErrnoException f) {
             k.release(name, uses);  // module_unload_free: the uses taken while resolving go
             throw f;
         }
+    }
+
+    /** setup_modinfo: the {@code version} and {@code srcversion} attributes, for a module that has them. */
+    private List<String> modinfoFiles() {
+        return Stream.of("srcversion", "version").filter(key -> !module.modinfoValues(key).isEmpty()).toList();
     }
 
     /** module_sig_check: an appended signature, checked unless the module was mangled (forced). */

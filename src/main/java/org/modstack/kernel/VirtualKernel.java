@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.modprobe.KernelState;
+import org.modstack.modprobe.ModuleSyscalls;
 import org.modstack.module.Compression;
 import org.modstack.module.ModuleFile;
 import org.modstack.module.ModuleSignature;
@@ -23,13 +24,13 @@ import org.modstack.module.ModuleSignature;
  */
 public final class VirtualKernel {
     /** {@code MODULE_INIT_IGNORE_MODVERSIONS}: load as if the module had no {@code __versions}. */
-    public static final int IGNORE_MODVERSIONS = 1;
+    public static final int IGNORE_MODVERSIONS = ModuleSyscalls.MODULE_INIT_IGNORE_MODVERSIONS;
     /** {@code MODULE_INIT_IGNORE_VERMAGIC}: load as if the module had no vermagic. */
-    public static final int IGNORE_VERMAGIC = 2;
+    public static final int IGNORE_VERMAGIC = ModuleSyscalls.MODULE_INIT_IGNORE_VERMAGIC;
     /** {@code O_NONBLOCK} for delete_module (libkmod always passes it). */
-    public static final int O_NONBLOCK = 04000;
+    public static final int O_NONBLOCK = ModuleSyscalls.O_NONBLOCK;
     /** {@code O_TRUNC} for delete_module: force. */
-    public static final int O_TRUNC = 01000;
+    public static final int O_TRUNC = ModuleSyscalls.O_TRUNC;
 
     private static final byte[] SIG_MARKER = ModuleSignature.MAGIC;
     private static final int PKEY_ID_PKCS7 = 2;
@@ -122,7 +123,7 @@ public final class VirtualKernel {
             state.replace(u, u.withHolders(List.copyOf(holders), u.refcnt() + 1));
         }
         state.add(new LoadedModule(m.name(), m.size(), state.allocate(m.size()), LoadedModule.State.LIVE, Set.copyOf(taints),
-                List.of(), uses, 0, true, true, m.exports(), List.of(), false));
+                List.of(), uses, 0, true, true, m.exports(), List.of(), false, List.of()));
     }
 
     /**

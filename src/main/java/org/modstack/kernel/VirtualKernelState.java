@@ -21,6 +21,16 @@ final class VirtualKernelState implements KernelState {
     }
 
     @Override
+    public List<Loaded> loaded() {
+        return kernel.state().modules().stream().map(m -> new Loaded(m.name(), m.size())).toList();
+    }
+
+    @Override
+    public boolean isBuiltin(String name) {
+        return kernel.description().isBuiltin(name);
+    }
+
+    @Override
     public InitState initState(String name) {
         Optional<LoadedModule> m = kernel.state().module(name);
         if (m.isPresent()) {

@@ -11,6 +11,21 @@ import org.modstack.ErrnoException;
  */
 public interface KernelState {
 
+    /** A loaded module as {@code /proc/modules} lists it, with its size as libkmod reads it. */
+    record Loaded(String name, long size) {
+    }
+
+    /**
+     * The loaded modules, newest first ({@code /proc/modules}); each size as
+     * kmod_module_get_size reads it ({@code /sys/module/<m>/coresize}, else that line's).
+     *
+     * @throws ErrnoException naming {@code /proc/modules} when the list cannot be read
+     */
+    List<Loaded> loaded() throws ErrnoException;
+
+    /** Whether {@code name} is built into the kernel ({@code modules.builtin} of its module directory). */
+    boolean isBuiltin(String name);
+
     /** A module's state in the kernel ({@code /sys/module/<m>/initstate}). */
     enum InitState { NOT_LOADED, LIVE, COMING, GOING }
 
@@ -35,8 +50,13 @@ public interface KernelState {
     /** Runs a modprobe.d install command, {@code $CMDLINE_OPTS} standing for {@code options}. */
     void runInstallCommand(String command, String options) throws ErrnoException;
 
-    /** The running kernel, read from {@code /sys/module}. */
+    /** The running kernel: {@code /proc/modules}, {@code /sys/module} and the module system calls. */
     static KernelState live() {
-        return new LiveKernelState();
+        return live(ModuleSyscalls.libc());
+    }
+
+    /** The running kernel's files, with {@code syscalls} making the changes (a fake one in tests). */
+    static KernelState live(ModuleSyscalls syscalls) {
+        return new LiveKernelState(syscalls);
     }
 }

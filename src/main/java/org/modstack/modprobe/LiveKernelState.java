@@ -1,19 +1,77 @@
 package org.modstack.modprobe;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.module.Compression;
+import org.modstack.module.ForcedImage;
+import org.modstack.module.KernelModule;
+import org.modstack.module.ModuleFile;
 
 /**
- * The running kernel as libkmod reads it from {@code /sys/module}. Loading into it and removing
- * from it are not available yet: each refuses with ENOSYS.
+ * The running kernel as libkmod reads it from {@code /proc/modules} and {@code /sys/module}, and
+ * changes it through the module system calls.
  */
 final class LiveKernelState implements KernelState {
+    private static final Path PROC_MODULES = Path.of("/proc/modules");
+
+    private final ModuleSyscalls syscalls;
+
+    LiveKernelState(ModuleSyscalls syscalls) {
+        this.syscalls = syscalls;
+    }
+
+    @Override
+    public List<Loaded> loaded() throws ErrnoException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(PROC_MODULES, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw ErrnoException.of(e, PROC_MODULES.toString());
+        }
+        List<Loaded> out = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length >= 2) {
+                out.add(new Loaded(f[0], coresize(f[0]).orElseGet(() -> parseSize(f[1]))));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<Long> coresize(String name) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(Path.of("/sys/module", name, "coresize")).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();  // before Linux 3.3: the size from /proc/modules
+        }
+    }
+
+    private static long parseSize(String field) {
+        try {
+            return Long.parseLong(field);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public boolean isBuiltin(String name) {
+        try {
+            return ModuleDirectory.of(Optional.empty(), Optional.empty()).isBuiltin(name);
+        } catch (ErrnoException e) {
+            return false;  // no readable modules.builtin: libkmod finds nothing built in
+        }
+    }
+
     @Override
     public InitState initState(String name) {
         Path dir = Path.of("/sys/module", name);
@@ -52,23 +110,52 @@ final class LiveKernelState implements KernelState {
         return out;
     }
 
+    /**
+     * kmod_module_insert_module: an uncompressed file goes to {@code finit_module}, which can be
+     * told to ignore modversions and vermagic; a compressed one (or a kernel without
+     * finit_module) is decompressed, changed for a forced load, and given to {@code init_module}.
+     */
     @Override
     public void insert(Path file, String options, boolean forceModversion, boolean forceVermagic)
             throws ErrnoException {
-        throw notYet();
+        ModuleFile module = ModuleFile.read(file);  // as kmod_file_open: decompressed, not parsed
+        if (module.compression() == Compression.NONE) {
+            int flags = (forceModversion ? ModuleSyscalls.MODULE_INIT_IGNORE_MODVERSIONS : 0)
+                    | (forceVermagic ? ModuleSyscalls.MODULE_INIT_IGNORE_VERMAGIC : 0);
+            try {
+                syscalls.finitModule(file, options, flags);
+                return;
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.ENOSYS) {
+                    throw e;
+                }
+            }
+        }
+        ByteBuffer image = forceModversion || forceVermagic
+                ? ForcedImage.of(KernelModule.fromImage(file, module.image()), forceModversion, forceVermagic)
+                : module.image();
+        syscalls.initModule(image, options);
     }
 
     @Override
     public void remove(String name, boolean force) throws ErrnoException {
-        throw notYet();
+        syscalls.deleteModule(name, ModuleSyscalls.O_NONBLOCK | (force ? ModuleSyscalls.O_TRUNC : 0));
     }
 
+    /** As libkmod runs it: {@code /bin/sh -c}, with MODPROBE_MODULE naming the module. */
     @Override
     public void runInstallCommand(String command, String options) throws ErrnoException {
-        throw notYet();
-    }
-
-    private ErrnoException notYet() {
-        return new ErrnoException(Errno.ENOSYS, "changing the running kernel is not available yet");
+        ProcessBuilder sh = new ProcessBuilder("/bin/sh", "-c", command.replace("$CMDLINE_OPTS", options)).inheritIO();
+        try {
+            int status = sh.start().waitFor();
+            if (status != 0) {
+                throw new ErrnoException(Errno.EINVAL, "Error running install command '" + command + "': retcode " + status);
+            }
+        } catch (IOException e) {
+            throw ErrnoException.of(e, "/bin/sh");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR, "interrupted running " + command);
+        }
     }
 }

@@ -188,14 +188,41 @@ public final class ModuleDirectory {
      * @throws ErrnoException when the file cannot be read ({@code ENOENT} when it is missing)
      */
     public Optional<List<String>> builtinModinfo(String name) throws ErrnoException {
-        return Optional.ofNullable(builtinModinfo().get(name));
+        return Optional.ofNullable(builtinModinfoRuns().get(name));
     }
 
-    /** Every module's first run of records, read once: a virtual kernel asks for each module it loads. */
-    private synchronized Map<String, List<String>> builtinModinfo() throws ErrnoException {
-        if (builtinModinfo != null) {
-            return builtinModinfo;
+    /**
+     * Each module's first run of records, computed once: a virtual kernel asks for every module
+     * it loads (libkmod reads one module's records, which depmod's order keeps together).
+     */
+    private synchronized Map<String, List<String>> builtinModinfoRuns() throws ErrnoException {
+        if (builtinModinfo == null) {
+            Map<String, List<String>> runs = new HashMap<>();
+            String current = null;
+            List<String> collecting = null;
+            for (Map.Entry<String, String> r : builtinModinfoRecords()) {
+                if (!r.getKey().equals(current)) {
+                    current = r.getKey();
+                    collecting = runs.containsKey(current) ? null : new ArrayList<>();  // only the first run counts
+                    if (collecting != null) {
+                        runs.put(current, collecting);
+                    }
+                }
+                if (collecting != null) {
+                    collecting.add(r.getValue());
+                }
+            }
+            runs.replaceAll((module, records) -> List.copyOf(records));
+            builtinModinfo = runs;
         }
+        return builtinModinfo;
+    }
+
+    /**
+     * Every record of {@code modules.builtin.modinfo} as (module, {@code key=value}), in file
+     * order, up to the first record without a module prefix, where libkmod stops.
+     */
+    public List<Map.Entry<String, String>> builtinModinfoRecords() throws ErrnoException {
         byte[] data;
         try {
             data = Files.readAllBytes(Path.of(dirname, "modules.builtin.modinfo"));
@@ -203,31 +230,17 @@ public final class ModuleDirectory {
             throw ErrnoException.of(e, dirname + "/modules.builtin.modinfo");
         }
         ByteBuffer buf = ByteBuffer.wrap(data);
-        Map<String, List<String>> runs = new HashMap<>();
-        String current = null;
-        List<String> collecting = null;
-        for (int i = 0; i < data.length; ) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < data.length;) {
             int end = CString.terminator(buf, i, data.length);
             String record = CString.read(buf, i, end);
             int dot = record.indexOf('.');
             if (dot < 0) {
-                break;  // libkmod stops at a record without a module prefix
+                break;
             }
-            String name = record.substring(0, dot);
-            if (!name.equals(current)) {
-                current = name;
-                collecting = runs.containsKey(name) ? null : new ArrayList<>();  // only the first run counts
-                if (collecting != null) {
-                    runs.put(name, collecting);
-                }
-            }
-            if (collecting != null) {
-                collecting.add(record.substring(dot + 1));
-            }
+            out.add(Map.entry(record.substring(0, dot), record.substring(dot + 1)));
             i = end + 1;
         }
-        runs.replaceAll((name, records) -> List.copyOf(records));
-        builtinModinfo = runs;
-        return runs;
+        return out;
     }
 }

@@ -20,6 +20,8 @@ import org.modstack.ErrnoException;
  * @param image the uncompressed ELF image, read-only, positioned at 0
  */
 public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
+    /** The largest compressed module read whole (a Java array's limit). */
+    private static final long MAX_COMPRESSED = Integer.MAX_VALUE - 8;
 
     /**
      * Reads {@code path}, decompressing it when its magic says so.
@@ -36,8 +38,13 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
             }
             Compression compression = Compression.detect(head);
             if (compression == Compression.NONE) {
-                ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
+                // A buffer reaches 2 GiB: past that, a file reads as if cut there, so an ELF whose
+                // parts lie beyond is refused as a truncated one would be, and the rest reads as kmod reads it.
+                ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(channel.size(), Integer.MAX_VALUE));
                 return new ModuleFile(path, compression, map.asReadOnlyBuffer());
+            }
+            if (channel.size() > MAX_COMPRESSED) {
+                throw new ErrnoException(Errno.EINVAL, path + ": " + compression + " stream over 2 GiB");
             }
             byte[] compressed = Files.readAllBytes(path);
             return new ModuleFile(path, compression, decompress(path, compression, compressed));

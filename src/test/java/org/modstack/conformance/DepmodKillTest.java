@@ -249,7 +249,8 @@ class DepmodKillTest {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable",
                 "-D" + IndexSet.PAUSE_PROPERTY + "=" + (phase == Phase.ANY ? 0 : PAUSE_MILLIS),
                 "-cp", System.getProperty("java.class.path"), "org.modstack.cli.Main", "depmod",
-                "-C", "/nonexistent-depmod.d", "-b", root.toString(), release));
+                // the cache beside the indexes, where this test counts the staged caches a kill left
+                "--cache-dir=" + moduleDir, "-C", "/nonexistent-depmod.d", "-b", root.toString(), release));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LC_ALL", "C");
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));

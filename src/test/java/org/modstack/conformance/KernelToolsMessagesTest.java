@@ -44,7 +44,7 @@ class KernelToolsMessagesTest {
         Path dir = tmp.resolve("kernel");
         if (!KernelStore.exists(dir)) {
             EmbeddedKernel.writeTree(tmp.resolve("root"));
-            KernelStore.boot(dir, tmp.resolve("root"), null, "").close();
+            KernelStore.boot(dir, tmp.resolve("root"), null, "", false).close();
         }
         List<String> ours = new ArrayList<>(args);
         if (!tool.equals("lsmod")) {

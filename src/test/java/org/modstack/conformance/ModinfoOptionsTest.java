@@ -1,5 +1,7 @@
 package org.modstack.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -13,16 +15,29 @@ class ModinfoOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "-x", "-F", "--foo", "--foo=1", "--author=1", "--field", "--f", "--nu",
-        "-0x", "--set", "-h", "--help", "--", "-m", "-a -d", "-d -a", "--field=vermagic", "-Fvermagic",
+        "-0x", "--set", "--", "-m", "-a -d", "-d -a", "--field=vermagic", "-Fvermagic",
         "-0Fvermagic", "--desc", "-F name", "-F filename", "-n -0", "-m stack_core",
         "-b /nonexistent -k 1.0 stack_core", "-k 1.0 stack_core", "-F depends -p"})
     void optionsBehaveAsKmods(String options) throws Exception {
         Trees.requireKmod();
         List<String> args = new ArrayList<>(options.isEmpty() ? List.of() : List.of(options.split(" ")));
-        if (!options.contains("stack_core") && !options.equals("-h") && !options.equals("--help")) {
+        if (!options.contains("stack_core")) {
             args.add(Fixtures.module("stack_params").toString());
             args.add(Fixtures.module("stack_alias").toString());
         }
         Comparison.assertSame("modinfo " + options, Kmod.real("modinfo", args), Kmod.ours("modinfo", args));
+    }
+
+    /** kmod's help word for word, then the one option modstack adds. */
+    @ParameterizedTest
+    @ValueSource(strings = {"-h", "--help"})
+    void helpIsKmodsThenModstacksOwnOption(String option) throws Exception {
+        Trees.requireKmod();
+        Kmod.Run kmod = Kmod.real("modinfo", List.of(option));
+        Kmod.Run ours = Kmod.ours("modinfo", List.of(option));
+        assertThat(ours.status()).isEqualTo(kmod.status()).isZero();
+        assertThat(ours.err()).isEqualTo(kmod.err());
+        assertThat(ours.outText()).startsWith(kmod.outText());
+        assertThat(ours.outText().substring(kmod.outText().length())).startsWith("\t--kernel=DIR ");
     }
 }

@@ -28,7 +28,7 @@ import org.modstack.Fixtures;
 import org.modstack.cli.Main;
 
 /**
- * depmod's cache of module contents ({@link DepmodCache#FILE_NAME} beside the indexes) is only
+ * depmod's cache of module contents ({@link DepmodCache#FILE_NAME}, out of the tree) is only
  * a way to read fewer files: whatever happened to the tree or to the cache since the last run,
  * an incremental run must print and write exactly what a full {@code --no-cache} run of the same
  * tree state does, and leave a loadable cache behind.
@@ -67,7 +67,8 @@ class DepmodIncrementalTest {
         root = tmp.resolve("root");
         moduleDir = root.resolve("lib/modules").resolve(RELEASE);
         extra = Files.createDirectories(moduleDir.resolve("extra"));
-        cache = moduleDir.resolve(DepmodCache.FILE_NAME);
+        cache = DepmodCache.defaultDirectory(moduleDir).resolve(DepmodCache.FILE_NAME);
+        Files.createDirectories(cache.getParent());  // tests plant caches before any run
         StringBuilder order = new StringBuilder();
         for (String m : SAMPLES) {
             Files.copy(Fixtures.module(m), extra.resolve(m + ".ko"));
@@ -88,6 +89,25 @@ class DepmodIncrementalTest {
         assertIncrementalEqualsFull("first run, no cache yet");
         assertCacheValid();
         assertIncrementalEqualsFull("warm run, nothing changed");
+    }
+
+    @Test
+    void theCacheStaysOutOfTheTreeAndOfAnOutputDirectory() throws Exception {
+        Path out = tmp.resolve("out");
+        Run run = depmod("-b", root.toString(), "-o", out.toString(), RELEASE);
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(cache).as("kept under $XDG_CACHE_HOME, keyed by the module directory").isRegularFile();
+        try (Stream<Path> files = Stream.concat(Files.walk(root), Files.walk(out))) {
+            assertThat(files.map(p -> p.getFileName().toString())).doesNotContain(DepmodCache.FILE_NAME);
+        }
+    }
+
+    @Test
+    void cacheDirKeepsTheCacheWhereAsked() throws Exception {
+        Run run = depmod("--cache-dir=" + moduleDir, "-b", root.toString(), RELEASE);
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(moduleDir.resolve(DepmodCache.FILE_NAME)).isRegularFile();
+        assertThat(cache).doesNotExist();
     }
 
     @Test
@@ -238,7 +258,7 @@ class DepmodIncrementalTest {
     @Test
     void everyUnchangedModuleIsServedFromTheCache() throws Exception {
         depmodOk();
-        DepmodCache cache = DepmodCache.load(moduleDir);
+        DepmodCache cache = DepmodCache.load(this.cache.getParent());
         try (var files = Files.walk(moduleDir)) {
             for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".ko"))::iterator) {
                 assertThat(cache.lookup(p.toString(), DepmodCache.Stamp.of(p.toString()))).as(p.toString()).isNotNull();
@@ -318,7 +338,8 @@ class DepmodIncrementalTest {
         copyTree(root, other);
         Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "depmod", "-b", other.toString(), RELEASE);
         Files.delete(extra.resolve("chain_c.ko"));
-        Files.copy(other.resolve("lib/modules").resolve(RELEASE).resolve(DepmodCache.FILE_NAME), cache);
+        Files.copy(DepmodCache.defaultDirectory(other.resolve("lib/modules").resolve(RELEASE))
+                .resolve(DepmodCache.FILE_NAME), cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         byte[] foreign = Files.readAllBytes(cache);
         assertIncrementalEqualsFull("with another tree's cache");
         assertThat(Files.readAllBytes(cache)).isNotEqualTo(foreign);
@@ -548,7 +569,7 @@ class DepmodIncrementalTest {
         args.addAll(List.of("--no-cache", "-b", copy.toString(), RELEASE));
         Run run = depmod(args.toArray(String[]::new));
         Path copyDir = copy.resolve("lib/modules").resolve(RELEASE);
-        assertThat(copyDir.resolve(DepmodCache.FILE_NAME)).as("--no-cache writes no cache").doesNotExist();
+        assertThat(DepmodCache.defaultDirectory(copyDir).resolve(DepmodCache.FILE_NAME)).as("--no-cache writes no cache").doesNotExist();
         Outcome out = new Outcome(new Run(run.status(), run.out().replace(copy.toString(), root.toString()),
                 run.err().replace(copy.toString(), root.toString())), files(copyDir));
         deleteTree(copy);
@@ -598,7 +619,7 @@ class DepmodIncrementalTest {
         byte[] bytes = Files.readAllBytes(cache);
         assertThat(bytes).hasSizeGreaterThan(12);
         assertThat(new String(bytes, 0, 4, StandardCharsets.ISO_8859_1)).isEqualTo("MSDC");
-        assertThat(DepmodCache.load(moduleDir).size()).as("modules in the cache").isPositive();
+        assertThat(DepmodCache.load(cache.getParent()).size()).as("modules in the cache").isPositive();
         assertIncrementalEqualsFull("warm run checking the cache");
         assertThat(Files.readAllBytes(cache)).as("a loadable, complete cache is not rewritten").isEqualTo(bytes);
     }

@@ -25,11 +25,11 @@ class KernelStoreTest {
     void boot() throws Exception {
         EmbeddedKernel.writeTree(tmp.resolve("root"));
         dir = tmp.resolve("kernel");
-        KernelStore.boot(dir, tmp.resolve("root"), null, "").close();
+        KernelStore.boot(dir, tmp.resolve("root"), null, "", false).close();
     }
 
     private void insmod(String name) throws Exception {
-        try (KernelStore s = KernelStore.open(dir)) {
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
             s.kernel().load(ModuleFile.read(MODULES.resolve(name + ".ko")).image(), "", 0);
             s.save();
         }
@@ -39,7 +39,7 @@ class KernelStoreTest {
     void separateOpensStackOnOneKernel() throws Exception {
         insmod("stack_core");
         insmod("stack_user");
-        try (KernelStore s = KernelStore.open(dir)) {
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
             assertThat(s.kernel().state().module("stack_core").orElseThrow().holders()).containsExactly("stack_user");
         }
     }
@@ -48,14 +48,14 @@ class KernelStoreTest {
     void damagedStateIsReportedNeverReset() throws Exception {
         insmod("stack_core");
         Files.writeString(dir.resolve("state.json"), "{\"modules\": [");
-        assertThatThrownBy(() -> KernelStore.open(dir)).isInstanceOf(ErrnoException.class)
+        assertThatThrownBy(() -> KernelStore.open(dir, KernelStore.Access.WRITE)).isInstanceOf(ErrnoException.class)
                 .hasMessageContaining("damaged virtual kernel state");
         assertThat(Files.readString(dir.resolve("state.json"))).isEqualTo("{\"modules\": [");
     }
 
     @Test
     void missingKernelSaysHowToBootOne() {
-        assertThatThrownBy(() -> KernelStore.open(tmp.resolve("none"))).hasMessageContaining("modstack kernel boot");
+        assertThatThrownBy(() -> KernelStore.open(tmp.resolve("none"), KernelStore.Access.READ)).hasMessageContaining("modstack kernel boot");
     }
 
     @Test
@@ -72,7 +72,7 @@ class KernelStoreTest {
             }));
         }
         runs.forEach(CompletableFuture::join);
-        try (KernelStore s = KernelStore.open(dir)) {
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
             assertThat(s.kernel().state().modules()).extracting(LoadedModule::name)
                     .containsExactlyInAnyOrderElementsOf(names);
         }

@@ -39,6 +39,16 @@ class ModprobeRemovalTest {
         final Map<String, List<String>> holders = Map.of("chain_a", List.of("chain_b"), "chain_b", List.of("chain_c"));
 
         @Override
+        public List<Loaded> loaded() {
+            return refcnt.keySet().stream().sorted().map(n -> new Loaded(n, 16384)).toList();
+        }
+
+        @Override
+        public boolean isBuiltin(String name) {
+            return false;
+        }
+
+        @Override
         public InitState initState(String name) {
             return refcnt.containsKey(name) ? InitState.LIVE : InitState.NOT_LOADED;
         }

@@ -17,8 +17,13 @@ public final class InTreeSummaryTool implements Tool {
 
     @Override
     public int run(ToolOutput io, List<String> args) throws ErrnoException {
+        String usage = "Usage: modstack kernel in-tree-summary ROOT\n";
+        if (args.equals(List.of("--help")) || args.equals(List.of("-h"))) {
+            io.print(usage);
+            return 0;
+        }
         if (args.size() != 1) {
-            io.printErr("Usage: modstack kernel in-tree-summary ROOT\n");
+            io.printErr(usage);
             return 1;
         }
         StringWriter out = new StringWriter();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.modstack.ErrnoException;
+import org.modstack.cli.DepmodRun;
 import org.modstack.cli.Main;
 import org.modstack.kernel.KernelStore;
 import org.modstack.module.ModuleName;
@@ -80,8 +81,8 @@ public final class ScenarioRun {
             root = Files.createTempDirectory("modstack-scenario");
             String release = stage(root, extra, debian);
             Path state = root.resolve("state");
-            KernelStore.boot(state, root, release, BASE_CMDLINE + append).close();
-            try (KernelStore s = KernelStore.open(state)) {
+            KernelStore.boot(state, root, release, BASE_CMDLINE + append, false).close();
+            try (KernelStore s = KernelStore.open(state, KernelStore.Access.WRITE)) {
                 inits.forEach(s.kernel()::scriptInit);
                 s.save();
             }
@@ -137,8 +138,7 @@ public final class ScenarioRun {
                 todo.add(ModuleName.fromPath(d[i]));
             }
         }
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        Main.run(sink, sink, "depmod", "-b", root.toString(), release);
+        DepmodRun.index(root, release);
         return release;
     }
 
@@ -156,7 +156,7 @@ public final class ScenarioRun {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int status = step(words, "--kernel=" + state, cwd, out, err);
             List<String> log;
-            try (KernelStore s = KernelStore.open(state)) {
+            try (KernelStore s = KernelStore.open(state, KernelStore.Access.READ)) {
                 log = s.kernel().state().log();
             }
             t.append("=== step ").append(n).append(": ").append(line).append('\n');

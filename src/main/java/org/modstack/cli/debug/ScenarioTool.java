@@ -15,9 +15,15 @@ import org.modstack.cli.ToolOutput;
 public final class ScenarioTool implements Tool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.longOnly("root", Getopt.Arg.REQUIRED, "root"),
-            Getopt.Spec.longOnly("modules", Getopt.Arg.REQUIRED, "modules")));
+            Getopt.Spec.longOnly("modules", Getopt.Arg.REQUIRED, "modules"), Getopt.Spec.flag('h', "help")));
     private static final String USAGE =
             "Usage: modstack kernel scenario --root=ROOT [--modules=DIR] FILE [MODULE.ko...]\n";
+    private static final String HELP = USAGE
+            + "\truns a scenario file on a fresh virtual kernel; prints run-scenario's transcript\n"
+            + "Options:\n"
+            + "\t--root=ROOT       the kernel tree the scenario's Debian modules come from\n"
+            + "\t--modules=DIR     where its fixture modules are (default: the scenario's directory)\n"
+            + "\t-h, --help        show this help\n";
 
     @Override
     public int run(ToolOutput io, List<String> args) throws ErrnoException {
@@ -31,7 +37,10 @@ public final class ScenarioTool implements Tool {
         String root = null;
         String moduleDir = null;
         for (Getopt.Option o : parsed.options()) {
-            if (o.key().equals("root")) {
+            if (o.key().equals("h")) {
+                io.print(HELP);
+                return 0;
+            } else if (o.key().equals("root")) {
                 root = o.value();
             } else {
                 moduleDir = o.value();

@@ -1,0 +1,67 @@
+package org.modstack.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.modstack.Fixtures;
+
+/**
+ * bin/modstack on a fresh copy of the sources, as a user's first runs meet it: two at once both
+ * succeed (one builds, the other waits), the build says what it does without terminal escapes,
+ * and an edited source is rebuilt before the next run.
+ */
+@Tag("conformance")
+class LauncherTest {
+
+    @Test
+    void concurrentFirstRunsBothSucceedAndAnEditedSourceIsRebuilt(@TempDir Path tmp) throws Exception {
+        Path clone = tmp.resolve("modstack");
+        for (String part : List.of("bin", "src", "pom.xml")) {
+            copy(Path.of(part), clone.resolve(part));
+        }
+        String module = Fixtures.module("stack_core").toAbsolutePath().toString();
+        List<String> cmd = List.of(clone.resolve("bin/modstack").toString(), "modinfo", "-F", "license", module);
+        CompletableFuture<Kmod.Run> first = CompletableFuture.supplyAsync(() -> Kmod.exec(cmd));
+        CompletableFuture<Kmod.Run> second = CompletableFuture.supplyAsync(() -> Kmod.exec(cmd));
+        for (Kmod.Run run : List.of(first.get(), second.get())) {
+            assertThat(run.status()).as(run.errText()).isZero();
+            assertThat(run.outText()).isEqualTo("Dual MIT/GPL\n");
+            assertThat(run.errText()).doesNotContain("\u001b");
+        }
+        assertThat(first.get().errText() + second.get().errText()).as("one of them built, and said so")
+                .contains("modstack: building");
+        assertThat(clone.resolve("target/modstack.jsa")).as("trained at build time").isRegularFile();
+
+        Kmod.Run warm = Kmod.exec(cmd);
+        assertThat(warm.errText()).as("nothing to build").isEmpty();
+        Path source = clone.resolve("src/main/java/org/modstack/cli/Main.java");
+        Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
+        Kmod.Run rebuilt = Kmod.exec(cmd);
+        assertThat(rebuilt.status()).isZero();
+        assertThat(rebuilt.errText()).contains("modstack: building");
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
