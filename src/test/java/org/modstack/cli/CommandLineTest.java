@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,47 +83,30 @@ class CommandLineTest {
 
     @Test
     void everyToolAndSubcommandHelpsWithEveryOption() {
-        List<List<String>> tools = new ArrayList<>();
-        for (String t : List.of("modinfo", "depmod", "modprobe", "insmod", "rmmod", "lsmod", "check")) {
-            tools.add(List.of(t));
-        }
+        Map<String, List<Getopt.Spec>> tables = new LinkedHashMap<>(ToolTable.optionTables());
+        // the harness commands are not GetoptTools: their options, as their help must name them
+        tables.put("kernel scenario", List.of(Getopt.Spec.longOnly("root", Getopt.Arg.REQUIRED, "root"),
+                Getopt.Spec.longOnly("modules", Getopt.Arg.REQUIRED, "modules")));
         for (String sub : KernelTool.names()) {
-            tools.add(List.of("kernel", sub));
+            tables.putIfAbsent("kernel " + sub, List.of());
         }
-        tools.add(List.of("kmod", "static-nodes"));
+        assertThat(tables).containsKeys("modinfo", "depmod", "modprobe", "insmod", "rmmod", "lsmod", "kernel boot");
         SoftAssertions soft = new SoftAssertions();
-        for (List<String> t : tools) {
-            List<String> argv = new ArrayList<>(t);
+        tables.forEach((line, specs) -> {
+            List<String> argv = new ArrayList<>(List.of(line.split(" ")));
             argv.add("--help");
             Run help = run(argv.toArray(String[]::new));
             soft.assertThat(help.status()).as(argv.toString()).isZero();
             soft.assertThat(help.err()).as(argv.toString()).isEmpty();
-            for (Getopt.Spec spec : specs(t)) {
+            for (Getopt.Spec spec : specs) {
                 String name = spec.longName() != null ? "--" + spec.longName() : "-" + spec.shortName();
-                soft.assertThat(help.out()).as(t + " names " + name).contains(name);
+                soft.assertThat(help.out()).as(line + " names " + name).contains(name);
             }
-        }
+        });
         soft.assertAll();
-        for (String t : List.of("kernel", "kmod")) {
+        for (String t : ToolTable.TOOLS.keySet()) {
             assertThat(run(t, "--help").status()).as(t).isZero();
         }
-    }
-
-    private static List<Getopt.Spec> specs(List<String> tool) {
-        return switch (String.join(" ", tool)) {
-            case "modinfo" -> new Modinfo().options().specs();
-            case "depmod" -> new DepmodTool().options().specs();
-            case "modprobe" -> new ModprobeTool().options().specs();
-            case "insmod" -> new InsmodTool().options().specs();
-            case "rmmod" -> new RmmodTool().options().specs();
-            case "lsmod" -> new LsmodTool().options().specs();
-            case "kmod static-nodes" -> new StaticNodesTool().options().specs();
-            case "check" -> new CheckTool().options().specs();
-            case "kernel in-tree-summary" -> List.of();  // the resources script's harness command: no options
-            case "kernel scenario" -> List.of(Getopt.Spec.longOnly("root", Getopt.Arg.REQUIRED, "root"),
-                    Getopt.Spec.longOnly("modules", Getopt.Arg.REQUIRED, "modules"));  // the harness: not a GetoptTool
-            default -> ((GetoptTool) KernelTool.subcommand(tool.get(1))).options().specs();
-        };
     }
 
     @Test
