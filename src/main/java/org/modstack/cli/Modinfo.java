@@ -25,6 +25,7 @@ final class Modinfo extends GetoptTool {
             Getopt.Spec.flag('n', "filename"), Getopt.Spec.flag('0', "null"),
             Getopt.Spec.flag('m', "modname"), Getopt.Spec.value('F', "field"),
             Getopt.Spec.value('k', "set-version"), Getopt.Spec.value('b', "basedir"),
+            Getopt.Spec.flag('J', "json"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
     private static final String HELP = "Usage:\n"
@@ -40,6 +41,7 @@ final class Modinfo extends GetoptTool {
             + "\t-F, --field=FIELD           Print only provided FIELD\n"
             + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
             + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
+            + "\t-J, --json                  Print every module as JSON (docs/json.md)\n"
             + "\t-V, --version               Show version\n"
             + "\t-h, --help                  Show this help\n";
 
@@ -51,6 +53,8 @@ final class Modinfo extends GetoptTool {
     private boolean argIsModname;
     private String kernelVersion;
     private String basedir;
+    private boolean json;
+    private ModinfoJson jsonOut;
 
     @Override
     Getopt options() {
@@ -75,6 +79,7 @@ final class Modinfo extends GetoptTool {
             case "F" -> field = o.value();
             case "k" -> kernelVersion = o.value();
             case "b" -> basedir = o.value();
+            case "J" -> json = true;
             default -> throw new IllegalStateException(o.key());
         }
         return null;
@@ -96,6 +101,7 @@ final class Modinfo extends GetoptTool {
                 ? ModuleDirectory.of(Optional.of(basedir == null ? "" : basedir), Optional.ofNullable(kernelVersion))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);
         ModuleLookup lookup = new ModuleLookup(dir);
+        jsonOut = json ? new ModinfoJson(io, dir) : null;
         boolean failed = false;
         for (String name : names) {
             boolean ok;
@@ -107,6 +113,9 @@ final class Modinfo extends GetoptTool {
                 ok = byAlias(dir, lookup, name);
             }
             failed |= !ok;
+        }
+        if (jsonOut != null) {
+            jsonOut.close();
         }
         io.flush();
         return failed ? 1 : 0;
@@ -158,7 +167,29 @@ final class Modinfo extends GetoptTool {
     private boolean show(ModuleDirectory dir, Target t) {
         boolean builtin = t.path().isEmpty();
         String filename = t.path().orElse("(builtin)");
-        if (builtin) {
+        if (jsonOut == null && !header(t, filename)) {
+            return true;
+        }
+        Info info;
+        try {
+            info = info(dir, t);
+        } catch (ErrnoException e) {
+            if (!builtin || e.errno() != Errno.ENOENT) {
+                io.error("could not get modinfo from '" + t.name() + "': " + e.errno().message() + "\n");
+                return false;
+            }
+            info = new Info(List.of(), Optional.empty());  // an old kernel without modules.builtin.modinfo
+        }
+        if (jsonOut != null) {
+            return jsonOut.module(t.name(), filename, info.entries(), info.file());
+        }
+        print(info.entries());
+        return true;
+    }
+
+    /** The name and file lines modinfo starts with; false when {@code -F filename} was all there was to print. */
+    private boolean header(Target t, String filename) {
+        if (t.path().isEmpty()) {
             if (field == null) {
                 io.print(label("name")).print(t.name()).print(separator);
             } else if (field.equals("name")) {
@@ -167,30 +198,23 @@ final class Modinfo extends GetoptTool {
         }
         if ("filename".equals(field)) {
             io.print(filename).print(separator);
-            return true;
+            return false;
         } else if (field == null) {
             io.print(label("filename")).print(filename).print(separator);
         }
-        List<ModinfoEntry> info;
-        try {
-            info = info(dir, t);
-        } catch (ErrnoException e) {
-            if (builtin && e.errno() == Errno.ENOENT) {
-                return true;  // an old kernel without modules.builtin.modinfo
-            }
-            io.error("could not get modinfo from '" + t.name() + "': " + e.errno().message() + "\n");
-            return false;
-        }
-        print(info);
         return true;
     }
 
+    /** What modinfo lists of a module, and the module file it read them from (none for a built-in). */
+    private record Info(List<ModinfoEntry> entries, Optional<KernelModule> file) {
+    }
+
     /** The entries kmod lists: .modinfo (or modules.builtin.modinfo), then the signature's. */
-    private static List<ModinfoEntry> info(ModuleDirectory dir, Target t) throws ErrnoException {
+    private static Info info(ModuleDirectory dir, Target t) throws ErrnoException {
         if (t.builtin() || (t.path().isEmpty() && dir.isBuiltin(t.name()))) {
             List<String> records = dir.builtinModinfo(t.name())
                     .orElseThrow(() -> new ErrnoException(Errno.ENOSYS, t.name() + " not in modules.builtin.modinfo"));
-            return records.stream().map(ModinfoEntry::parse).toList();
+            return new Info(records.stream().map(ModinfoEntry::parse).toList(), Optional.empty());
         }
         if (t.path().isEmpty()) {
             throw new ErrnoException(Errno.ENOENT, t.name() + " has no file");
@@ -198,7 +222,7 @@ final class Modinfo extends GetoptTool {
         KernelModule m = KernelModule.open(Path.of(t.path().get()));
         List<ModinfoEntry> info = new ArrayList<>(m.modinfo());
         m.signature().ifPresent(s -> info.addAll(s.modinfoEntries()));
-        return info;
+        return new Info(info, Optional.of(m));
     }
 
     private void print(List<ModinfoEntry> info) {

@@ -72,6 +72,32 @@ public final class ToolOutput {
         return this;
     }
 
+    /**
+     * Standard output as a byte stream through the same buffer, for a writer that encodes its own
+     * text (Jackson's streaming generator writes UTF-8); closing it leaves standard output open.
+     */
+    public OutputStream stream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                print((char) (b & 0xff));
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len > buf.length - used) {
+                    drain();
+                }
+                if (len > buf.length) {
+                    ToolOutput.write(out, Arrays.copyOfRange(b, off, off + len));
+                    return;
+                }
+                System.arraycopy(b, off, buf, used, len);
+                used += len;
+            }
+        };
+    }
+
     /** Writes {@code s} to standard error, after flushing standard output. */
     public void printErr(String s) {
         flush();

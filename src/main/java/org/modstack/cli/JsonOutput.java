@@ -1,0 +1,72 @@
+package org.modstack.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What every {@code --json} output shares: Jackson's streaming generator on standard output, so
+ * a whole tree's modules are written as they are read rather than held as one document, and the
+ * rule that turns modstack's byte strings into JSON text.
+ */
+final class JsonOutput {
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private JsonOutput() {
+    }
+
+    /** A pretty-printing generator (as {@code lsblk --json} prints) on the tool's standard output. */
+    static JsonGenerator open(ToolOutput io) {
+        try {
+            return FACTORY.createGenerator(io.stream(), JsonEncoding.UTF8).useDefaultPrettyPrinter();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ends the document with a newline, as a command-line tool's last line. */
+    static void close(JsonGenerator g, ToolOutput io) {
+        try {
+            g.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        io.print('\n');
+    }
+
+    /**
+     * A string as modstack holds it, one char per byte ({@link org.modstack.util.CString}), as
+     * the text it is: module metadata is UTF-8 (an author's name), and JSON is Unicode.
+     */
+    static String text(String bytes) {
+        for (int i = 0; i < bytes.length(); i++) {
+            if (bytes.charAt(i) > 0x7f) {
+                return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            }
+        }
+        return bytes;
+    }
+
+    /** Writes {@code name: text}, or {@code name: null} when there is none. */
+    static void field(JsonGenerator g, String name, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(name, text(value.get()));
+        } else {
+            g.writeNullField(name);
+        }
+    }
+
+    /** A symbol CRC as {@code modprobe --show-exports} prints it ({@code 0x%08x}), or null. */
+    static void crc(JsonGenerator g, OptionalLong crc) throws IOException {
+        if (crc.isPresent()) {
+            g.writeStringField("crc", ModuleSymbolsOutput.crc(crc.getAsLong()));
+        } else {
+            g.writeNullField("crc");
+        }
+    }
+}
