@@ -45,6 +45,7 @@ final class KernelFilesTool extends KernelSubcommand {
     }
 
     private final View view;
+    private boolean json;
 
     KernelFilesTool(View view) {
         this.view = view;
@@ -53,7 +54,19 @@ final class KernelFilesTool extends KernelSubcommand {
     @Override
     String help() {
         return "Usage: modstack kernel " + view.name().toLowerCase(java.util.Locale.ROOT) + " [--kernel=DIR] PATH...\n"
+                + (view == View.CAT ? "\t-J, --json: /proc/modules as JSON, as lsmod --json\n" : "")
                 + "\tPATH: /proc/modules, /proc/sys/kernel/tainted, /proc/cmdline, /sys/module/M/...\n";
+    }
+
+    /** {@code cat} alone reads a file whose content has a JSON form: {@code /proc/modules}, as {@code lsmod --json}. */
+    @Override
+    List<Getopt.Spec> extraOptions() {
+        return view == View.CAT ? List.of(Getopt.Spec.flag('J', "json")) : List.of();
+    }
+
+    @Override
+    void applyExtra(Getopt.Option option) {
+        json = true;
     }
 
     @Override
@@ -63,6 +76,16 @@ final class KernelFilesTool extends KernelSubcommand {
 
     @Override
     int act(ToolOutput io, List<String> paths) throws ErrnoException {
+        if (json) {
+            if (!paths.equals(List.of("/proc/modules"))) {
+                io.error("--json reads /proc/modules only\n");
+                return 1;
+            }
+            try (KernelStore s = kernel.open()) {
+                LsmodTool.printJson(io, s, s.kernel().asKernelState(io::error));
+            }
+            return 0;
+        }
         int status = 0;
         try (KernelStore s = kernel.open()) {
             KernelFiles files = new KernelFiles(s.kernel());

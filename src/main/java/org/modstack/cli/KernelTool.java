@@ -13,6 +13,7 @@ import org.modstack.ErrnoException;
  *                                                                    (default: the embedded Debian kernel)
  *   kernel boot [--kernel=DIR] --deb=IMAGE.deb --deb=HEADERS.deb     boot a kernel from Debian's packages
  *   kernel tree DIR                                                  write the embedded kernel's files under DIR
+ *   kernel status [--kernel=DIR] [-J|--json]                         release, command line, taint (letters, names), modules
  *   kernel dmesg [--kernel=DIR]                                      its log
  *   kernel cat [--kernel=DIR] FILE...                                /proc/modules, /sys/module/M/..., ...
  *   kernel ls [--kernel=DIR] DIR                                     /sys/module/M/holders, .../parameters
@@ -24,7 +25,7 @@ import org.modstack.ErrnoException;
  * commands: the user commands do not depend on it.
  */
 final class KernelTool implements Tool {
-    static final String USAGE = "Usage: modstack kernel boot|tree|dmesg|cat|ls|stat|init|scenario [--kernel=DIR] ...\n";
+    static final String USAGE = "Usage: modstack kernel boot|tree|status|dmesg|cat|ls|stat|init|scenario [--kernel=DIR] ...\n";
 
     private static final Map<String, Supplier<Tool>> COMMANDS = new TreeMap<>(Map.of(
             "boot", KernelBootTool::new,
@@ -33,7 +34,8 @@ final class KernelTool implements Tool {
             "cat", () -> new KernelFilesTool(KernelFilesTool.View.CAT),
             "ls", () -> new KernelFilesTool(KernelFilesTool.View.LS),
             "stat", () -> new KernelFilesTool(KernelFilesTool.View.STAT),
-            "init", KernelInitTool::new));
+            "init", KernelInitTool::new,
+            "status", KernelStatusTool::new));
 
     private static final Map<String, String> HARNESS = Map.of("scenario", "org.modstack.cli.debug.ScenarioTool");
 

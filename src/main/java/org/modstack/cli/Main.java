@@ -25,7 +25,8 @@ public final class Main {
             "insmod", InsmodTool::new,
             "rmmod", RmmodTool::new,
             "lsmod", LsmodTool::new,
-            "kernel", KernelTool::new));
+            "kernel", KernelTool::new,
+            "deps", DepsTool::new));
 
     private Main() {
     }

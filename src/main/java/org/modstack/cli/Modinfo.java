@@ -28,6 +28,7 @@ final class Modinfo extends GetoptTool {
             Getopt.Spec.flag('J', "json"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
+    /** kmod's text exactly (the conformance suite compares it); -J/--json is documented in docs/json.md. */
     private static final String HELP = "Usage:\n"
             + "\t%s [options] <modulename|filename> [args]\n"
             + "Options:\n"
@@ -41,7 +42,6 @@ final class Modinfo extends GetoptTool {
             + "\t-F, --field=FIELD           Print only provided FIELD\n"
             + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
             + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
-            + "\t-J, --json                  Print every module as JSON (docs/json.md)\n"
             + "\t-V, --version               Show version\n"
             + "\t-h, --help                  Show this help\n";
 
