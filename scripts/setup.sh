@@ -16,6 +16,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx ash || need+=(busybox-static)
 command -v cpio >/dev/null 2>&1 || need+=(cpio)
+# modstack graph --format=svg|png renders through Graphviz's dot (its tests draw the sample stack)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 if ((${#need[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

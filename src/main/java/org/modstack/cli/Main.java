@@ -26,7 +26,8 @@ public final class Main {
             "rmmod", RmmodTool::new,
             "lsmod", LsmodTool::new,
             "kernel", KernelTool::new,
-            "deps", DepsTool::new));
+            "deps", DepsTool::new,
+            "graph", GraphTool::new));
 
     private Main() {
     }
