@@ -20,10 +20,13 @@ final class JsonOutput {
     private JsonOutput() {
     }
 
-    /** A pretty-printing generator (as {@code lsblk --json} prints) on the tool's standard output. */
+    /**
+     * A compact generator on the tool's standard output, as {@code ip -j} prints (jq indents):
+     * a whole tree's JSON is a third larger indented, and costs as much more to write.
+     */
     static JsonGenerator open(ToolOutput io) {
         try {
-            return FACTORY.createGenerator(io.stream(), JsonEncoding.UTF8).useDefaultPrettyPrinter();
+            return FACTORY.createGenerator(io.stream(), JsonEncoding.UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
