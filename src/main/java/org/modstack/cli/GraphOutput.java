@@ -50,28 +50,33 @@ final class GraphOutput {
         JsonGenerator g = JsonOutput.open(io);
         try {
             g.writeStartObject();
-            g.writeArrayFieldStart("nodes");
-            for (StackGraph.Node n : graph.nodes()) {
-                g.writeStartObject();
-                g.writeStringField("name", n.name());
-                g.writeBooleanField("builtin", n.builtin());
-                g.writeBooleanField("root", n.root());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("edges");
-            for (StackGraph.Edge e : graph.edges()) {
-                g.writeStartObject();
-                g.writeStringField("from", e.from());
-                g.writeStringField("to", e.to());
-                g.writeStringField("kind", e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            fields(g, graph);
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         JsonOutput.close(g, io);
+    }
+
+    /** The graph's {@code "nodes"} and {@code "edges"}, into an object {@code g} has open. */
+    static void fields(JsonGenerator g, StackGraph graph) throws IOException {
+        g.writeArrayFieldStart("nodes");
+        for (StackGraph.Node n : graph.nodes()) {
+            g.writeStartObject();
+            g.writeStringField("name", n.name());
+            g.writeBooleanField("builtin", n.builtin());
+            g.writeBooleanField("root", n.root());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("edges");
+        for (StackGraph.Edge e : graph.edges()) {
+            g.writeStartObject();
+            g.writeStringField("from", e.from());
+            g.writeStringField("to", e.to());
+            g.writeStringField("kind", e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 }

@@ -3,7 +3,10 @@ package org.modstack.cli;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -29,6 +32,38 @@ final class JsonOutput {
             return FACTORY.createGenerator(io.stream(), JsonEncoding.UTF8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A generator for JSON inside an HTML {@code <script>} element: {@code <}, {@code >} and
+     * {@code &} escaped as {@code \\u003c} etc., so no string can end the element early.
+     */
+    static JsonGenerator openInHtml(OutputStream out) throws IOException {
+        JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        return g.setCharacterEscapes(HtmlEscapes.INSTANCE);
+    }
+
+    private static final class HtmlEscapes extends CharacterEscapes {
+        private static final long serialVersionUID = 1L;
+        static final HtmlEscapes INSTANCE = new HtmlEscapes();
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        private HtmlEscapes() {
+            ascii['<'] = ESCAPE_STANDARD;
+            ascii['>'] = ESCAPE_STANDARD;
+            ascii['&'] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
         }
     }
 

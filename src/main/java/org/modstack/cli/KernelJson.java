@@ -41,6 +41,14 @@ final class KernelJson {
         g.writeEndArray();
     }
 
+    /** {@code kernel status --json}'s fields, into an object {@code g} has open. */
+    static void status(JsonGenerator g, VirtualKernel k, KernelState state) throws IOException, ErrnoException {
+        g.writeStringField("release", k.description().release());
+        g.writeStringField("cmdline", JsonOutput.text(k.description().cmdline().strip()));
+        taint(g, k.state().taint());
+        modules(g, k, state);
+    }
+
     /** {@code "taint": {mask, letters, flags: [{letter, name}]}}: the kernel's taint spelled out. */
     static void taint(JsonGenerator g, long mask) throws IOException {
         g.writeObjectFieldStart("taint");

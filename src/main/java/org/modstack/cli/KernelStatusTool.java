@@ -73,10 +73,7 @@ final class KernelStatusTool extends KernelSubcommand {
         JsonGenerator g = JsonOutput.open(io);
         try {
             g.writeStartObject();
-            g.writeStringField("release", k.description().release());
-            g.writeStringField("cmdline", JsonOutput.text(k.description().cmdline().strip()));
-            KernelJson.taint(g, k.state().taint());
-            KernelJson.modules(g, k, k.asKernelState(io::error));
+            KernelJson.status(g, k, k.asKernelState(io::error));
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -27,7 +27,8 @@ public final class Main {
             "lsmod", LsmodTool::new,
             "kernel", KernelTool::new,
             "deps", DepsTool::new,
-            "graph", GraphTool::new));
+            "graph", GraphTool::new,
+            "explore", ExploreTool::new));
 
     private Main() {
     }

@@ -101,7 +101,7 @@ final class Modinfo extends GetoptTool {
                 ? ModuleDirectory.of(Optional.of(basedir == null ? "" : basedir), Optional.ofNullable(kernelVersion))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);
         ModuleLookup lookup = new ModuleLookup(dir);
-        jsonOut = json ? new ModinfoJson(io, dir) : null;
+        jsonOut = json ? ModinfoJson.open(io, dir) : null;
         boolean failed = false;
         for (String name : names) {
             boolean ok;

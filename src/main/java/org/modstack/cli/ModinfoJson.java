@@ -26,15 +26,22 @@ final class ModinfoJson {
     private final ModuleDirectory dir;
     private final JsonGenerator g;
 
-    ModinfoJson(ToolOutput io, ModuleDirectory dir) {
+    /** Writes module objects into {@code g}, where the caller has opened an array. */
+    ModinfoJson(ToolOutput io, ModuleDirectory dir, JsonGenerator g) {
         this.io = io;
         this.dir = dir;
-        this.g = JsonOutput.open(io);
+        this.g = g;
+    }
+
+    /** {@code modinfo --json}'s document on standard output, its array opened. */
+    static ModinfoJson open(ToolOutput io, ModuleDirectory dir) {
+        JsonGenerator g = JsonOutput.open(io);
         try {
             g.writeStartArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return new ModinfoJson(io, dir, g);
     }
 
     /**

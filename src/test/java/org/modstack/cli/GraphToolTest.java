@@ -36,6 +36,7 @@ class GraphToolTest {
         assertThat(graph("stack_alias").out()).isEqualTo("""
                 digraph modules {
                 \tnode [shape=box, style=rounded, fontname="Helvetica"];
+                \tedge [fontname="Helvetica", fontsize=10];
                 \t"stack_alias" [penwidth=2];
                 \t"chain_a";
                 \t"chain_c";
