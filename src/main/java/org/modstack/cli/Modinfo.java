@@ -25,7 +25,7 @@ final class Modinfo extends GetoptTool {
             Getopt.Spec.flag('n', "filename"), Getopt.Spec.flag('0', "null"),
             Getopt.Spec.flag('m', "modname"), Getopt.Spec.value('F', "field"),
             Getopt.Spec.value('k', "set-version"), Getopt.Spec.value('b', "basedir"),
-            Getopt.Spec.flag('J', "json"),
+            Getopt.Spec.flag('J', "json"), Getopt.Spec.flag('H', "with-filename"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
     /** kmod's text exactly (the conformance suite compares it); -J/--json is documented in docs/json.md. */
@@ -55,6 +55,9 @@ final class Modinfo extends GetoptTool {
     private String basedir;
     private boolean json;
     private ModinfoJson jsonOut;
+    private boolean withFilename;
+    /** What each record starts with: {@code FILE: } under {@code -H}, else nothing (kmod's output). */
+    private String prefix = "";
 
     @Override
     Getopt options() {
@@ -80,6 +83,7 @@ final class Modinfo extends GetoptTool {
             case "k" -> kernelVersion = o.value();
             case "b" -> basedir = o.value();
             case "J" -> json = true;
+            case "H" -> withFilename = true;
             default -> throw new IllegalStateException(o.key());
         }
         return null;
@@ -167,6 +171,7 @@ final class Modinfo extends GetoptTool {
     private boolean show(ModuleDirectory dir, Target t) {
         boolean builtin = t.path().isEmpty();
         String filename = t.path().orElse("(builtin)");
+        prefix = withFilename ? (builtin ? t.name() : filename) + ": " : "";
         if (jsonOut == null && !header(t, filename)) {
             return true;
         }
@@ -191,16 +196,16 @@ final class Modinfo extends GetoptTool {
     private boolean header(Target t, String filename) {
         if (t.path().isEmpty()) {
             if (field == null) {
-                io.print(label("name")).print(t.name()).print(separator);
+                io.print(prefix).print(label("name")).print(t.name()).print(separator);
             } else if (field.equals("name")) {
-                io.print(t.name()).print(separator);
+                io.print(prefix).print(t.name()).print(separator);
             }
         }
         if ("filename".equals(field)) {
-            io.print(filename).print(separator);
+            io.print(prefix).print(filename).print(separator);
             return false;
         } else if (field == null) {
-            io.print(label("filename")).print(filename).print(separator);
+            io.print(prefix).print(label("filename")).print(filename).print(separator);
         }
         return true;
     }
@@ -233,7 +238,7 @@ final class Modinfo extends GetoptTool {
         if (field != null) {
             for (ModinfoEntry e : info) {
                 if (e.key().equals(field)) {
-                    io.print(e.value()).print(separator);
+                    io.print(prefix).print(e.value()).print(separator);
                 }
             }
             return;
@@ -243,12 +248,12 @@ final class Modinfo extends GetoptTool {
                 continue;
             }
             if (separator == '\0') {
-                io.print(e.key()).print('=').print(e.value()).print(separator);
+                io.print(prefix).print(e.key()).print('=').print(e.value()).print(separator);
             } else {
                 // kmod prints "%s:%-*s" with width 15 - strlen(key); C reads a negative width
                 // as left-justification, so long keys get |15 - len| spaces, not none.
                 int pad = Math.abs(15 - e.key().length());
-                io.print(e.key()).print(':').print(SPACES.substring(0, Math.min(pad, SPACES.length())));
+                io.print(prefix).print(e.key()).print(':').print(SPACES.substring(0, Math.min(pad, SPACES.length())));
                 if (pad > SPACES.length()) {
                     io.print(" ".repeat(pad - SPACES.length()));
                 }
@@ -276,7 +281,7 @@ final class Modinfo extends GetoptTool {
         List<Parameter> list = ps.parameters();
         for (int i = list.size() - 1; i >= 0; i--) {
             Parameter p = list.get(i);
-            io.print(lead).print(p.name()).print(':');
+            io.print(prefix).print(lead).print(p.name()).print(':');
             if (p.description().isPresent()) {
                 io.print(p.description().get());
                 p.type().ifPresent(type -> io.print(" (").print(type).print(')'));
