@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +32,7 @@ class ExploreTest {
         Path root = tmp.resolve("root");
         SampleTree.write(root);
         Path html = Files.createDirectories(Path.of("target/explore")).resolve("sample.html").toAbsolutePath();
-        List<String> args = new java.util.ArrayList<>(List.of("explore", "-b", root.toString(), "-k",
+        List<String> args = new ArrayList<>(List.of("explore", "-b", root.toString(), "-k",
                 EmbeddedKernel.RELEASE, "-o", html.toString()));
         args.addAll(List.of(extra));
         SampleTree.Run run = SampleTree.run(args.toArray(String[]::new));
@@ -44,11 +45,32 @@ class ExploreTest {
     void explorePageIsSelfContainedAndEmbedsTheTreesData() throws IOException {
         String html = Files.readString(page(), StandardCharsets.UTF_8);
         assertThat(html).doesNotContainPattern("<script[^>]+src=").doesNotContain("<link ").doesNotContain("/*DATA*/");
-        String json = html.substring(html.indexOf("id=\"data\">") + "id=\"data\">".length(), html.lastIndexOf("</script>",
-                html.indexOf("<script>\n\"use strict\";")));
-        JsonNode data = JsonSchemas.MAPPER.readTree(json);
+        JsonNode data = embedded(html);
         assertThat(data.get("modules").findValuesAsText("name")).contains("stack_user", "stack_core", "chain_c");
         assertThat(data.get("edges").toString()).contains("{\"from\":\"stack_user\",\"to\":\"stack_core\",\"kind\":\"hard\"}");
+    }
+
+    @Test
+    void explorePageOfAVirtualKernelEmbedsItsTaintAndHolders() throws IOException {
+        Path root = tmp.resolve("root");
+        SampleTree.write(root);
+        String kernel = "--kernel=" + tmp.resolve("kernel");
+        assertThat(SampleTree.run("kernel", "boot", kernel, root.toString()).status()).isZero();
+        assertThat(SampleTree.run("modprobe", kernel, "stack_user").status()).isZero();
+        Path html = tmp.resolve("kernel.html");
+        assertThat(SampleTree.run("explore", "-H", kernel, "-o", html.toString()).status()).isZero();
+        JsonNode data = embedded(Files.readString(html, StandardCharsets.UTF_8));
+        assertThat(data.get("kernel").get("taint").get("letters").asText()).isEqualTo("OE");
+        assertThat(data.get("edges").toString()).contains("{\"from\":\"stack_user\",\"to\":\"stack_core\",\"kind\":\"holder\"}");
+        List<String> modules = new ArrayList<>();
+        data.get("modules").forEach(m -> modules.add(m.get("name").asText()));
+        assertThat(modules).containsExactly("stack_user", "stack_core");
+    }
+
+    /** The data the page embeds, as JSON. */
+    private static JsonNode embedded(String html) throws IOException {
+        int from = html.indexOf("id=\"data\">") + "id=\"data\">".length();
+        return JsonSchemas.MAPPER.readTree(html.substring(from, html.indexOf("</script>", from)));
     }
 
     @Test
