@@ -9,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
@@ -121,20 +119,8 @@ final class GraphTool extends GetoptTool {
         if (DepsTool.nodes(io, dir, names) == null) {
             return null;
         }
-        Map<String, Optional<DirectDependencies.Node>> cache = new HashMap<>();
-        ErrnoException[] failed = new ErrnoException[1];
-        StackGraph g = StackGraph.around(names, n -> cache.computeIfAbsent(n, m -> {
-            try {
-                return DirectDependencies.of(dir, m);
-            } catch (ErrnoException e) {
-                failed[0] = e;
-                return Optional.empty();
-            }
-        }), users ? Optional.of(DirectDependencies.ofTree(dir)) : Optional.empty());
-        if (failed[0] != null) {
-            throw failed[0];
-        }
-        return g;
+        return StackGraph.around(names, name -> DirectDependencies.of(dir, name),
+                users ? Optional.of(DirectDependencies.ofTree(dir)) : Optional.empty());
     }
 
     /** Graphviz's {@code dot -T<format>}; one line when it is not installed or fails. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.modstack.ErrnoException;
 
 /**
  * A stack as a graph to draw: modules, and edges from the module that needs (or holds) to the
@@ -43,6 +44,12 @@ public record StackGraph(List<Node> nodes, List<Edge> edges) {
     public record Edge(String from, String to, Kind kind) {
     }
 
+    /** A module's node in a tree, if the tree has the module. */
+    @FunctionalInterface
+    public interface Lookup {
+        Optional<DirectDependencies.Node> find(String name) throws ErrnoException;
+    }
+
     /** Every module of a tree and all its direct edges. */
     public static StackGraph ofTree(Collection<DirectDependencies.Node> tree) {
         Builder b = new Builder();
@@ -54,8 +61,8 @@ public record StackGraph(List<Node> nodes, List<Edge> edges) {
      * The {@code roots} and everything they need, through {@code lookup} (a module's node in the
      * tree); with {@code users}, also every module that needs them, directly or not.
      */
-    public static StackGraph around(Collection<String> roots, Function<String, Optional<DirectDependencies.Node>> lookup,
-                                    Optional<Collection<DirectDependencies.Node>> users) {
+    public static StackGraph around(Collection<String> roots, Lookup lookup,
+                                    Optional<Collection<DirectDependencies.Node>> users) throws ErrnoException {
         Builder b = new Builder();
         Deque<String> down = new ArrayDeque<>(roots);
         Set<String> rootSet = Set.copyOf(roots);
@@ -65,7 +72,7 @@ public record StackGraph(List<Node> nodes, List<Edge> edges) {
             if (!seen.add(name)) {
                 continue;
             }
-            Optional<DirectDependencies.Node> n = lookup.apply(name);
+            Optional<DirectDependencies.Node> n = lookup.find(name);
             if (n.isPresent()) {
                 b.add(n.get(), rootSet.contains(name));
                 n.get().depends().forEach(d -> down.add(d.module()));
