@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A tool's two output streams and kmod's message format on standard error.
@@ -89,7 +88,7 @@ public final class ToolOutput {
                     drain();
                 }
                 if (len > buf.length) {
-                    ToolOutput.write(out, Arrays.copyOfRange(b, off, off + len));
+                    ToolOutput.write(out, b, off, len);
                     return;
                 }
                 System.arraycopy(b, off, buf, used, len);
@@ -132,14 +131,18 @@ public final class ToolOutput {
 
     private void drain() {
         if (used > 0) {
-            write(out, Arrays.copyOf(buf, used));
+            write(out, buf, 0, used);  // the stream copies what it keeps: no copy here
             used = 0;
         }
     }
 
     private static void write(OutputStream s, byte[] bytes) {
+        write(s, bytes, 0, bytes.length);
+    }
+
+    private static void write(OutputStream s, byte[] bytes, int off, int len) {
         try {
-            s.write(bytes);
+            s.write(bytes, off, len);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
