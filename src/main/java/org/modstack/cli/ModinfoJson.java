@@ -124,8 +124,8 @@ final class ModinfoJson {
             return;
         }
         g.writeObjectFieldStart("signature");
-        for (ModinfoEntry e : sig.get().modinfoEntries()) {
-            g.writeStringField(e.key(), JsonOutput.text(e.value().replace("\n\t\t", "")));
+        for (ModinfoEntry e : sig.get().modinfoEntriesUnwrapped()) {
+            g.writeStringField(e.key(), JsonOutput.text(e.value()));
         }
         g.writeEndObject();
     }
