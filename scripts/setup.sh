@@ -19,7 +19,19 @@ command -v cpio >/dev/null 2>&1 || need+=(cpio)
 # the manual-page test renders every page with man (ShellSupportTest); the launcher locks with flock
 command -v man >/dev/null 2>&1 || need+=(man-db)
 command -v flock >/dev/null 2>&1 || need+=(util-linux)
+# modstack graph --format=svg|png renders through Graphviz's dot (its tests draw the sample stack)
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
+# modstack explore's browser test: Debian's chromium driven headless by playwright-core under node
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if ((${#need[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# playwright-core at the version src/test/browser/package-lock.json pins (no browser download:
+# the test drives /usr/bin/chromium)
+browser="$(dirname "$0")/../src/test/browser"
+if [[ ! -d "$browser/node_modules/playwright-core" ]]; then
+    (cd "$browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 fi

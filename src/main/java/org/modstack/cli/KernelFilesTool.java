@@ -45,6 +45,7 @@ final class KernelFilesTool extends KernelSubcommand {
     }
 
     private final View view;
+    private boolean json;
 
     KernelFilesTool(View view) {
         this.view = view;
@@ -61,12 +62,38 @@ final class KernelFilesTool extends KernelSubcommand {
     }
 
     @Override
+    String optionsHelp() {
+        return view == View.CAT ? "\t-J, --json        /proc/modules as JSON, as lsmod --json\n" : "";
+    }
+
+    /** {@code cat} alone reads a file whose content has a JSON form: {@code /proc/modules}, as {@code lsmod --json}. */
+    @Override
+    List<Getopt.Spec> extraOptions() {
+        return view == View.CAT ? List.of(Getopt.Spec.flag('J', "json")) : List.of();
+    }
+
+    @Override
+    void applyExtra(Getopt.Option option) {
+        json = true;
+    }
+
+    @Override
     boolean takes(int count) {
         return true;
     }
 
     @Override
     int act(ToolOutput io, List<String> paths) throws ErrnoException {
+        if (json) {
+            if (!paths.equals(List.of("/proc/modules"))) {
+                io.error("--json reads /proc/modules only\n");
+                return 1;
+            }
+            try (KernelStore s = kernel.open()) {
+                LsmodTool.printJson(io, s.kernel().asKernelState(io::error));
+            }
+            return 0;
+        }
         int status = 0;
         try (KernelStore s = kernel.read()) {
             KernelFiles files = new KernelFiles(s.kernel());

@@ -21,7 +21,8 @@ final class KernelTool implements Tool {
             "cat", () -> new KernelFilesTool(KernelFilesTool.View.CAT),
             "ls", () -> new KernelFilesTool(KernelFilesTool.View.LS),
             "stat", () -> new KernelFilesTool(KernelFilesTool.View.STAT),
-            "init", KernelInitTool::new));
+            "init", KernelInitTool::new,
+            "status", KernelStatusTool::new));
 
     private static final Map<String, String> HARNESS = Map.of("scenario", "org.modstack.cli.debug.ScenarioTool",
             "in-tree-summary", "org.modstack.cli.debug.InTreeSummaryTool");
@@ -29,6 +30,7 @@ final class KernelTool implements Tool {
     static final String USAGE = "Usage: modstack kernel <subcommand> [options] [args]\n\nSubcommands:\n"
             + "  boot      boot a virtual kernel (the embedded Debian kernel, a root, or .deb packages)\n"
             + "  tree      write the embedded kernel's files under a directory\n"
+            + "  status    its release, command line, taint (letters and names) and modules\n"
             + "  dmesg     its log\n"
             + "  cat       read /proc/modules, /proc/sys/kernel/tainted, /proc/cmdline, /sys/module/M/...\n"
             + "  ls        list /sys/module, /sys/module/M, its holders/ and parameters/\n"

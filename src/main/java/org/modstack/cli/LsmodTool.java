@@ -1,5 +1,8 @@
 package org.modstack.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.modprobe.KernelState;
@@ -8,9 +11,10 @@ import org.modstack.modprobe.KernelState;
 final class LsmodTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(Getopt.Spec.flag('s', "syslog"),
             Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"),
-            KernelChoice.OPTION));
+            Getopt.Spec.flag('J', "json"), KernelChoice.OPTION));
 
     private final KernelChoice kernel = new KernelChoice();
+    private boolean json;
 
     @Override
     Getopt options() {
@@ -23,13 +27,16 @@ final class LsmodTool extends GetoptTool {
                 + "\t-s, --syslog      print to syslog, not stderr\n"
                 + "\t-v, --verbose     enables more messages\n"
                 + "\t-V, --version     show version\n"
-                + "\t-h, --help        show this help\n" + KernelChoice.HELP;
+                + "\t-h, --help        show this help\n"
+                + "\t-J, --json        the modules as JSON (docs/json.md)\n" + KernelChoice.HELP;
     }
 
     @Override
     Integer apply(ToolOutput io, Getopt.Option o) {
         if (o.key().equals("kernel")) {
             kernel.set(o.value());
+        } else if (o.key().equals("J")) {
+            json = true;
         }
         return null;  // -s and -v: lsmod logs nothing to redirect or add to
     }
@@ -40,7 +47,7 @@ final class LsmodTool extends GetoptTool {
             io.printErr("Usage: " + io.tool() + "\n");
             return 1;
         }
-        return kernel.act(io, false, state -> print(io, state));
+        return kernel.act(io, false, state -> json ? printJson(io, state) : print(io, state));
     }
 
     private static int print(ToolOutput io, KernelState state) {
@@ -62,6 +69,20 @@ final class LsmodTool extends GetoptTool {
             }
             io.print("\n");
         }
+        return 0;
+    }
+
+    /** {@code {"modules": [...]}} (schema: {@code docs/schema/lsmod.schema.json}). */
+    static int printJson(ToolOutput io, KernelState state) throws ErrnoException {
+        JsonGenerator g = JsonOutput.open(io);
+        try {
+            g.writeStartObject();
+            KernelJson.modules(g, state);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonOutput.close(g, io);
         return 0;
     }
 

@@ -26,8 +26,10 @@ final class Modinfo extends GetoptTool {
             Getopt.Spec.flag('n', "filename"), Getopt.Spec.flag('0', "null"),
             Getopt.Spec.flag('m', "modname"), Getopt.Spec.value('F', "field"),
             Getopt.Spec.value('k', "set-version"), Getopt.Spec.value('b', "basedir"),
+            Getopt.Spec.flag('J', "json"), Getopt.Spec.flag('H', "with-filename"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
+    /** kmod's text exactly (the conformance suite compares it); modstack's own options follow it. */
     private static final String HELP = "Usage:\n"
             + "\t%s [options] <modulename|filename> [args]\n"
             + "Options:\n"
@@ -52,6 +54,11 @@ final class Modinfo extends GetoptTool {
     private boolean argIsModname;
     private String kernelVersion;
     private String basedir;
+    private boolean json;
+    private ModinfoJson jsonOut;
+    private boolean withFilename;
+    /** What each record starts with: {@code FILE: } under {@code -H}, else nothing (kmod's output). */
+    private String prefix = "";
 
     private final KernelChoice kernel = new KernelChoice();
 
@@ -62,7 +69,9 @@ final class Modinfo extends GetoptTool {
 
     @Override
     String help() {
-        return HELP + KernelChoice.HELP.replace("act on", "look names up in");
+        return HELP + KernelChoice.HELP.replace("act on", "look names up in")
+                + "\t-J, --json                  One JSON object per module (docs/json.md)\n"
+                + "\t-H, --with-filename         Start each value with its module's file\n";
     }
 
     @Override
@@ -79,6 +88,8 @@ final class Modinfo extends GetoptTool {
             case "k" -> kernelVersion = o.value();
             case "b" -> basedir = o.value();
             case "kernel" -> kernel.set(o.value());
+            case "J" -> json = true;
+            case "H" -> withFilename = true;
             default -> throw new IllegalStateException(o.key());
         }
         return null;
@@ -106,6 +117,7 @@ final class Modinfo extends GetoptTool {
                 ? ModuleDirectory.of(Optional.of(basedir == null ? "" : basedir), Optional.ofNullable(kernelVersion))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);
         ModuleLookup lookup = new ModuleLookup(dir);
+        jsonOut = json ? ModinfoJson.open(io, dir) : null;
         boolean failed = false;
         for (String name : names) {
             boolean ok;
@@ -117,6 +129,9 @@ final class Modinfo extends GetoptTool {
                 ok = byAlias(dir, lookup, name);
             }
             failed |= !ok;
+        }
+        if (jsonOut != null) {
+            jsonOut.close();
         }
         io.flush();
         return failed ? 1 : 0;
@@ -168,39 +183,55 @@ final class Modinfo extends GetoptTool {
     private boolean show(ModuleDirectory dir, Target t) {
         boolean builtin = t.path().isEmpty();
         String filename = t.path().orElse("(builtin)");
-        if (builtin) {
-            if (field == null) {
-                io.print(label("name")).print(t.name()).print(separator);
-            } else if (field.equals("name")) {
-                io.print(t.name()).print(separator);
-            }
-        }
-        if ("filename".equals(field)) {
-            io.print(filename).print(separator);
+        prefix = withFilename ? (builtin ? t.name() : filename) + ": " : "";
+        if (jsonOut == null && !header(t, filename)) {
             return true;
-        } else if (field == null) {
-            io.print(label("filename")).print(filename).print(separator);
         }
-        List<ModinfoEntry> info;
+        Info info;
         try {
             info = info(dir, t);
         } catch (ErrnoException e) {
-            if (builtin && e.errno() == Errno.ENOENT) {
-                return true;  // an old kernel without modules.builtin.modinfo
+            if (!builtin || e.errno() != Errno.ENOENT) {
+                io.error("could not get modinfo from '" + t.name() + "': " + e.errno().message() + "\n");
+                return false;
             }
-            io.error("could not get modinfo from '" + t.name() + "': " + e.errno().message() + "\n");
-            return false;
+            info = new Info(List.of(), Optional.empty());  // an old kernel without modules.builtin.modinfo
         }
-        print(info);
+        if (jsonOut != null) {
+            return jsonOut.module(t.name(), filename, info.entries(), info.file());
+        }
+        print(info.entries());
         return true;
     }
 
+    /** The name and file lines modinfo starts with; false when {@code -F filename} was all there was to print. */
+    private boolean header(Target t, String filename) {
+        if (t.path().isEmpty()) {
+            if (field == null) {
+                io.print(prefix).print(label("name")).print(t.name()).print(separator);
+            } else if (field.equals("name")) {
+                io.print(prefix).print(t.name()).print(separator);
+            }
+        }
+        if ("filename".equals(field)) {
+            io.print(prefix).print(filename).print(separator);
+            return false;
+        } else if (field == null) {
+            io.print(prefix).print(label("filename")).print(filename).print(separator);
+        }
+        return true;
+    }
+
+    /** What modinfo lists of a module, and the module file it read them from (none for a built-in). */
+    private record Info(List<ModinfoEntry> entries, Optional<KernelModule> file) {
+    }
+
     /** The entries kmod lists: .modinfo (or modules.builtin.modinfo), then the signature's. */
-    private static List<ModinfoEntry> info(ModuleDirectory dir, Target t) throws ErrnoException {
+    private static Info info(ModuleDirectory dir, Target t) throws ErrnoException {
         if (t.builtin() || (t.path().isEmpty() && dir.isBuiltin(t.name()))) {
             List<String> records = dir.builtinModinfo(t.name())
                     .orElseThrow(() -> new ErrnoException(Errno.ENOSYS, t.name() + " not in modules.builtin.modinfo"));
-            return records.stream().map(ModinfoEntry::parse).toList();
+            return new Info(records.stream().map(ModinfoEntry::parse).toList(), Optional.empty());
         }
         if (t.path().isEmpty()) {
             throw new ErrnoException(Errno.ENOENT, t.name() + " has no file");
@@ -208,7 +239,7 @@ final class Modinfo extends GetoptTool {
         KernelModule m = KernelModule.open(Path.of(t.path().get()));
         List<ModinfoEntry> info = new ArrayList<>(m.modinfo());
         m.signature().ifPresent(s -> info.addAll(s.modinfoEntries()));
-        return info;
+        return new Info(info, Optional.of(m));
     }
 
     private void print(List<ModinfoEntry> info) {
@@ -219,7 +250,7 @@ final class Modinfo extends GetoptTool {
         if (field != null) {
             for (ModinfoEntry e : info) {
                 if (e.key().equals(field)) {
-                    io.print(e.value()).print(separator);
+                    io.print(prefix).print(e.value()).print(separator);
                 }
             }
             return;
@@ -229,12 +260,12 @@ final class Modinfo extends GetoptTool {
                 continue;
             }
             if (separator == '\0') {
-                io.print(e.key()).print('=').print(e.value()).print(separator);
+                io.print(prefix).print(e.key()).print('=').print(e.value()).print(separator);
             } else {
                 // kmod prints "%s:%-*s" with width 15 - strlen(key); C reads a negative width
                 // as left-justification, so long keys get |15 - len| spaces, not none.
                 int pad = Math.abs(15 - e.key().length());
-                io.print(e.key()).print(':').print(SPACES.substring(0, Math.min(pad, SPACES.length())));
+                io.print(prefix).print(e.key()).print(':').print(SPACES.substring(0, Math.min(pad, SPACES.length())));
                 if (pad > SPACES.length()) {
                     io.print(" ".repeat(pad - SPACES.length()));
                 }
@@ -262,7 +293,7 @@ final class Modinfo extends GetoptTool {
         List<Parameter> list = ps.parameters();
         for (int i = list.size() - 1; i >= 0; i--) {
             Parameter p = list.get(i);
-            io.print(lead).print(p.name()).print(':');
+            io.print(prefix).print(lead).print(p.name()).print(':');
             if (p.description().isPresent()) {
                 io.print(p.description().get());
                 p.type().ifPresent(type -> io.print(" (").print(type).print(')'));

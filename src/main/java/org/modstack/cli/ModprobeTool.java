@@ -44,6 +44,7 @@ final class ModprobeTool extends GetoptTool {
             Getopt.Spec.value('C', "config"), Getopt.Spec.value('d', "dirname"), Getopt.Spec.value('S', "set-version"),
             Getopt.Spec.flag('s', "syslog"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('v', "verbose"),
             Getopt.Spec.longOnly("kernel-cmdline", Getopt.Arg.REQUIRED, "kernel-cmdline"),
+            Getopt.Spec.flag('J', "json"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
 
@@ -68,6 +69,9 @@ final class ModprobeTool extends GetoptTool {
     private final KernelChoice kernelChoice = new KernelChoice();
     private boolean forceModversion;
     private boolean forceVermagic;
+    private boolean json;
+    /** The plan as JSON ({@code -J} with {@code -D} or {@code -n}), or null for modprobe's lines. */
+    private ModprobePlanJson plan;
     private VirtualKernel virtual;
     /** The virtual kernel's command line, read for module options unless --kernel-cmdline names one. */
     private String cmdlineText;
@@ -79,7 +83,8 @@ final class ModprobeTool extends GetoptTool {
 
     @Override
     String help() {
-        return ModprobeHelp.TEXT + KernelChoice.HELP;
+        return ModprobeHelp.TEXT + KernelChoice.HELP
+                + "\t-J, --json        with -D or -n: the load plan as JSON (docs/json.md)\n";
     }
 
     @Override
@@ -133,6 +138,8 @@ final class ModprobeTool extends GetoptTool {
             return ModuleSymbolsOutput.showModversions(io, names.get(0), log);
         } else if (showExports) {
             return ModuleSymbolsOutput.showExports(io, names.get(0), log);
+        } else if (json) {
+            return planJson(io, modprobe, dir, names);
         } else if (remove) {
             err = 0;
             for (String n : names) {
@@ -152,6 +159,24 @@ final class ModprobeTool extends GetoptTool {
         } else {
             err = insmod(io, modprobe, dir, names.get(0), optionsFromArgs(names.subList(1, names.size())));
         }
+        return err >= 0 ? 0 : 1;
+    }
+
+    /** {@code -D --json}, {@code -n --json}: the load plan of the first name (of each under {@code -a}). */
+    private int planJson(ToolOutput io, Modprobe modprobe, ModuleDirectory dir, List<String> names)
+            throws ErrnoException {
+        if (!dryRun || remove || lookupOnly) {
+            io.error("--json prints a load plan: use it with -D or -n, without -r or -R\n");
+            return 1;
+        }
+        plan = new ModprobePlanJson(io);
+        int err = 0;
+        List<String> targets = all ? names : names.subList(0, 1);
+        for (String n : targets) {
+            int r = insmod(io, modprobe, dir, n, all ? null : optionsFromArgs(names.subList(1, names.size())));
+            err = r < 0 ? r : err;
+        }
+        plan.close();
         return err >= 0 ? 0 : 1;
     }
 
@@ -204,6 +229,7 @@ final class ModprobeTool extends GetoptTool {
             case "show-modversions" -> showModversions = true;
             case "show-exports" -> showExports = true;
             case "n" -> dryRun = true;
+            case "J" -> json = true;
             case "C" -> configPaths.add(o.value());
             case "d" -> root = o.value();
             case "S" -> release = o.value();
@@ -237,7 +263,9 @@ final class ModprobeTool extends GetoptTool {
             }
             try {
                 modprobe.probe(m, flags, extra, a -> {
-                    if (print) {
+                    if (plan != null) {
+                        plan.step(a);
+                    } else if (print) {
                         io.print(a.line());
                     }
                 });

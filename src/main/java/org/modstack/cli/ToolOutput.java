@@ -80,6 +80,32 @@ public final class ToolOutput {
         return this;
     }
 
+    /**
+     * Standard output as a byte stream through the same buffer, for a writer that encodes its own
+     * text (Jackson's streaming generator writes UTF-8); closing it leaves standard output open.
+     */
+    public OutputStream stream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                print((char) (b & 0xff));
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (len > buf.length - used) {
+                    drain();
+                }
+                if (len > buf.length) {
+                    ToolOutput.write(out, b, off, len);
+                    return;
+                }
+                System.arraycopy(b, off, buf, used, len);
+                used += len;
+            }
+        };
+    }
+
     /** Writes {@code s} to standard error, after flushing standard output. */
     public void printErr(String s) {
         flush();
@@ -114,15 +140,19 @@ public final class ToolOutput {
 
     private void drain() {
         if (used > 0) {
-            byte[] bytes = Arrays.copyOf(buf, used);
-            used = 0;
-            write(out, bytes);
+            int n = used;
+            used = 0;  // emptied first: after a reader has gone, the final flush has nothing left to write
+            write(out, buf, 0, n);  // the stream copies what it keeps: no copy here
         }
     }
 
     private static void write(OutputStream s, byte[] bytes) {
+        write(s, bytes, 0, bytes.length);
+    }
+
+    private static void write(OutputStream s, byte[] bytes, int off, int len) {
         try {
-            s.write(bytes);
+            s.write(bytes, off, len);
         } catch (IOException e) {
             if (ErrnoException.of(e, "").errno() == Errno.EPIPE) {
                 throw new ReaderGone(e);

@@ -27,6 +27,9 @@ final class ToolTable {
             Map.entry("kernel", new Entry(KernelTool::new, "boot and inspect a virtual kernel (modstack's own)")),
             Map.entry("check", new Entry(CheckTool::new, "will these modules load on those kernels, and if not, why")),
             Map.entry("kmod", new Entry(KmodTool::new, "kmod's multi-call name: list, static-nodes, help")),
+            Map.entry("deps", new Entry(DepsTool::new, "a module tree's direct dependencies (hard and soft), as text or JSON")),
+            Map.entry("graph", new Entry(GraphTool::new, "draw a stack: DOT, SVG, PNG (Graphviz) or JSON")),
+            Map.entry("explore", new Entry(ExploreTool::new, "write a browsable HTML page of a tree or a virtual kernel")),
             Map.entry("completion", new Entry(CompletionTool::new, "print a shell's completion script: bash, zsh or fish")),
             Map.entry("man", new Entry(ManTool::new, "print a tool's manual page (roff, for man -l)"))));
 

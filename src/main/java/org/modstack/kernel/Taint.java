@@ -1,5 +1,6 @@
 package org.modstack.kernel;
 
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -34,6 +35,22 @@ public enum Taint {
     Taint(char letter, boolean perModule) {
         this.letter = letter;
         this.perModule = perModule;
+    }
+
+    /** The letter the kernel prints for it ({@code print_tainted}, {@code /proc/modules}). */
+    public char letter() {
+        return letter;
+    }
+
+    /** The taints a {@code /proc/sys/kernel/tainted} mask holds, in bit order; bits past the last flag are not taints. */
+    public static Set<Taint> ofMask(long mask) {
+        Set<Taint> out = EnumSet.noneOf(Taint.class);
+        for (Taint t : values()) {
+            if ((mask & t.bit()) != 0) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The bit in the taint mask. */

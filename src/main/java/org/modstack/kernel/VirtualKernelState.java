@@ -22,7 +22,8 @@ final class VirtualKernelState implements KernelState {
 
     @Override
     public List<Loaded> loaded() {
-        return kernel.state().modules().stream().map(m -> new Loaded(m.name(), m.size())).toList();
+        return kernel.state().modules().stream().map(m -> new Loaded(m.name(), m.size(), m.state().word(),
+                m.permanent(), Taint.moduleLetters(m.taints()))).toList();
     }
 
     @Override

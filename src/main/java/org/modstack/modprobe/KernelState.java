@@ -11,8 +11,14 @@ import org.modstack.ErrnoException;
  */
 public interface KernelState {
 
-    /** A loaded module as {@code /proc/modules} lists it, with its size as libkmod reads it. */
-    record Loaded(String name, long size) {
+    /**
+     * A loaded module as {@code /proc/modules} lists it, with its size as libkmod reads it.
+     *
+     * @param state {@code Live}, {@code Loading} or {@code Unloading}
+     * @param permanent it cannot be removed ({@code [permanent]})
+     * @param taint its taint letters, empty when it has none
+     */
+    record Loaded(String name, long size, String state, boolean permanent, String taint) {
     }
 
     /**

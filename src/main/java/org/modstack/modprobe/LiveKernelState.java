@@ -40,8 +40,10 @@ final class LiveKernelState implements KernelState {
         List<Loaded> out = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split(" ");
-            if (f.length >= 2) {
-                out.add(new Loaded(f[0], coresize(f[0]).orElseGet(() -> parseSize(f[1]))));
+            if (f.length >= 5) {  // name size refcnt holders state [address] [(taints)]
+                String taint = f.length > 6 ? f[6].replaceAll("[()]", "") : "";
+                out.add(new Loaded(f[0], coresize(f[0]).orElseGet(() -> parseSize(f[1])), f[4],
+                        f[3].contains("[permanent]"), taint));
             }
         }
         return out;

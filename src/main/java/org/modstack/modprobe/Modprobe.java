@@ -52,9 +52,17 @@ public final class Modprobe {
         }
     }
 
-    /** What a plan does for one module, as modprobe prints it. */
-    public record Action(Kind kind, String subject, String options) {
+    /**
+     * What a plan does for one module, as modprobe prints it.
+     *
+     * @param subject the module file (insmod), the command (install) or the module's name (builtin)
+     * @param module the module's name
+     * @param role why the plan holds it: the module asked for, one it needs, or a softdep's
+     */
+    public record Action(Kind kind, String subject, String options, String module, Role role) {
         public enum Kind { INSMOD, INSTALL, BUILTIN }
+
+        public enum Role { TARGET, DEPENDENCY, SOFTDEP }
 
         /** The line {@code modprobe --show-depends} prints. */
         public String line() {
@@ -215,7 +223,8 @@ public final class Modprobe {
                 if (!flags.ignoreLoaded() && inKernel(m)) {
                     throw alreadyLoaded(m);
                 }
-                act(m, m == mod ? extraOptions : null, show, flags);
+                Action.Role role = m == mod ? Action.Role.TARGET : m.required ? Action.Role.DEPENDENCY : Action.Role.SOFTDEP;
+                act(m, m == mod ? extraOptions : null, role, show, flags);
             } catch (ErrnoException e) {
                 boolean exists = e.errno() == Errno.EEXIST;
                 if ((exists && m == mod && flags.failOnLoaded()) || (!exists && m.required)) {
@@ -229,21 +238,22 @@ public final class Modprobe {
         return new ErrnoException(Errno.EEXIST, m.name + " is already in the kernel");
     }
 
-    private void act(Mod m, String extraOptions, Consumer<Action> show, Flags flags) throws ErrnoException {
+    private void act(Mod m, String extraOptions, Action.Role role, Consumer<Action> show, Flags flags)
+            throws ErrnoException {
         String options = concat(config.options(m.name, m.alias), extraOptions);
         String cmd = installCommand(m);
         if (cmd != null && !m.ignoreCommand) {
-            show.accept(new Action(Action.Kind.INSTALL, cmd, options));
+            show.accept(new Action(Action.Kind.INSTALL, cmd, options, m.name, role));
             if (!flags.dryRun()) {
                 kernel.runInstallCommand(cmd, options);
             }
         } else if (path(m).isPresent()) {
-            show.accept(new Action(Action.Kind.INSMOD, m.path, options));
+            show.accept(new Action(Action.Kind.INSMOD, m.path, options, m.name, role));
             if (!flags.dryRun()) {
                 kernel.insert(Path.of(m.path), options, flags.forceModversion(), flags.forceVermagic());
             }
         } else if (isBuiltin(m)) {
-            show.accept(new Action(Action.Kind.BUILTIN, m.name, options));
+            show.accept(new Action(Action.Kind.BUILTIN, m.name, options, m.name, role));
         } else if (!flags.dryRun()) {
             throw new ErrnoException(Errno.ENOENT, m.name + ": no module file");
         }

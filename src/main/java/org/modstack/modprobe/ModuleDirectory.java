@@ -173,6 +173,15 @@ public final class ModuleDirectory {
         return colon < 0 ? Optional.empty() : Optional.of(line.substring(0, colon));
     }
 
+    /**
+     * The module {@code modules.symbols} names as providing {@code symbol}: the module depmod
+     * resolved the symbol to; empty for a symbol of the kernel image or one nothing provides.
+     */
+    public Optional<String> symbolProvider(String symbol) throws ErrnoException {
+        Optional<IndexFile> idx = index(Index.SYMBOL);
+        return idx.isPresent() ? idx.get().search("symbol:" + symbol) : Optional.empty();
+    }
+
     /** Whether {@code modules.builtin.bin} lists module {@code name}. */
     public boolean isBuiltin(String name) throws ErrnoException {
         Optional<IndexFile> idx = index(Index.BUILTIN);

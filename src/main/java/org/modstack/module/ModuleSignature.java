@@ -121,22 +121,31 @@ public record ModuleSignature(IdType idType, String algorithm, String signer, by
      * {@code sig_hashalgo}, {@code signature}.
      */
     public List<ModinfoEntry> modinfoEntries() {
+        return entries(true);
+    }
+
+    /** The same fields with each hex string on one line, for a reader that is not a terminal (JSON). */
+    public List<ModinfoEntry> modinfoEntriesUnwrapped() {
+        return entries(false);
+    }
+
+    private List<ModinfoEntry> entries(boolean wrap) {
         return List.of(
                 new ModinfoEntry("sig_id", idType().label()),
                 new ModinfoEntry("signer", signer()),
-                new ModinfoEntry("sig_key", hex(keyId())),
+                new ModinfoEntry("sig_key", hex(keyId(), wrap)),
                 new ModinfoEntry("sig_hashalgo", hashAlgorithm()),
-                new ModinfoEntry("signature", hex(signature())));
+                new ModinfoEntry("signature", hex(signature(), wrap)));
     }
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
-    /** {@code 01:AB:...}, upper case, a line break and two tabs after every 20 bytes. */
-    private static String hex(byte[] bytes) {
+    /** {@code 01:AB:...}, upper case; {@code wrap}: a line break and two tabs after every 20 bytes, as modinfo. */
+    private static String hex(byte[] bytes, boolean wrap) {
         if (bytes.length == 0) {
             return "";
         }
-        int breaks = (bytes.length - 1) / 20;
+        int breaks = wrap ? (bytes.length - 1) / 20 : 0;
         byte[] out = new byte[bytes.length * 3 - 1 + breaks * 3];
         int j = 0;
         for (int i = 0; i < bytes.length; i++) {
@@ -144,7 +153,7 @@ public record ModuleSignature(IdType idType, String algorithm, String signer, by
             out[j++] = HEX[bytes[i] & 0xf];
             if (i < bytes.length - 1) {
                 out[j++] = ':';
-                if ((i + 1) % 20 == 0) {
+                if (wrap && (i + 1) % 20 == 0) {
                     out[j++] = '\n';
                     out[j++] = '\t';
                     out[j++] = '\t';

@@ -40,7 +40,7 @@ class ModprobeRemovalTest {
 
         @Override
         public List<Loaded> loaded() {
-            return refcnt.keySet().stream().sorted().map(n -> new Loaded(n, 16384)).toList();
+            return refcnt.keySet().stream().sorted().map(n -> new Loaded(n, 16384, "Live", false, "")).toList();
         }
 
         @Override

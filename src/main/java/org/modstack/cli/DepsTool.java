@@ -1,0 +1,154 @@
+package org.modstack.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.modstack.ErrnoException;
+import org.modstack.modprobe.DirectDependencies;
+import org.modstack.modprobe.ModuleDirectory;
+
+/**
+ * {@code modstack deps}: a tree's direct dependency graph (what {@code modules.dep}'s closure
+ * was drawn from), for the named modules or every module, as text or {@code --json}.
+ */
+final class DepsTool extends GetoptTool {
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            Getopt.Spec.value('b', "basedir"), Getopt.Spec.value('k', "set-version"),
+            Getopt.Spec.flag('J', "json"), Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+
+    private static final String HELP = "Usage:\n"
+            + "\t%s [options] [modulename...]\n"
+            + "Prints each module's direct dependencies (the modules whose symbols it uses) and its\n"
+            + "softdeps (pre:, post:), of the named modules or of every module of the tree.\n"
+            + "Options:\n"
+            + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
+            + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+            + "\t-J, --json                  Print JSON (docs/json.md)\n"
+            + "\t-V, --version               Show version\n"
+            + "\t-h, --help                  Show this help\n";
+
+    private String basedir;
+    private String release;
+    private boolean json;
+
+    @Override
+    Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    String help() {
+        return HELP;
+    }
+
+    @Override
+    Integer apply(ToolOutput io, Getopt.Option o) {
+        switch (o.key()) {
+            case "b" -> basedir = o.value();
+            case "k" -> release = o.value();
+            case "J" -> json = true;
+            default -> throw new IllegalStateException(o.key());
+        }
+        return null;
+    }
+
+    @Override
+    int operate(ToolOutput io, List<String> names) throws ErrnoException {
+        ModuleDirectory dir = directory(basedir, release);
+        List<DirectDependencies.Node> nodes = nodes(io, dir, names);
+        if (nodes == null) {
+            return 1;
+        }
+        if (json) {
+            printJson(io, dir, nodes);
+        } else {
+            nodes.forEach(n -> io.print(line(n)));
+        }
+        return 0;
+    }
+
+    /** The module directory {@code -b} and {@code -k} name, as modinfo finds it. */
+    static ModuleDirectory directory(String basedir, String release) throws ErrnoException {
+        return ModuleDirectory.of(Optional.ofNullable(basedir), Optional.ofNullable(release));
+    }
+
+    /** The named modules' nodes, or the whole tree's; null after reporting a name the tree lacks. */
+    static List<DirectDependencies.Node> nodes(ToolOutput io, ModuleDirectory dir, List<String> names)
+            throws ErrnoException {
+        if (names.isEmpty()) {
+            return DirectDependencies.ofTree(dir);
+        }
+        List<DirectDependencies.Node> out = new ArrayList<>();
+        for (String name : names) {
+            Optional<DirectDependencies.Node> n = DirectDependencies.of(dir, name);
+            if (n.isEmpty()) {
+                io.error("Module " + name + " not found in " + dir.dirname() + "/modules.dep.\n");
+                return null;
+            }
+            out.add(n.get());
+        }
+        return out;
+    }
+
+    /** {@code name: dep dep [pre: a] [post: b]}: modules.dep's shape, with direct edges only. */
+    private static String line(DirectDependencies.Node n) {
+        StringBuilder sb = new StringBuilder(n.name()).append(':');
+        n.depends().forEach(d -> sb.append(' ').append(d.module()));
+        for (boolean pre : new boolean[] {true, false}) {
+            List<String> soft = n.softdeps().stream().filter(s -> s.pre() == pre).map(DirectDependencies.Softdep::module)
+                    .toList();
+            if (!soft.isEmpty()) {
+                sb.append(pre ? " pre: " : " post: ").append(String.join(" ", soft));
+            }
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static void printJson(ToolOutput io, ModuleDirectory dir, List<DirectDependencies.Node> nodes) {
+        JsonGenerator g = JsonOutput.open(io);
+        try {
+            g.writeStartObject();
+            g.writeStringField("directory", JsonOutput.text(dir.dirname()));
+            g.writeArrayFieldStart("modules");
+            for (DirectDependencies.Node n : nodes) {
+                node(g, n);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        JsonOutput.close(g, io);
+    }
+
+    private static void node(JsonGenerator g, DirectDependencies.Node n) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", n.name());
+        g.writeStringField("path", JsonOutput.text(n.path()));
+        g.writeArrayFieldStart("depends");
+        for (DirectDependencies.Dependency d : n.depends()) {
+            g.writeStartObject();
+            g.writeStringField("name", d.module());
+            g.writeArrayFieldStart("symbols");
+            for (String s : d.symbols()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("softdeps");
+        for (DirectDependencies.Softdep s : n.softdeps()) {
+            g.writeStartObject();
+            g.writeStringField("name", s.module());
+            g.writeStringField("when", s.pre() ? "pre" : "post");
+            g.writeBooleanField("builtin", s.builtin());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+}
