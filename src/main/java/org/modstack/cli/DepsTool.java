@@ -15,23 +15,20 @@ import org.modstack.modprobe.ModuleDirectory;
  * was drawn from), for the named modules or every module, as text or {@code --json}.
  */
 final class DepsTool extends GetoptTool {
-    private static final Getopt OPTIONS = new Getopt(List.of(
-            Getopt.Spec.value('b', "basedir"), Getopt.Spec.value('k', "set-version"),
-            Getopt.Spec.flag('J', "json"), Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+    private static final Getopt OPTIONS = TreeChoice.options(
+            Getopt.Spec.flag('J', "json"), Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"));
 
     private static final String HELP = "Usage:\n"
             + "\t%s [options] [modulename...]\n"
             + "Prints each module's direct dependencies (the modules whose symbols it uses) and its\n"
             + "softdeps (pre:, post:), of the named modules or of every module of the tree.\n"
             + "Options:\n"
-            + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
-            + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+            + TreeChoice.HELP
             + "\t-J, --json                  Print JSON (docs/json.md)\n"
             + "\t-V, --version               Show version\n"
             + "\t-h, --help                  Show this help\n";
 
-    private String basedir;
-    private String release;
+    private final TreeChoice tree = new TreeChoice();
     private boolean json;
 
     @Override
@@ -47,17 +44,19 @@ final class DepsTool extends GetoptTool {
     @Override
     Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
-            case "b" -> basedir = o.value();
-            case "k" -> release = o.value();
             case "J" -> json = true;
-            default -> throw new IllegalStateException(o.key());
+            default -> {
+                if (!tree.apply(o)) {
+                    throw new IllegalStateException(o.key());
+                }
+            }
         }
         return null;
     }
 
     @Override
     int operate(ToolOutput io, List<String> names) throws ErrnoException {
-        ModuleDirectory dir = directory(basedir, release);
+        ModuleDirectory dir = tree.directory();
         List<DirectDependencies.Node> nodes = nodes(io, dir, names);
         if (nodes == null) {
             return 1;
@@ -71,10 +70,6 @@ final class DepsTool extends GetoptTool {
     }
 
     /** The module directory {@code -b} and {@code -k} name, as modinfo finds it. */
-    static ModuleDirectory directory(String basedir, String release) throws ErrnoException {
-        return ModuleDirectory.of(Optional.ofNullable(basedir), Optional.ofNullable(release));
-    }
-
     /** The named modules' nodes, or the whole tree's; null after reporting a name the tree lacks. */
     static List<DirectDependencies.Node> nodes(ToolOutput io, ModuleDirectory dir, List<String> names)
             throws ErrnoException {

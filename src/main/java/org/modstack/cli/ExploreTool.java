@@ -29,10 +29,9 @@ import org.modstack.module.KernelModule;
  * --json} and {@code kernel status --json} write it, embedded.
  */
 final class ExploreTool extends GetoptTool {
-    private static final Getopt OPTIONS = new Getopt(List.of(
-            Getopt.Spec.value('b', "basedir"), Getopt.Spec.value('k', "set-version"),
+    private static final Getopt OPTIONS = TreeChoice.options(
             Getopt.Spec.flag('H', "holders"), KernelChoice.OPTION, Getopt.Spec.value('o', "output"),
-            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"));
 
     private static final String HELP = "Usage:\n"
             + "\t%s [options]\n"
@@ -41,13 +40,11 @@ final class ExploreTool extends GetoptTool {
             + "\t-o, --output=FILE           Write to FILE instead of standard output\n"
             + "\t-H, --holders               Explore the virtual kernel: its loaded modules, holders and taint\n"
             + "\t    --kernel=DIR            The virtual kernel to explore (with -H)\n"
-            + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
-            + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+            + TreeChoice.HELP
             + "\t-V, --version               Show version\n"
             + "\t-h, --help                  Show this help\n";
 
-    private String basedir;
-    private String release;
+    private final TreeChoice tree = new TreeChoice();
     private boolean holders;
     private final KernelChoice kernel = new KernelChoice();
     private String output;
@@ -65,12 +62,14 @@ final class ExploreTool extends GetoptTool {
     @Override
     Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
-            case "b" -> basedir = o.value();
-            case "k" -> release = o.value();
             case "H" -> holders = true;
             case "kernel" -> kernel.set(o.value());
             case "o" -> output = o.value();
-            default -> throw new IllegalStateException(o.key());
+            default -> {
+                if (!tree.apply(o)) {
+                    throw new IllegalStateException(o.key());
+                }
+            }
         }
         return null;
     }
@@ -130,7 +129,7 @@ final class ExploreTool extends GetoptTool {
     }
 
     private void treeData(ToolOutput io, JsonGenerator g) throws IOException, ErrnoException {
-        ModuleDirectory dir = DepsTool.directory(basedir, release);
+        ModuleDirectory dir = tree.directory();
         List<DirectDependencies.Node> tree = DirectDependencies.ofTree(dir);
         g.writeStringField("title", "Modules of " + JsonOutput.text(dir.dirname()));
         g.writeStringField("directory", JsonOutput.text(dir.dirname()));

@@ -26,11 +26,10 @@ import org.modstack.modprobe.StackGraph;
  * SVG or PNG through Graphviz's {@code dot}, or JSON.
  */
 final class GraphTool extends GetoptTool {
-    private static final Getopt OPTIONS = new Getopt(List.of(
-            Getopt.Spec.value('b', "basedir"), Getopt.Spec.value('k', "set-version"),
+    private static final Getopt OPTIONS = TreeChoice.options(
             Getopt.Spec.flag('r', "users"), Getopt.Spec.flag('H', "holders"), KernelChoice.OPTION,
             Getopt.Spec.value('T', "format"), Getopt.Spec.flag('J', "json"), Getopt.Spec.value('o', "output"),
-            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
+            Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"));
 
     private static final String HELP = "Usage:\n"
             + "\t%s [options] [modulename...]\n"
@@ -43,13 +42,11 @@ final class GraphTool extends GetoptTool {
             + "\t-T, --format=FORMAT         dot (default), svg, png (through Graphviz's dot) or json\n"
             + "\t-J, --json                  Same as --format=json\n"
             + "\t-o, --output=FILE           Write to FILE instead of standard output\n"
-            + "\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
-            + "\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+            + TreeChoice.HELP
             + "\t-V, --version               Show version\n"
             + "\t-h, --help                  Show this help\n";
 
-    private String basedir;
-    private String release;
+    private final TreeChoice tree = new TreeChoice();
     private boolean users;
     private boolean holders;
     private final KernelChoice kernel = new KernelChoice();
@@ -69,15 +66,17 @@ final class GraphTool extends GetoptTool {
     @Override
     Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
-            case "b" -> basedir = o.value();
-            case "k" -> release = o.value();
             case "r" -> users = true;
             case "H" -> holders = true;
             case "kernel" -> kernel.set(o.value());
             case "T" -> format = o.value();
             case "J" -> format = "json";
             case "o" -> output = o.value();
-            default -> throw new IllegalStateException(o.key());
+            default -> {
+                if (!tree.apply(o)) {
+                    throw new IllegalStateException(o.key());
+                }
+            }
         }
         return null;
     }
@@ -112,7 +111,7 @@ final class GraphTool extends GetoptTool {
     }
 
     private StackGraph treeGraph(ToolOutput io, List<String> names) throws ErrnoException {
-        ModuleDirectory dir = DepsTool.directory(basedir, release);
+        ModuleDirectory dir = tree.directory();
         if (names.isEmpty()) {
             return StackGraph.ofTree(DirectDependencies.ofTree(dir));
         }
