@@ -70,6 +70,7 @@ final class ModprobeTool extends GetoptTool {
     private boolean forceModversion;
     private boolean forceVermagic;
     private boolean json;
+    private long waitMillis;
     /** The plan as JSON ({@code -J} with {@code -D} or {@code -n}), or null for modprobe's lines. */
     private ModprobePlanJson plan;
     private VirtualKernel virtual;
@@ -210,10 +211,11 @@ final class ModprobeTool extends GetoptTool {
             case "s" -> { }
             case "kernel" -> kernelChoice.set(o.value());
             case "w" -> {
-                if (!o.value().matches("(0[xX][0-9a-fA-F]+|[0-9]+)")) {
+                if (!o.value().matches("0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*")) {
                     io.error("unexpected wait value '" + o.value() + "'.\n");
                     return 1;
                 }
+                waitMillis = Long.decode(o.value());  // strtoul base 0: hex, octal or decimal
             }
             case "first-time" -> firstTime = true;
             case "kernel-cmdline" -> kernelCmdline = o.value();
@@ -307,9 +309,14 @@ final class ModprobeTool extends GetoptTool {
             public void removeFailed(String name, ErrnoException e) {
                 io.error(KmodMessages.removeFailed(name, e.errno()));
             }
+
+            @Override
+            public void waitFailed(String name, ErrnoException e) {
+                io.error("could not remove '" + name + "': " + e.errno().message() + "\n");
+            }
         };
         Modprobe.RemoveFlags flags = new Modprobe.RemoveFlags(ignoreCommands, firstTime, removeHolders, dryRun,
-                forceModversion && forceVermagic);
+                forceModversion && forceVermagic, waitMillis);
         for (Modprobe.Mod m : found) {
             try {
                 modprobe.remove(m, flags, out);

@@ -329,7 +329,7 @@ public final class Modprobe {
      * @param force {@code -f}: {@code delete_module} with {@code O_TRUNC}
      */
     public record RemoveFlags(boolean ignoreCommands, boolean firstTime, boolean removeHolders, boolean dryRun,
-                              boolean force) {
+                              boolean force, long waitMillis) {
     }
 
     /** Where a removal reports: modprobe's log messages, the lines it shows with -v or -n, libkmod's errors. */
@@ -340,6 +340,9 @@ public final class Modprobe {
 
         /** {@code delete_module} failed for {@code name} (libkmod logs it). */
         void removeFailed(String name, ErrnoException e);
+
+        /** With {@code --wait}, libkmod is silent and modprobe says that {@code name} stays. */
+        void waitFailed(String name, ErrnoException e);
     }
 
     /**

@@ -48,7 +48,7 @@ final class ModprobeRemoval {
             kernel.holders(mod.name).forEach(h -> holders.add(modprobe.module(h, null)));
             removeEach(holders, true);
         }
-        if (cmd == null && inUse(mod.name)) {
+        if (cmd == null && flags.waitMillis() == 0 && inUse(mod.name)) {
             out.log("Module " + mod.name + " is in use.\n");
             throw new ErrnoException(Errno.EBUSY, mod.name + " is in use");
         }
@@ -95,11 +95,55 @@ final class ModprobeRemoval {
         if (flags.dryRun()) {
             return;
         }
+        if (flags.waitMillis() > 0) {
+            removeWaiting(name);
+            return;
+        }
         try {
             kernel.remove(name, flags.force());
         } catch (ErrnoException e) {
             out.removeFailed(name, e);
             throw e;
+        }
+    }
+
+    /**
+     * {@code --wait}: delete_module again while the kernel answers EAGAIN, backing off as kmod
+     * does (1, 2, 4 ... ms, never past the deadline). When the time is up kmod 30 ends the loop
+     * on its last sleep's success: the module stays and modprobe says nothing (the real kernel
+     * under qemu shows it, scenario modprobe-r-wait).
+     */
+    private void removeWaiting(String name) throws ErrnoException {
+        long end = System.nanoTime() / 1_000_000 + flags.waitMillis();
+        long interval = 0;
+        while (true) {
+            try {
+                kernel.remove(name, flags.force());
+                return;
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EAGAIN) {
+                    out.waitFailed(name, e);
+                    throw e;
+                }
+            }
+            long now = System.nanoTime() / 1_000_000;
+            interval = interval == 0 ? 2 : interval << 1;
+            while (interval > 0 && now + interval > end) {
+                interval >>= 1;
+            }
+            if (interval == 0) {
+                return;
+            }
+            sleep(interval);
+        }
+    }
+
+    private static void sleep(long millis) throws ErrnoException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErrnoException(Errno.EINTR, "interrupted waiting to remove a module");
         }
     }
 

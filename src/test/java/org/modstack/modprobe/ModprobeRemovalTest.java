@@ -112,9 +112,14 @@ class ModprobeRemovalTest {
             public void removeFailed(String name, ErrnoException e) {
                 throw new AssertionError("a dry run removes nothing");
             }
+
+            @Override
+            public void waitFailed(String name, ErrnoException e) {
+                throw new AssertionError("a dry run waits for nothing");
+            }
         };
         try {
-            modprobe.remove(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, holders, true, false),
+            modprobe.remove(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, holders, true, false, 0),
                     out);
             return Optional.empty();
         } catch (ErrnoException e) {
