@@ -6,6 +6,7 @@ import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelStore;
+import org.modstack.kernel.RunningSnapshot;
 
 /** {@code kernel boot}: a fresh virtual kernel from a root, Debian's packages, or the embedded kernel. */
 final class KernelBootTool extends KernelSubcommand {
@@ -13,6 +14,7 @@ final class KernelBootTool extends KernelSubcommand {
     private String cmdline = "";
     private final List<String> debs = new ArrayList<>();
     private boolean force;
+    private boolean fromRunning;
 
     @Override
     String usage() {
@@ -22,7 +24,7 @@ final class KernelBootTool extends KernelSubcommand {
     @Override
     String about() {
         return "\tboots a virtual kernel: the one installed under ROOT, Debian's packages (--deb),\n"
-                + "\tor without either the embedded Debian kernel\n";
+                + "\tthe running system (--from-running), or without any the embedded Debian kernel\n";
     }
 
     @Override
@@ -30,14 +32,17 @@ final class KernelBootTool extends KernelSubcommand {
         return "\t--release=R       the kernel release under ROOT/lib/modules\n"
                 + "\t--cmdline=ARGS    the kernel command line\n"
                 + "\t--deb=FILE.deb    boot from Debian's linux-image and linux-headers packages\n"
-                + "\t-f, --force       replace a kernel already booted in the directory\n";
+                + "\t-f, --force       replace a kernel already booted in the directory\n"
+                + "\t--from-running    seed it from the running system under ROOT (default /): its\n"
+                + "\t                  kernel, the modules /proc/modules lists, its taint\n";
     }
 
     @Override
     List<Getopt.Spec> extraOptions() {
         return List.of(Getopt.Spec.longOnly("release", Getopt.Arg.REQUIRED, "release"),
                 Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
-                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"), Getopt.Spec.flag('f', "force"));
+                Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"), Getopt.Spec.flag('f', "force"),
+                Getopt.Spec.longOnly("from-running", Getopt.Arg.NONE, "from-running"));
     }
 
     @Override
@@ -46,6 +51,7 @@ final class KernelBootTool extends KernelSubcommand {
             case "release" -> release = o.value();
             case "cmdline" -> cmdline = o.value();
             case "f" -> force = true;
+            case "from-running" -> fromRunning = true;
             default -> debs.add(o.value());
         }
     }
@@ -55,9 +61,20 @@ final class KernelBootTool extends KernelSubcommand {
         return count <= 1;
     }
 
+    private int bootFromRunning(ToolOutput io, Path root) throws ErrnoException {
+        try (KernelStore s = RunningSnapshot.boot(kernel.directory(), root, force)) {
+            io.print("booted " + s.kernel().description().release() + " in " + s.directory() + " with "
+                    + s.kernel().state().modules().size() + " modules of the running system\n");
+        }
+        return 0;
+    }
+
     @Override
     int act(ToolOutput io, List<String> operands) throws ErrnoException {
         KernelStore.requireVacant(kernel.directory(), force);  // before the tree below overwrites anything
+        if (fromRunning) {
+            return bootFromRunning(io, operands.isEmpty() ? Path.of("/") : io.resolve(operands.get(0)));
+        }
         Path tree = kernel.directory().resolve("tree");
         if (!debs.isEmpty()) {
             DebianPackages.unpack(debs.stream().map(io::resolve).toList(), tree);

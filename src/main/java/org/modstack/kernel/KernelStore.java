@@ -105,6 +105,17 @@ public final class KernelStore implements AutoCloseable {
         }
     }
 
+    /** Forgets the kernel in {@code dir} (a boot that failed half-way): the directory holds none after. */
+    static void discard(Path dir) {
+        for (String name : new String[] {"kernel.json", "state.json"}) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                // what cannot be deleted stays; kernel.json alone decides whether a kernel is there
+            }
+        }
+    }
+
     /** Opens the kernel in {@code dir}, waiting for any command changing it (or, to write, using it). */
     public static KernelStore open(Path dir, Access access) throws ErrnoException {
         if (!exists(dir)) {
