@@ -194,9 +194,8 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     /** The built-in modules with a {@code /sys/module} directory, as {@link #builtinHasSysfs} tells each. */
     public Set<String> builtinsWithSysfs() {
         try {
-            return moduleDirectory.builtinModinfoRecords().stream()
-                    .filter(r -> SYSFS_KEYS.contains(r.getValue().substring(0, Math.max(0, r.getValue().indexOf('=')))))
-                    .map(Map.Entry::getKey).collect(Collectors.toSet());
+            return moduleDirectory.builtinModinfoModules().stream().filter(this::builtinHasSysfs)
+                    .collect(Collectors.toSet());
         } catch (ErrnoException e) {
             return Set.of();
         }

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
@@ -200,6 +202,11 @@ public final class ModuleDirectory {
         return Optional.ofNullable(builtinModinfoRuns().get(name));
     }
 
+    /** The modules {@code modules.builtin.modinfo} has records of (read once, as for {@link #builtinModinfo}). */
+    public Set<String> builtinModinfoModules() throws ErrnoException {
+        return Collections.unmodifiableSet(builtinModinfoRuns().keySet());
+    }
+
     /**
      * Each module's first run of records, computed once: a virtual kernel asks for every module
      * it loads (libkmod reads one module's records, which depmod's order keeps together).
@@ -231,7 +238,7 @@ public final class ModuleDirectory {
      * Every record of {@code modules.builtin.modinfo} as (module, {@code key=value}), in file
      * order, up to the first record without a module prefix, where libkmod stops.
      */
-    public List<Map.Entry<String, String>> builtinModinfoRecords() throws ErrnoException {
+    private List<Map.Entry<String, String>> builtinModinfoRecords() throws ErrnoException {
         byte[] data;
         try {
             data = Files.readAllBytes(Path.of(dirname, "modules.builtin.modinfo"));
