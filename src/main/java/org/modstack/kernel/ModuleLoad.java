@@ -322,9 +322,7 @@ final class ModuleLoad {
                 throw fail(Errno.EBUSY);
             }
             uses.add(found.owner().name());
-            List<String> holders = new ArrayList<>(found.owner().holders());
-            holders.add(0, name);
-            state.replace(found.owner(), found.owner().withHolders(List.copyOf(holders), found.owner().refcnt() + 1));
+            k.use(name, found.owner());
         }
     }
 

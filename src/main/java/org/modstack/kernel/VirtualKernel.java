@@ -116,12 +116,7 @@ public final class VirtualKernel {
             taints.add(Taint.PROPRIETARY_MODULE);
         }
         List<String> uses = m.depends().stream().filter(d -> state.module(d).isPresent()).toList();
-        for (String used : uses) {
-            LoadedModule u = state.module(used).orElseThrow();
-            List<String> holders = new ArrayList<>(u.holders());
-            holders.add(0, m.name());
-            state.replace(u, u.withHolders(List.copyOf(holders), u.refcnt() + 1));
-        }
+        uses.forEach(used -> use(m.name(), state.module(used).orElseThrow()));
         state.add(new LoadedModule(m.name(), m.size(), state.allocate(m.size()), LoadedModule.State.LIVE, Set.copyOf(taints),
                 List.of(), uses, 0, true, true, m.exports(), List.of(), false, List.of()));
     }
@@ -159,6 +154,13 @@ public final class VirtualKernel {
         }
         addTaint(Taint.FORCED_RMMOD, true);
         return true;
+    }
+
+    /** ref_module: module {@code user} holds {@code used}, newest holder first. */
+    void use(String user, LoadedModule used) {
+        List<String> holders = new ArrayList<>(used.holders());
+        holders.add(0, user);
+        state.replace(used, used.withHolders(List.copyOf(holders), used.refcnt() + 1));
     }
 
     /** Drops the references module {@code name} holds on the modules it uses. */
