@@ -2,7 +2,6 @@ package org.modstack.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -103,20 +102,14 @@ final class DepsTool extends GetoptTool {
     }
 
     private static void printJson(ToolOutput io, ModuleDirectory dir, List<DirectDependencies.Node> nodes) {
-        JsonGenerator g = JsonOutput.open(io);
-        try {
-            g.writeStartObject();
+        JsonOutput.object(io, g -> {
             g.writeStringField("directory", JsonOutput.text(dir.dirname()));
             g.writeArrayFieldStart("modules");
             for (DirectDependencies.Node n : nodes) {
                 node(g, n);
             }
             g.writeEndArray();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JsonOutput.close(g, io);
+        });
     }
 
     private static void node(JsonGenerator g, DirectDependencies.Node n) throws IOException {

@@ -2,7 +2,6 @@ package org.modstack.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import org.modstack.modprobe.StackGraph;
 
@@ -47,15 +46,7 @@ final class GraphOutput {
     }
 
     static void json(ToolOutput io, StackGraph graph) {
-        JsonGenerator g = JsonOutput.open(io);
-        try {
-            g.writeStartObject();
-            fields(g, graph);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JsonOutput.close(g, io);
+        JsonOutput.object(io, g -> fields(g, graph));
     }
 
     /** The graph's {@code "nodes"} and {@code "edges"}, into an object {@code g} has open. */

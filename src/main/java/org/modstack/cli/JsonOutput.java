@@ -67,6 +67,24 @@ final class JsonOutput {
         }
     }
 
+    /** Writes an object's fields into the object a generator has open. */
+    interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** A whole document on standard output: one object holding {@code fields}, then a newline. */
+    static void object(ToolOutput io, Fields fields) {
+        JsonGenerator g = open(io);
+        try {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        close(g, io);
+    }
+
     /** Ends the document with a newline, as a command-line tool's last line. */
     static void close(JsonGenerator g, ToolOutput io) {
         try {

@@ -1,8 +1,5 @@
 package org.modstack.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.KernelDescription;
@@ -78,15 +75,7 @@ final class KernelStatusTool extends KernelSubcommand {
         }
     }
 
-    private static void printJson(ToolOutput io, VirtualKernel k) throws ErrnoException {
-        JsonGenerator g = JsonOutput.open(io);
-        try {
-            g.writeStartObject();
-            KernelJson.status(g, k, k.asKernelState(io::error));
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JsonOutput.close(g, io);
+    private static void printJson(ToolOutput io, VirtualKernel k) {
+        JsonOutput.object(io, g -> KernelJson.status(g, k, k.asKernelState(io::error)));
     }
 }

@@ -1,8 +1,5 @@
 package org.modstack.cli;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.modprobe.KernelState;
@@ -73,16 +70,8 @@ final class LsmodTool extends GetoptTool {
     }
 
     /** {@code {"modules": [...]}} (schema: {@code docs/schema/lsmod.schema.json}). */
-    static int printJson(ToolOutput io, KernelState state) throws ErrnoException {
-        JsonGenerator g = JsonOutput.open(io);
-        try {
-            g.writeStartObject();
-            KernelJson.modules(g, state);
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        JsonOutput.close(g, io);
+    static int printJson(ToolOutput io, KernelState state) {
+        JsonOutput.object(io, g -> KernelJson.modules(g, state));
         return 0;
     }
 
