@@ -56,7 +56,14 @@ final class DepsTool extends GetoptTool {
     @Override
     int operate(ToolOutput io, List<String> names) throws ErrnoException {
         ModuleDirectory dir = tree.directory();
-        List<DirectDependencies.Node> nodes = nodes(io, dir, names);
+        List<DirectDependencies.Node> nodes;
+        try {
+            nodes = nodes(io, dir, names);
+        } catch (ToolFailure e) {
+            throw e;
+        } catch (ErrnoException e) {  // modstack's own command: the failure names its file
+            throw new ToolFailure(e);
+        }
         if (nodes == null) {
             return 1;
         }
@@ -68,7 +75,6 @@ final class DepsTool extends GetoptTool {
         return 0;
     }
 
-    /** The module directory {@code -b} and {@code -k} name, as modinfo finds it. */
     /** The named modules' nodes, or the whole tree's; null after reporting a name the tree lacks. */
     static List<DirectDependencies.Node> nodes(ToolOutput io, ModuleDirectory dir, List<String> names)
             throws ErrnoException {

@@ -46,7 +46,7 @@ public final class DirectDependencies {
     public static List<Node> ofTree(ModuleDirectory dir) throws ErrnoException {
         Optional<IndexFile> deps = dir.index(ModuleDirectory.Index.DEP);
         if (deps.isEmpty()) {
-            throw new ErrnoException(Errno.ENOENT, dir.dirname() + "/modules.dep.bin");
+            throw new ErrnoException(Errno.ENOENT, dir.dirname() + "/modules.dep.bin: " + Errno.ENOENT.message());
         }
         List<String> names = new ArrayList<>();
         deps.get().forEach((name, line) -> names.add(name));

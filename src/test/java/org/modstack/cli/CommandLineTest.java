@@ -180,6 +180,14 @@ class CommandLineTest {
     }
 
     @Test
+    void aTreeCommandOnAMissingTreeNamesTheIndexItLacks() {
+        Path tree = tmp.resolve("none");
+        String missing = tree + "/lib/modules/1.0/modules.dep.bin: No such file or directory\n";
+        assertThat(run("deps", "-b", tree.toString(), "-k", "1.0")).isEqualTo(new Run(1, "", "deps: ERROR: " + missing));
+        assertThat(run("explore", "-b", tree.toString(), "-k", "1.0").err()).isEqualTo("explore: ERROR: " + missing);
+    }
+
+    @Test
     void aFailingDepmodInsideModstackIsReported() {
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> DepmodRun.index(tmp.resolve("none"), "1.0")))
                 .hasMessageContaining("depmod -b " + tmp.resolve("none") + " 1.0 failed: depmod: ERROR:");
