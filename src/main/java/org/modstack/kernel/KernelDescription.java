@@ -105,6 +105,11 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     /** The modinfo keys that give a built-in module a {@code /sys/module} directory. */
     private static final Set<String> SYSFS_KEYS = Set.of("parmtype", "version");
 
+    /** The loader rules of this kernel's generation. */
+    public LoaderRules rules() {
+        return LoaderRules.of(release);
+    }
+
     /** vmlinux's exports by name. */
     public Map<String, KernelSymbol> exports() {
         return linkage.exports();
