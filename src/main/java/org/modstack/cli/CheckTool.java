@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.modstack.ErrnoException;
+import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.check.CheckKernel;
 import org.modstack.kernel.check.StackCheck;
@@ -45,11 +46,12 @@ final class CheckTool extends GetoptTool {
         return "Usage: modstack check [options] MODULE.ko|DIR...\n"
                 + "Will these modules load on those kernels, and if not, why and what to change.\n"
                 + "Options:\n"
-                + "\t-k, --kernel-release=KERNEL  a target kernel: a carried one by release or name\n"
-                + "\t                             (" + String.join(", ", CheckKernel.carried())
-                + ", debian-12), all, running (this\n"
-                + "\t                             machine's /lib/modules/$(uname -r)), or a root directory\n"
-                + "\t                             holding lib/modules/<release>; repeatable; default: all\n"
+                + "\t-k, --kernel-release=KERNEL  a target kernel: a carried one by version, release or\n"
+                + "\t                             Debian name (5.10, 6.1, 6.12, 7.2, debian-13, trixie...),\n"
+                + "\t                             all (every carried one), running (this machine's\n"
+                + "\t                             /lib/modules/$(uname -r)), or a root directory holding\n"
+                + "\t                             lib/modules/<release>; repeatable; default: "
+                + EmbeddedKernel.DEFAULT.version() + "\n"
                 + "\t--deb=FILE.deb               a target kernel from Debian's linux-image and\n"
                 + "\t                             linux-headers packages (give both)\n"
                 + "\t--kernel=DIR                 a target: the virtual kernel in DIR as it is now,\n"
@@ -92,7 +94,7 @@ final class CheckTool extends GetoptTool {
         }
         // the kernels are prepared on the second core while the modules are read
         List<CompletableFuture<Opened>> kernels = new ArrayList<>((targets.isEmpty() && debs.isEmpty() && !onVirtual
-                ? List.of("all") : targets).stream().map(t -> CompletableFuture.supplyAsync(() -> open(io, t))).toList());
+                ? List.of(EmbeddedKernel.DEFAULT.release()) : targets).stream().map(t -> CompletableFuture.supplyAsync(() -> open(io, t))).toList());
         if (!debs.isEmpty()) {
             kernels.add(CompletableFuture.supplyAsync(() -> unpack(io)));
         }

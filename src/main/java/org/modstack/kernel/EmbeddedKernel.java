@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.Compression;
@@ -29,7 +30,10 @@ public final class EmbeddedKernel {
 
     /** The carried kernels, oldest first. */
     public static final List<EmbeddedKernel> ALL = List.of(
-            new EmbeddedKernel("6.1", "debian-12", "bookworm"));
+            new EmbeddedKernel("5.10", "debian-11", "bullseye"),
+            new EmbeddedKernel("6.1", "debian-12", "bookworm"),
+            new EmbeddedKernel("6.12", "debian-13", "trixie"),
+            new EmbeddedKernel("7.2", "debian-14", "forky"));
 
     /** The kernel used when none is named. */
     public static final EmbeddedKernel DEFAULT = named("6.1").orElseThrow();
@@ -80,6 +84,7 @@ public final class EmbeddedKernel {
             Files.createDirectories(root.resolve("boot"));
             Files.write(root.resolve("boot/config-" + release), resource("config", false));
             Files.write(root.resolve(KernelDescription.TRUSTED_KEYS + release), resource("trusted-keys", false));
+            Files.write(root.resolve(KernelDescription.SYS_MODULE + release), resource("sys-module", false));
             Files.write(root.resolve("Module.symvers"), resource("Module.symvers.xz", true));
             Files.write(modules.resolve("modules.builtin"), resource("modules.builtin", false));
             Files.write(modules.resolve("modules.builtin.modinfo"), resource("modules.builtin.modinfo.xz", true));
@@ -98,6 +103,16 @@ public final class EmbeddedKernel {
             return InTreeModules.read(new ByteArrayInputStream(resource("in-tree-modules.xz", true)));
         } catch (IOException e) {
             throw ErrnoException.of(e, "embedded kernel file " + version + "/in-tree-modules.xz");
+        }
+    }
+
+    /** The directories the real kernel's {@code /sys/module} has right after boot (resource {@code sys-module}). */
+    Optional<Set<String>> sysModule() {
+        try {
+            String text = new String(resource("sys-module", false), StandardCharsets.US_ASCII);
+            return Optional.of(Set.copyOf(text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -51,15 +51,31 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         private final Path keysFile;
         private final Path modules;
         private final String composedVermagic;
+        private final Path sysModuleFile;
         private Map<String, KernelSymbol> exports;
+        private Optional<Set<String>> sysModule;
         private String vermagic;
         private Set<String> keys;
 
-        Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic) {
+        Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic, Path sysModuleFile) {
             this.symvers = symvers;
             this.keysFile = keysFile;
             this.modules = modules;
             this.composedVermagic = composedVermagic;
+            this.sysModuleFile = sysModuleFile;
+        }
+
+        /**
+         * The directories {@code /sys/module} has right after boot, as the real kernel showed them
+         * (a carried kernel's list, or the file the root has); empty when neither is known.
+         */
+        synchronized Optional<Set<String>> sysModule() {
+            if (sysModule == null) {
+                String release = modules.getFileName().toString();
+                sysModule = Files.exists(sysModuleFile) ? Optional.of(Set.copyOf(lines(sysModuleFile)))
+                        : EmbeddedKernel.named(release).flatMap(EmbeddedKernel::sysModule);
+            }
+            return sysModule;
         }
 
         synchronized Map<String, KernelSymbol> exports() {
@@ -133,6 +149,13 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     static final String TRUSTED_KEYS = "boot/modstack-trusted-keys-";
 
     /**
+     * Where a root may list, one a line, the directories {@code /sys/module} holds right after the
+     * kernel boots (built-in modules' parameters and versions, built-in drivers): what a carried
+     * kernel records from the real kernel under qemu.
+     */
+    static final String SYS_MODULE = "boot/modstack-sys-module-";
+
+    /**
      * Reads the kernel installed under {@code root}; {@code release} may be null when
      * {@code root/lib/modules} holds exactly one release.
      *
@@ -148,15 +171,18 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         // lib/modules/<r>/build is an absolute link: under another root it would leave the tree
         Path symvers = firstExisting(root, rel, "Module.symvers", "usr/src/linux-headers-" + rel + "/Module.symvers",
                 "lib/modules/" + rel + "/build/Module.symvers", "boot/symvers-" + rel);
-        Linkage linkage = new Linkage(symvers, root.resolve(TRUSTED_KEYS + rel), modules, composeVermagic(rel, config));
+        Linkage linkage = new Linkage(symvers, root.resolve(TRUSTED_KEYS + rel), modules, composeVermagic(rel, config),
+                root.resolve(SYS_MODULE + rel));
         return new KernelDescription(root, rel, KernelConfig.of(config), ModuleDirectory.of(modules.toString()),
                 cmdline == null ? "" : cmdline, linkage);
     }
 
     private static List<String> trustedKeys(Path file) {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
+        return Files.exists(file) ? lines(file) : List.of();
+    }
+
+    /** A file's non-blank lines, stripped. */
+    private static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
                     .filter(l -> !l.isEmpty()).toList();
@@ -187,10 +213,15 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     }
 
     /**
-     * Whether built-in module {@code name} has a {@code /sys/module} directory: it has
-     * parameters or a version.
+     * Whether built-in module {@code name} has a {@code /sys/module} directory: the real kernel's
+     * list when known, else a guess from modinfo (it has parameters or a version; wrong where a
+     * parameter's prefix is not its module's name, or a built-in driver registers one).
      */
     public boolean builtinHasSysfs(String name) {
+        Optional<Set<String>> known = linkage.sysModule();
+        if (known.isPresent()) {
+            return known.get().contains(name);
+        }
         try {
             return moduleDirectory.builtinModinfo(name).orElse(List.of()).stream()
                     .anyMatch(r -> SYSFS_KEYS.contains(r.substring(0, Math.max(0, r.indexOf('=')))));
@@ -201,6 +232,10 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
 
     /** The built-in modules with a {@code /sys/module} directory, as {@link #builtinHasSysfs} tells each. */
     public Set<String> builtinsWithSysfs() {
+        Optional<Set<String>> known = linkage.sysModule();
+        if (known.isPresent()) {
+            return known.get();
+        }
         try {
             return moduleDirectory.builtinModinfoModules().stream().filter(this::builtinHasSysfs)
                     .collect(Collectors.toSet());

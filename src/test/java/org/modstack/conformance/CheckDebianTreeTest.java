@@ -38,22 +38,36 @@ class CheckDebianTreeTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void everyModuleOfTheCarriedKernelsTreeLoadsOnItInOneCheck() throws Exception {
-        Trees.Tree tree = Trees.require("amd64");
-        assertThat(tree.release()).isEqualTo(EmbeddedKernel.RELEASE);
-        List<String> errors = new ArrayList<>();
-        List<StackModule> stack = StackModule.read(List.of(tree.moduleDir().resolve("kernel")),
-                (p, e) -> errors.add(e));
-        try (CheckKernel kernel = CheckKernel.open("all", null, "").get(0)) {
-            List<Verdict> verdicts = StackCheck.run(stack, kernel);
-            assertThat(errors).isEmpty();
-            assertThat(verdicts).hasSize(tree.modules().size());
-            assertThat(verdicts).filteredOn(v -> !v.outcome().loaded()).isEmpty();
-            // Debian's modules are signed and in-tree: only staging's taint their kernel
-            assertThat(verdicts).filteredOn(v -> !v.taints().isEmpty())
-                    .allMatch(v -> v.taints().equals("C") && v.file().toString().contains("/staging/"));
-        }
+    /** Each carried kernel (by version) and the tree of Debian's packages it was made from. */
+    private static final Map<String, String> CARRIED_TREES =
+            Map.of("5.10", "amd64-5.10", "6.1", "amd64", "6.12", "amd64-6.12", "7.2", "amd64-7.2");
+
+    private static Stream<DynamicTest> perCarriedKernel(ThrowingTest test) {
+        return EmbeddedKernel.ALL.stream().map(k -> DynamicTest.dynamicTest(k.version(),
+                () -> test.run(k, Trees.require(CARRIED_TREES.get(k.version())))));
+    }
+
+    private interface ThrowingTest {
+        void run(EmbeddedKernel kernel, Trees.Tree tree) throws Exception;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyModuleOfEachCarriedKernelsTreeLoadsOnItInOneCheck() {
+        return perCarriedKernel((carried, tree) -> {
+            assertThat(tree.release()).isEqualTo(carried.release());
+            List<String> errors = new ArrayList<>();
+            List<StackModule> stack = StackModule.read(List.of(tree.moduleDir().resolve("kernel")),
+                    (p, e) -> errors.add(e));
+            try (CheckKernel kernel = CheckKernel.open(carried.version(), null, "").get(0)) {
+                List<Verdict> verdicts = StackCheck.run(stack, kernel);
+                assertThat(errors).isEmpty();
+                assertThat(verdicts).hasSize(tree.modules().size());
+                assertThat(verdicts).filteredOn(v -> !v.outcome().loaded()).isEmpty();
+                // Debian's modules are signed and in-tree: only staging's taint their kernel
+                assertThat(verdicts).filteredOn(v -> !v.taints().isEmpty())
+                        .allMatch(v -> v.taints().equals("C") && v.file().toString().contains("/staging/"));
+            }
+        });
     }
 
     @Test
@@ -61,7 +75,8 @@ class CheckDebianTreeTest {
         Trees.Tree tree = Trees.require("amd64");
         Path family = tree.moduleDir().resolve("kernel/drivers/usb/serial");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int status = org.modstack.cli.Main.run(out, new java.io.ByteArrayOutputStream(), "check", "--json", "-k", "all",
+        int status = org.modstack.cli.Main.run(out, new java.io.ByteArrayOutputStream(), "check", "--json", "-k",
+                EmbeddedKernel.RELEASE,
                 "-k", tree.root().toString(), "src/test/resources/modules/stack_nons.ko", family.toString());
         assertThat(status).isEqualTo(1);
         com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -76,18 +91,20 @@ class CheckDebianTreeTest {
         assertThat(root).isEqualTo(carried).hasSizeGreaterThan(50);
     }
 
-    @Test
-    void carriedInTreeSummaryIsTheSummaryOfTheTree() throws Exception {
-        Trees.Tree tree = Trees.require("amd64");
-        StringWriter fromTree = new StringWriter();
-        InTreeModules.write(KernelDescription.fromTree(tree.root(), null, ""), fromTree);
-        String carried;
-        try (InputStream in = EmbeddedKernel.class.getResourceAsStream("embedded-kernel/6.1/in-tree-modules.xz")) {
-            ByteBuffer b = Compression.XZ.decompress(in.readAllBytes());
-            carried = StandardCharsets.ISO_8859_1.decode(b).toString();
-        }
-        assertThat(carried).as("in-tree-modules.xz is not the tree's; scripts/embedded-kernel-resources regenerates it")
-                .isEqualTo(fromTree.toString());
+    @TestFactory
+    Stream<DynamicTest> eachCarriedInTreeSummaryIsTheSummaryOfItsTree() {
+        return perCarriedKernel((carried, tree) -> {
+            StringWriter fromTree = new StringWriter();
+            InTreeModules.write(KernelDescription.fromTree(tree.root(), null, ""), fromTree);
+            String summary;
+            try (InputStream in = EmbeddedKernel.class.getResourceAsStream(
+                    "embedded-kernel/" + carried.version() + "/in-tree-modules.xz")) {
+                ByteBuffer b = Compression.XZ.decompress(in.readAllBytes());
+                summary = StandardCharsets.ISO_8859_1.decode(b).toString();
+            }
+            assertThat(summary).as("in-tree-modules.xz is not the tree's; scripts/embedded-kernel-resources"
+                    + " regenerates it").isEqualTo(fromTree.toString());
+        });
     }
 
     @TestFactory
@@ -103,7 +120,7 @@ class CheckDebianTreeTest {
         return every50th.stream().map(rel -> DynamicTest.dynamicTest(rel, () -> {
             Path copy = Files.createDirectories(tmp.resolve(rel).getParent()).resolve(Path.of(rel).getFileName());
             Files.copy(tree.moduleDir().resolve(rel), copy);
-            try (CheckKernel kernel = CheckKernel.open("all", null, "").get(0)) {
+            try (CheckKernel kernel = CheckKernel.open(EmbeddedKernel.RELEASE, null, "").get(0)) {
                 Verdict v = StackCheck.run(StackModule.read(List.of(copy), (p, e) -> {
                     throw new AssertionError(e);
                 }), kernel).get(0);

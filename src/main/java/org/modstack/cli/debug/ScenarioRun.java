@@ -105,7 +105,7 @@ public final class ScenarioRun {
         Files.createSymbolicLink(root.resolve("boot"), tree.resolve("boot").toAbsolutePath());
         Files.createSymbolicLink(root.resolve("Module.symvers"), tree.resolve("Module.symvers").toAbsolutePath());
         Path mods = dir.getParent();
-        for (String f : List.of("modules.builtin", "modules.builtin.modinfo", "modules.order")) {
+        for (String f : List.of("modules.builtin", "modules.builtin.modinfo", "modules.order", "config")) {
             if (Files.exists(treeModules.resolve(f))) {
                 Files.copy(treeModules.resolve(f), mods.resolve(f));
             }
