@@ -26,7 +26,8 @@ final class DepmodTool extends GetoptTool {
             Getopt.Spec.value('F', "filesyms"), Getopt.Spec.flag('e', "errsyms"),
             Getopt.Spec.flag('u', "unresolved-error"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('r', "root"),
             Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('n', "show"), Getopt.Spec.flag('n', "dry-run"),
-            Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.flag('m', "map"),
+            Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.value('m', "moduledir"),
+            Getopt.Spec.longOnly("map", Getopt.Arg.NONE, "map"),
             Getopt.Spec.longOnly("kmod-version", Getopt.Arg.REQUIRED, "kmod-version"),
             Getopt.Spec.longOnly("no-cache", Getopt.Arg.NONE, "no-cache"),
             Getopt.Spec.longOnly("cache-dir", Getopt.Arg.REQUIRED, "cache-dir"),
@@ -52,8 +53,9 @@ final class DepmodTool extends GetoptTool {
             + "\t-h, --help           show this help\n"
             + "\n"
             + "The following options are useful for people managing distributions:\n"
-            + "\t-b, --basedir=DIR    Use an image of a module tree.\n"
-            + "\t-o, --outdir=DIR     Output directory for generated files (default: the module directory).\n"
+            + "\t-b, --basedir=DIR    Root path (default: /).\n"
+            + "\t-m, --moduledir=DIR  Module directory (default: " + Depmod.MODULE_DIRECTORY + ").\n"
+            + "\t-o, --outdir=DIR     Output root path (default: same as <basedir>).\n"
             + "\t-F, --filesyms=FILE  Use the file instead of the\n"
             + "\t                     current kernel symbols.\n"
             + "\t-E, --symvers=FILE   Use Module.symvers file to check\n"
@@ -64,10 +66,11 @@ final class DepmodTool extends GetoptTool {
             + "\t                     directory to keep it beside the indexes (default: a directory per\n"
             + "\t                     module directory under $XDG_CACHE_HOME/modstack/depmod).\n"
             + "\nAlso accepted, as by kmod: --dry-run (same as -n); and, deprecated (warned about, ignored):\n"
-            + "-u, --unresolved-error; -q, --quiet; -r, --root; -m, --map.\n";
+            + "-u, --unresolved-error; -q, --quiet; -r, --root; --map (-m is --moduledir, as in kmod 34).\n";
 
     private boolean maybeAll;
     private String root = "";
+    private String moduleDirectory = Depmod.MODULE_DIRECTORY;
     private String outRoot;
     private final List<String> configPaths = new ArrayList<>();
     private String symvers;
@@ -104,7 +107,7 @@ final class DepmodTool extends GetoptTool {
         } else {
             release = ModuleDirectory.runningRelease();
         }
-        String moduleDir = Depmod.moduleDir(root, release);
+        String moduleDir = Depmod.moduleDir(root, moduleDirectory, release);
         if (maybeAll && (dryRun || UpToDate.check(Path.of(moduleDir)))) {
             return 0;
         }
@@ -117,6 +120,7 @@ final class DepmodTool extends GetoptTool {
             case "a" -> { }
             case "A" -> maybeAll = true;
             case "b" -> root = WorkingDirectory.absolute(o.value());
+            case "m" -> moduleDirectory = o.value();
             case "o" -> outRoot = WorkingDirectory.absolute(o.value());
             case "C" -> configPaths.add(o.value());
             case "E" -> symvers = o.value();
@@ -132,7 +136,7 @@ final class DepmodTool extends GetoptTool {
                 }
                 prefix = o.value().charAt(0);
             }
-            case "u", "q", "r", "m" -> io.warning("Ignored deprecated option "
+            case "u", "q", "r", "map" -> io.warning("Ignored deprecated option "
                     + (o.longForm() ? "--" + o.spec().longName() : "-" + o.key()) + "\n");
             case "no-cache" -> noCache = true;
             case "cache-dir" -> cacheDir = o.value();
@@ -171,7 +175,7 @@ final class DepmodTool extends GetoptTool {
                 ? DepmodConfig.load(configPaths.isEmpty() ? DepmodConfig.DEFAULT_PATHS : configPaths, release,
                         m -> io.error(m.text()))
                 : DepmodConfig.load(List.of(), release, m -> { });
-        String outDir = outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, release);
+        String outDir = outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, moduleDirectory, release);
         Depmod.Options options = new Depmod.Options(moduleDir, release, config, modules, kernel, symvers != null,
                 reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version,
                 cache(moduleDir), dryRun);

@@ -219,9 +219,16 @@ public final class Depmod {
         return KernelSymbols.fromSystemMap(file, prefix, log);
     }
 
-    /** The module directory kmod uses: {@code <base>/lib/modules/<release>}. */
-    public static String moduleDir(String base, String release) {
-        return base + "/lib/modules/" + release;
+    /** The directory the module directories are in unless {@code depmod -m} says otherwise. */
+    public static final String MODULE_DIRECTORY = "/lib/modules";
+
+    /**
+     * The module directory kmod 34's depmod uses: {@code <base>/<moduleDirectory>/<release>}, the
+     * module directory ({@code -m}) always relative to the base, its leading slashes dropped and
+     * the rest kept as given (a trailing slash makes a {@code //} in the path, as in kmod's).
+     */
+    public static String moduleDir(String base, String moduleDirectory, String release) {
+        return base + "/" + moduleDirectory.replaceFirst("^/+", "") + "/" + release;
     }
 
     /** Whether kmod takes {@code s} as a kernel release: it starts with {@code <digits>.<digits>}. */

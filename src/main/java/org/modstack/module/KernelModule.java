@@ -30,9 +30,7 @@ import org.modstack.util.CString;
  * }</pre>
  */
 public final class KernelModule {
-    private static final byte[] CRC_PREFIX = CString.bytes("__crc_");
-    private static final byte[] KSYMTAB_PREFIX = CString.bytes("__ksymtab_");
-    private static final byte[] KSTRTABNS_PREFIX = CString.bytes("__kstrtabns_");
+    static final byte[] CRC_PREFIX = CString.bytes("__crc_");
     private static final int EM_SPARC = 2;
     private static final int EM_SPARCV9 = 43;
     private static final int VERSION_ENTRY_SIZE = 64;
@@ -180,61 +178,17 @@ public final class KernelModule {
 
     /**
      * The symbols this module exports, in {@code .symtab} order: each {@code __ksymtab_<sym>}
-     * label, GPL-only when it lies in {@code __ksymtab_gpl}, with the namespace its
+     * label, GPL-only when it lies in {@code __ksymtab_gpl} (before 7.x) or when its entry's byte
+     * in {@code __kflagstab} has {@code KSYM_FLAG_GPL_ONLY} (7.x), with the namespace its
      * {@code __kstrtabns_<sym>} label points at and the CRC of its {@code __crc_<sym>}.
      *
      * @throws ElfFormatException when the symbol table is missing or malformed
      */
     public synchronized List<Export> exports() throws ElfFormatException {
         if (exports == null) {
-            exports = readExports(elf.symbols());
+            exports = new ExportTable(this, elf.symbols()).exports();
         }
         return exports;
-    }
-
-    private List<Export> readExports(SymbolTable symtab) {
-        Map<String, Integer> crcs = new HashMap<>();
-        Map<String, Integer> namespaces = new HashMap<>();
-        List<Integer> entries = new ArrayList<>();
-        for (int i = 1; i < symtab.count(); i++) {
-            if (symtab.nameStartsWith(i, CRC_PREFIX)) {
-                crcs.putIfAbsent(symtab.nameAfter(i, CRC_PREFIX.length), i);
-            } else if (symtab.nameStartsWith(i, KSTRTABNS_PREFIX)) {
-                namespaces.putIfAbsent(symtab.nameAfter(i, KSTRTABNS_PREFIX.length), i);
-            } else if (symtab.nameStartsWith(i, KSYMTAB_PREFIX) && symtab.sectionIndex(i) != 0
-                    && symtab.sectionIndex(i) < elf.sectionCount()) {
-                entries.add(i);
-            }
-        }
-        List<Export> out = new ArrayList<>();
-        for (int i : entries) {
-            String sectionName = elf.nameOf(elf.section(symtab.sectionIndex(i)));
-            if (!sectionName.equals("__ksymtab") && !sectionName.equals("__ksymtab_gpl")) {
-                continue;  // e.g. __ksymtab_strings' own label
-            }
-            String sym = symtab.nameAfter(i, KSYMTAB_PREFIX.length);
-            Integer crc = crcs.get(sym);
-            out.add(new Export(sym, sectionName.equals("__ksymtab_gpl"), namespace(symtab, namespaces.get(sym)),
-                    crc == null ? OptionalLong.empty() : OptionalLong.of(resolveCrc(symtab, crc))));
-        }
-        return List.copyOf(out);
-    }
-
-    private Optional<String> namespace(SymbolTable symtab, Integer label) {
-        if (label == null) {
-            return Optional.empty();
-        }
-        int shndx = symtab.sectionIndex(label);
-        if (shndx == 0 || shndx >= elf.sectionCount() || !fits(elf.section(shndx))) {
-            return Optional.empty();  // a section outside the file names no namespace
-        }
-        ByteBuffer data = elf.contents(elf.section(shndx));
-        long at = symtab.value(label);
-        if (at < 0 || at >= data.capacity()) {
-            return Optional.empty();
-        }
-        String ns = CString.read(data, (int) at, data.capacity());
-        return ns.isEmpty() ? Optional.empty() : Optional.of(ns);
     }
 
     /**
@@ -259,7 +213,7 @@ public final class KernelModule {
         return elf.unsigned(s.offset() + value, 4);
     }
 
-    private boolean fits(Section s) {
+    boolean fits(Section s) {
         return s.offset() >= 0 && s.size() >= 0 && s.offset() + s.size() <= elf.size();
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -100,6 +101,30 @@ class DepmodConformanceTest {
         DepmodRuns.compare("depmod -P _", version, moduleDir, args("-P", "_", "-b", b, r));
         DepmodRuns.compareQuick("depmod -A", version, moduleDir, args("-A", "-b", b, r));
         report("depmod -v/-w/-P/-A kmod " + version + " on amd64 + samples", tree.modules().size() + 16, 4);
+    }
+
+    /**
+     * kmod 34's {@code -m/--moduledir}: a tree whose modules are only under usr/lib/modules (a
+     * merged-/usr package unpacked, without the lib link), found with {@code -m} relative to
+     * {@code -b} whatever its leading and trailing slashes, written there and beside {@code -o};
+     * a module directory that is not there, and {@code -m} without its argument, fail as kmod's.
+     */
+    @Test
+    void moduledirPointsDepmodBelowTheBaseAsKmod34Does(@TempDir Path tmp) throws Exception {
+        String r = "6.12.118+deb13-amd64";
+        Path root = tmp.resolve("root");
+        Path moduleDir = Files.createDirectories(root.resolve("usr/lib/modules").resolve(r));
+        installSamples(moduleDir);
+        String b = root.toString();
+        int files = DepmodRuns.compare("-m usr/lib/modules", 34, moduleDir, args("-m", "usr/lib/modules", "-b", b, r));
+        DepmodRuns.compare("--moduledir=//usr/lib/modules/", 34, moduleDir, args("--moduledir=//usr/lib/modules/", "-b", b, r));
+        DepmodRuns.compare("-n -m", 34, moduleDir, args("-n", "-m", "usr/lib/modules", "-b", b, r));
+        Path out = tmp.resolve("out");
+        Path outModuleDir = Files.createDirectories(out.resolve("usr/lib/modules").resolve(r));
+        DepmodRuns.compare("-o -m", 34, outModuleDir, args("-o", out.toString(), "-m", "/usr/lib/modules", "-b", b, r));
+        DepmodRuns.compare("-m to a directory that is not there", 34, moduleDir, args("-m", "/srv/modules", "-b", b, r), 1);
+        DepmodRuns.compare("-m without its argument", 34, moduleDir, List.of("-m"), 1);
+        report("depmod -m/--moduledir kmod 34 (relative, slashes, -n, -o, missing directory, no argument)", 16, files);
     }
 
     /**

@@ -17,12 +17,14 @@ final class TreeCopy {
             "modules.alias.bin", "modules.softdep", "modules.weakdep", "modules.symbols", "modules.symbols.bin",
             "modules.builtin.bin", "modules.builtin.alias.bin", "modules.devname");
 
-    /** Copies the tree at {@code src} into {@code dst} by hard links (cheap, same bytes). */
+    /** Copies the tree at {@code src} into {@code dst} by hard links (cheap, same bytes), symlinks as symlinks. */
     static Path link(Path src, Path dst) {
         try (Stream<Path> all = Files.walk(src)) {
             for (Path p : (Iterable<Path>) all::iterator) {
                 Path target = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
+                if (Files.isSymbolicLink(p)) {  // e.g. merged /usr's lib -> usr/lib
+                    Files.createSymbolicLink(target, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p)) {
                     Files.createDirectories(target);
                 } else if (!OUTPUTS.contains(p.getFileName().toString())) {
                     Files.createLink(target, p);
