@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# fetch-trees.sh - download and unpack real Debian bookworm kernel module
-# trees for modstack's conformance tests, cached between runs.
+# fetch-trees.sh - download and unpack real Debian kernel module trees (bookworm's,
+# and one per other kernel generation) for modstack's conformance tests, cached
+# between runs.
 #
 # Usage: scripts/fetch-trees.sh [-f|--force] [TREE...]
 #        scripts/fetch-trees.sh --resolve-latest
-#   TREE is any of: amd64 amd64-xz amd64-zst armhf s390x (default: all).
+#   TREE is any of: amd64 amd64-xz amd64-zst armhf s390x amd64-5.10 amd64-6.12
+#   amd64-7.2 (default: all).
 #   -f/--force  refresh the package lists and rebuild the named trees even if
 #               they are complete (cached .deb files are reused when their
 #               SHA-256 is the recorded one).
@@ -43,6 +45,16 @@
 # still runs every test, against real artifacts, and the diff is there to be
 # committed. A maintainer moves the pin on purpose with scripts/repin.
 #
+# The generations. amd64-5.10, amd64-6.12 and amd64-7.2 are Debian's amd64
+# kernels of bullseye, trixie and forky, each fetched with private apt lists
+# of its own suite (sources made from the mirror this machine's apt uses,
+# scripts/debian-mirror.sh). A merged-/usr package (trixie, forky) gets the
+# `lib -> usr/lib` link an installed system has, so that kmod 30 (no -m) reads
+# the tree too. 7.x splits the image: linux-image-<abi> is a metapackage over
+# linux-binary- (the vmlinuz), linux-modules- and linux-base- (config,
+# System.map, modules.builtin*, modules.order), all unpacked. These trees are
+# depmod'ed with kmod 34 (scripts/kmod34.sh), the others with the system's.
+#
 # Environment:
 #   MODSTACK_CACHE            cache root (below)
 #   MODSTACK_PACKAGES_LOCK    another lock file (default scripts/debian-packages.lock)
@@ -57,6 +69,8 @@
 #                            system's dpkg/apt configuration is never changed
 #                            (no dpkg --add-architecture), only its sources
 #                            are read
+#   apt/<arch>-<suite>/      the same for another suite, with its own
+#                            sources.list
 #   logs/<tree>.log          depmod / compression output of the last build
 #   trees/amd64/             unpacked linux-image-<abi>-amd64 (signed, plain
 #                            .ko with PKCS#7 trailer) + Module.symvers from
@@ -65,7 +79,14 @@
 #   trees/amd64-zst/         copy of amd64, every .ko -> .ko.zst, depmod'ed
 #   trees/armhf/             linux-image-<abi>-armmp (ELF32 LE), depmod'ed
 #   trees/s390x/             linux-image-<abi>-s390x (ELF64 BE), depmod'ed
+#   trees/amd64-5.10/        bullseye's image + Module.symvers, depmod'ed
+#   trees/amd64-6.12/        trixie's (usr/lib/modules, .ko.xz), the same
+#   trees/amd64-7.2/         forky's binary + modules + base, the same
 #   trees/<tree>/VERSION     kernel version (the dir name under lib/modules)
+#   trees/<tree>/VMLINUZ     where the kernel is, relative to the tree (e.g.
+#                            boot/vmlinuz-<version>; usr/lib/modules/<version>/
+#                            vmlinuz on 7.x): what a qemu boot uses
+#   trees/<tree>/CONFIG      where the kernel's config is, the same way
 #   trees/<tree>/.packages   the packages it was built from, one a line:
 #                            <package> <version> <arch> <sha256>
 #   trees/<tree>/.fallback   only after a fallback: pinned vs used packages
@@ -84,11 +105,22 @@ set -euo pipefail
 umask 022
 export LC_ALL=C DEBIAN_FRONTEND=noninteractive
 
-ALL_TREES=(amd64 amd64-xz amd64-zst armhf s390x)
-BASE_TREES=(amd64 armhf s390x)
-declare -A TREE_ARCH=([amd64]=amd64 [armhf]=armhf [s390x]=s390x)
-declare -A TREE_META=([amd64]=linux-image-amd64 [armhf]=linux-image-armmp [s390x]=linux-image-s390x)
+ALL_TREES=(amd64 amd64-xz amd64-zst armhf s390x amd64-5.10 amd64-6.12 amd64-7.2)
+BASE_TREES=(amd64 armhf s390x amd64-5.10 amd64-6.12 amd64-7.2)
+declare -A TREE_ARCH=([amd64]=amd64 [armhf]=armhf [s390x]=s390x
+    [amd64-5.10]=amd64 [amd64-6.12]=amd64 [amd64-7.2]=amd64)
+declare -A TREE_META=([amd64]=linux-image-amd64 [armhf]=linux-image-armmp [s390x]=linux-image-s390x
+    [amd64-5.10]=linux-image-amd64 [amd64-6.12]=linux-image-amd64 [amd64-7.2]=linux-image-amd64)
+# the suite of a tree that is not from this machine's own release
+declare -A TREE_SUITE=([amd64-5.10]=bullseye [amd64-6.12]=trixie [amd64-7.2]=forky)
+# a suite's dists (a -security one comes from the security archive's mirror)
+declare -A SUITE_DISTS=([bullseye]="bullseye bullseye-security"
+    [trixie]="trixie trixie-security" [forky]=forky)
+# testing's Release file is not renewed while nothing migrates: it was seen expired
+declare -A SUITE_NO_VALID_UNTIL=([forky]=1)
 SCRIPTS=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+# shellcheck source=scripts/debian-mirror.sh
+. "$SCRIPTS/debian-mirror.sh"
 LOCK=${MODSTACK_PACKAGES_LOCK:-$SCRIPTS/debian-packages.lock}
 PRETEND_ABSENT=${MODSTACK_PRETEND_ABSENT:-}
 CACHE=${MODSTACK_CACHE:-${HOME:?set HOME or MODSTACK_CACHE}/.cache/modstack}
@@ -122,12 +154,13 @@ done
 
 # ------------------------------------------------------------------- the lock
 # PINNED[tree]: its lock lines without the tree column ("pkg ver arch sha256"),
-# image first, newline-separated; this is also what the tree's .packages holds.
+# in the lock's order, image first, newline-separated; this is also what the
+# tree's .packages holds.
 declare -A PINNED=()
 read_lock() {
-    local tree pkg ver arch sha extra n=0 t img hdr line
+    local tree pkg ver arch sha extra n=0 t
     [[ -r $LOCK ]] || die "no lock file $LOCK"
-    declare -A imgs=() hdrs=()
+    declare -A rows=()
     while read -r tree pkg ver arch sha extra; do
         n=$((n + 1))
         [[ -z $tree || $tree == \#* ]] && continue
@@ -136,21 +169,20 @@ read_lock() {
         [[ $arch == "${TREE_ARCH[$tree]}" ]] || die "$LOCK:$n: tree $tree is ${TREE_ARCH[$tree]}, not $arch"
         [[ $sha =~ ^[0-9a-f]{64}$ ]] || die "$LOCK:$n: '$sha' is not a SHA-256 (64 lower-case hex digits)"
         case $pkg in
-            linux-image-*) [[ -z ${imgs[$tree]:-} ]] || die "$LOCK:$n: a second image for $tree"
-                imgs[$tree]="$pkg $ver $arch $sha" ;;
-            linux-headers-*) [[ $tree == amd64 && -z ${hdrs[$tree]:-} ]] ||
-                    die "$LOCK:$n: headers belong to the amd64 tree, once"
-                hdrs[$tree]="$pkg $ver $arch $sha" ;;
-            *) die "$LOCK:$n: '$pkg' is neither a linux-image- nor a linux-headers- package" ;;
+            linux-image-*) [[ -z ${rows[$tree]:-} ]] || die "$LOCK:$n: a second image for $tree, or not its first line" ;;
+            linux-headers-*|linux-binary-*|linux-modules-*|linux-base-*)
+                [[ -n ${rows[$tree]:-} ]] || die "$LOCK:$n: $tree's lines start with its linux-image package"
+                ! grep -q "^${pkg%%-[0-9]*}-" <<<"${rows[$tree]}" ||
+                    die "$LOCK:$n: a second ${pkg%%-[0-9]*} package for $tree" ;;
+            *) die "$LOCK:$n: '$pkg' is none of linux-image-, -headers-, -binary-, -modules-, -base-" ;;
         esac
+        rows[$tree]+=${rows[$tree]:+$'\n'}"$pkg $ver $arch $sha"
     done <"$LOCK"
     for t in "${BASE_TREES[@]}"; do
-        img=${imgs[$t]:-} hdr=${hdrs[$t]:-}
-        [[ -n $img ]] || die "$LOCK: no linux-image package for tree $t"
-        [[ $t != amd64 || -n $hdr ]] || die "$LOCK: no linux-headers package for tree amd64"
-        line=$img
-        [[ -n $hdr ]] && line+=$'\n'$hdr
-        PINNED[$t]=$line
+        [[ -n ${rows[$t]:-} ]] || die "$LOCK: no linux-image package for tree $t"
+        [[ ${TREE_ARCH[$t]} != amd64 ]] || grep -q '^linux-headers-' <<<"${rows[$t]}" ||
+            die "$LOCK: no linux-headers package for tree $t (its Module.symvers)"
+        PINNED[$t]=${rows[$t]}
     done
 }
 read_lock
@@ -206,13 +238,17 @@ ensure_tools() {
     fi
 }
 
-# ------------------------------------------------------- private apt per arch
+# ------------------------------------------------ private apt per arch/suite
 # Each arch has its own lists so that one broken index (e.g. a mirror serving
 # a stale bookworm-security Packages file for one arch) cannot roll back the
-# indexes of the others.
+# indexes of the others; so has each other suite, with its own sources. A
+# channel names one: the arch (this machine's sources) or <arch>-<suite>.
+channel_of() { printf '%s\n' "${TREE_ARCH[$1]}${TREE_SUITE[$1]:+-${TREE_SUITE[$1]}}"; }
+
 APT_OPTS=()
-apt_setup() {
-    local arch=$1 d=$CACHE/apt/$1
+apt_setup() {  # CHANNEL: sets APT_OPTS
+    local arch=${1%%-*} suite="" d=$CACHE/apt/$1
+    [[ $1 == *-* ]] && suite=${1#*-}
     mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
     [[ -e $d/status ]] || : >"$d/status"
     APT_OPTS=(
@@ -221,22 +257,44 @@ apt_setup() {
         -o "Dir::State::status=$d/status" -o "APT::Sandbox::User=root"
         -o "Acquire::Languages=none" -o "Acquire::Retries=3"
     )
+    [[ -n $suite ]] || return 0
+    mkdir -p "$d/sources.list.d"
+    APT_OPTS+=(-o "Dir::Etc::SourceList=$d/sources.list" -o "Dir::Etc::SourceParts=$d/sources.list.d")
+    [[ -z ${SUITE_NO_VALID_UNTIL[$suite]:-} ]] || APT_OPTS+=(-o "Acquire::Check-Valid-Until=false")
+}
+
+# suite_sources SUITE: a sources.list for SUITE on the mirrors this machine's apt uses
+suite_sources() {
+    local codename dist main="" sec=""
+    codename=$(host_codename) || die "cannot tell this machine's Debian release"
+    for dist in ${SUITE_DISTS[$1]}; do
+        if [[ $dist == *-security ]]; then
+            sec=${sec:-$(host_mirror "$codename-security")}
+            [[ -n $sec ]] || die "no $codename-security source in /etc/apt/sources.list{,.d} to take $dist from"
+            printf 'deb %s %s main\n' "$sec" "$dist"
+        else
+            main=${main:-$(host_mirror "$codename")}
+            [[ -n $main ]] || die "no $codename source in /etc/apt/sources.list{,.d} to take $dist from"
+            printf 'deb %s %s main\n' "$main" "$dist"
+        fi
+    done
 }
 
 declare -A UPDATED=()
 apt_update() {
-    local arch=$1 try
-    apt_setup "$arch"
-    UPDATED[$arch]=1
+    local ch=$1 try
+    apt_setup "$ch"
+    UPDATED[$ch]=1
+    [[ $ch != *-* ]] || suite_sources "${ch#*-}" >"$CACHE/apt/$ch/sources.list"
     for try in 1 2; do
-        log "apt-get update ($arch, private lists, attempt $try)"
-        if apt-get "${APT_OPTS[@]}" -q update >"$LOGS/apt-update-$arch.log" 2>&1; then
+        log "apt-get update ($ch, private lists, attempt $try)"
+        if apt-get "${APT_OPTS[@]}" -q update >"$LOGS/apt-update-$ch.log" 2>&1; then
             return 0
         fi
-        grep -E '^(E|W|Err):' "$LOGS/apt-update-$arch.log" | sed 's/^/    /' >&2 || true
+        grep -E '^(E|W|Err):' "$LOGS/apt-update-$ch.log" | sed 's/^/    /' >&2 || true
         [[ $try == 1 ]] && sleep 3
     done
-    log "apt-get update ($arch) reported errors; continuing with the indexes it did get"
+    log "apt-get update ($ch) reported errors; continuing with the indexes it did get"
     return 0
 }
 # the lists once per run, when first needed (-f: always fresh)
@@ -250,12 +308,12 @@ pretended_absent() {  # PKG VER: named by MODSTACK_PRETEND_ABSENT?
     return 1
 }
 
-# index_sha PKG VER ARCH: the SHA256 the archive's Packages index gives
+# index_sha PKG VER CHANNEL: the SHA256 the archive's Packages index gives
 # PKG=VER, or nothing when the index does not have it
 index_sha() {
-    local pkg=$1 ver=$2 arch=$3
+    local pkg=$1 ver=$2 ch=$3
     pretended_absent "$pkg" "$ver" && return 0
-    apt_setup "$arch"
+    apt_setup "$ch"
     apt-cache "${APT_OPTS[@]}" show "$pkg=$ver" 2>/dev/null |
         awk '$1 == "SHA256:" { print $2; exit }' || true
 }
@@ -264,11 +322,11 @@ sha_mismatch() {  # PKG VER ARCH GOT WANT [WHERE]: the one line, and stop
     die "$1 $2 ($3): sha256 $4${6:+ ($6)} differs from the recorded $5; the suite's expectations were recorded on the recorded package"
 }
 
-# fetch_verified PKG VER ARCH SHA -> sets R_DEB (a cached .deb whose SHA-256
-# is SHA). Returns 3 when PKG=VER is in neither the cache nor the archive's
+# fetch_verified PKG VER ARCH SHA CHANNEL -> sets R_DEB (a cached .deb whose
+# SHA-256 is SHA). Returns 3 when PKG=VER is in neither the cache nor the archive's
 # (freshly updated) index; stops the run on a checksum mismatch.
 fetch_verified() {
-    local pkg=$1 ver=$2 arch=$3 want=$4 f got idx part try
+    local pkg=$1 ver=$2 arch=$3 want=$4 ch=$5 f got idx part try
     f=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb
     R_DEB=$f
     if pretended_absent "$pkg" "$ver"; then
@@ -280,15 +338,15 @@ fetch_verified() {
         [[ $got == "$want" ]] && return 0
         log "$pkg $ver ($arch): the cached $(basename "$f") has sha256 $got, not the recorded $want; fetching it again"
     fi
-    idx=$(index_sha "$pkg" "$ver" "$arch")
-    if [[ -z $idx && -z ${UPDATED[$arch]:-} ]]; then
-        apt_update "$arch"
-        idx=$(index_sha "$pkg" "$ver" "$arch")
+    idx=$(index_sha "$pkg" "$ver" "$ch")
+    if [[ -z $idx && -z ${UPDATED[$ch]:-} ]]; then
+        apt_update "$ch"
+        idx=$(index_sha "$pkg" "$ver" "$ch")
     fi
     [[ -n $idx ]] || return 3
     [[ $idx == "$want" ]] || sha_mismatch "$pkg" "$ver" "$arch" "$idx" "$want" "the archive's index"
     part=$DEBS/.partial
-    apt_setup "$arch"   # index_sha ran in a subshell: APT_OPTS is set here
+    apt_setup "$ch"   # index_sha ran in a subshell: APT_OPTS is set here
     for try in 1 2; do
         rm -rf -- "$part"; mkdir -p "$part"
         log "downloading $pkg=$ver ($arch)"
@@ -304,20 +362,20 @@ fetch_verified() {
         fi
         [[ $try == 2 ]] && break
         # stale lists (the version left the pool since they were fetched): refresh
-        apt_update "$arch"
-        idx=$(index_sha "$pkg" "$ver" "$arch")
+        apt_update "$ch"
+        idx=$(index_sha "$pkg" "$ver" "$ch")
         if [[ -z $idx ]]; then rm -rf -- "$part"; return 3; fi
-        apt_setup "$arch"
+        apt_setup "$ch"
     done
     rm -rf -- "$part"
     die "download of $pkg=$ver ($arch) failed (it is in the archive's index; network?)"
 }
 
-# resolve META ARCH -> sets R_PKG R_VER (binary package the metapackage
+# resolve META CHANNEL -> sets R_PKG R_VER (binary package the metapackage
 # depends on, and its candidate version)
 resolve() {
-    local meta=$1 arch=$2
-    apt_setup "$arch"
+    local meta=$1 ch=$2
+    apt_setup "$ch"
     R_PKG=$(apt-cache "${APT_OPTS[@]}" depends --important "$meta" 2>/dev/null |
         awk '$1 == "Depends:" && $2 ~ /^linux-image-/ { sub(/:.*/, "", $2); print $2; exit }') || true
     R_VER=""
@@ -349,7 +407,7 @@ derived_current() {
     tree_ok "$1" && base_usable amd64 && [[ $(packages_of "$1") == "$(packages_of amd64)" ]]
 }
 tree_usable() {
-    case $1 in amd64-*) derived_current "$1" ;; *) base_usable "$1" ;; esac
+    case $1 in amd64-xz|amd64-zst) derived_current "$1" ;; *) base_usable "$1" ;; esac
 }
 
 new_tmp() {
@@ -391,9 +449,16 @@ unpack_deb() {  # DEB DIR; a corrupt cached .deb is dropped so a rerun refetches
     fi
 }
 
-run_depmod() {  # DIR KVER NAME
-    log "$3: depmod -b ... $2"
-    if ! depmod -b "$1" "$2" >>"$LOGS/$3.log" 2>&1; then
+DEPMOD34=()
+run_depmod() {  # DIR KVER NAME: with kmod 34 for another suite's tree
+    local -a depmod=(depmod)
+    if [[ -n ${TREE_SUITE[$3]:-} ]]; then
+        [[ ${#DEPMOD34[@]} -gt 0 ]] || eval "DEPMOD34=($("$SCRIPTS/kmod34.sh" --print-command depmod))" ||
+            die "$3: kmod 34 is not usable (scripts/kmod34.sh)"
+        depmod=("${DEPMOD34[@]}")
+    fi
+    log "$3: depmod -b ... $2 ($("${depmod[@]}" --version | head -n1))"
+    if ! "${depmod[@]}" -b "$1" "$2" >>"$LOGS/$3.log" 2>&1; then
         tail -n 20 "$LOGS/$3.log" >&2
         die "$3: depmod failed (see $LOGS/$3.log)"
     fi
@@ -416,31 +481,35 @@ banner() {  # LINE...: a block on stderr nobody scrolling a CI log can miss
 words() { awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 }' <<<"$1"; }  # ROWS -> "pkg ver, pkg ver"
 
 # build_from_rows NAME ROWS [FALLBACK]: unpack the verified cached .debs ROWS
-# names (image, then for amd64 the headers' Module.symvers), depmod, stamp
+# names (the image and, on 7.x, its binary, modules and base; of the headers
+# only Module.symvers), link lib -> usr/lib for merged /usr, depmod, stamp
 build_from_rows() {
-    local name=$1 rows=$2 fb=${3:-} kver md f
-    local img_pkg img_ver arch hdr_pkg="" hdr_ver="" img_deb hdr_deb
-    read -r img_pkg img_ver arch _ <<<"$(sed -n 1p <<<"$rows")"
-    read -r hdr_pkg hdr_ver _ <<<"$(sed -n 2p <<<"$rows")" || true
-    img_deb=$DEBS/${img_pkg}_${img_ver//:/%3a}_${arch}.deb
+    local name=$1 rows=$2 fb=${3:-} kver md f pkg ver arch deb img_pkg hdr_deb="" hdr_pkg=""
     : >"$LOGS/$name.log"
     new_tmp "$name"
-    log "$name: unpacking $(basename "$img_deb")"
-    unpack_deb "$img_deb" "$CUR_TMP"
+    while read -r pkg ver arch _; do
+        deb=$DEBS/${pkg}_${ver//:/%3a}_${arch}.deb
+        case $pkg in
+            linux-headers-*) hdr_deb=$deb hdr_pkg=$pkg ;;
+            *) log "$name: unpacking $(basename "$deb")"
+               unpack_deb "$deb" "$CUR_TMP" ;;
+        esac
+    done <<<"$rows"
+    # merged /usr: an installed system has the link, and kmod 30 (no -m) needs it
+    [[ -e $CUR_TMP/lib || ! -d $CUR_TMP/usr/lib/modules ]] || ln -s usr/lib "$CUR_TMP/lib"
     kver=$(only_kver "$CUR_TMP")
+    img_pkg=$(sed -n '1s/ .*//p' <<<"$rows")
     [[ $img_pkg == "linux-image-$kver" ]] || log "$name: note: package $img_pkg ships $kver"
     md=$CUR_TMP/lib/modules/$kver
     for f in modules.order modules.builtin modules.builtin.modinfo; do
         [[ -s $md/$f ]] || die "$name: package lacks lib/modules/$kver/$f"
     done
-    for f in "boot/System.map-$kver" "boot/config-$kver"; do
-        [[ -s $CUR_TMP/$f ]] || die "$name: package lacks $f"
-    done
+    where_is "$name" "$kver" vmlinuz System.map config >/dev/null
+    where_is "$name" "$kver" vmlinuz >"$CUR_TMP/VMLINUZ"
+    where_is "$name" "$kver" config >"$CUR_TMP/CONFIG"
     if [[ -n $hdr_pkg ]]; then
         [[ $hdr_pkg == "linux-headers-$kver" ]] ||
             die "$name: the headers $hdr_pkg do not belong to $img_pkg (kernel $kver)"
-        [[ $hdr_ver == "$img_ver" ]] || log "$name: note: $hdr_pkg is $hdr_ver, image is $img_ver"
-        hdr_deb=$DEBS/${hdr_pkg}_${hdr_ver//:/%3a}_${arch}.deb
         log "$name: extracting Module.symvers from $(basename "$hdr_deb")"
         dpkg-deb --fsys-tarfile "$hdr_deb" |
             tar -xO -f - "./usr/src/linux-headers-$kver/Module.symvers" >"$CUR_TMP/Module.symvers" ||
@@ -453,17 +522,31 @@ build_from_rows() {
     finish "$name" "$kver"
 }
 
+# where_is NAME KVER FILE...: each FILE's path in $CUR_TMP, one a line: in
+# boot/ (FILE-KVER) or, since 7.x's packaging, in usr/lib/modules/KVER/
+where_is() {
+    local name=$1 kver=$2 f p; shift 2
+    for f in "$@"; do
+        for p in "boot/$f-$kver" "usr/lib/modules/$kver/$f" "lib/modules/$kver/$f" ""; do
+            [[ -z $p || ( -s $CUR_TMP/$p && ! -L $CUR_TMP/$p ) ]] && break
+        done
+        [[ -n $p ]] || die "$name: the packages lack boot/$f-$kver (or lib/modules/$kver/$f)"
+        printf '%s\n' "$p"
+    done
+}
+
 # build_base NAME: from its pinned packages, or, when one of them left the
 # archive, from what its metapackage names now (build_fallback)
 build_base() {
-    local name=$1 arch=${TREE_ARCH[$1]} row pkg ver a sha missing=() rc
+    local name=$1 ch row pkg ver a sha missing=() rc
     local -a rows
-    [[ $FORCE == 1 ]] && apt_fresh "$arch"
+    ch=$(channel_of "$name")
+    [[ $FORCE == 1 ]] && apt_fresh "$ch"
     mapfile -t rows <<<"${PINNED[$name]}"
     for row in "${rows[@]}"; do
         read -r pkg ver a sha <<<"$row"
         rc=0
-        fetch_verified "$pkg" "$ver" "$a" "$sha" || rc=$?
+        fetch_verified "$pkg" "$ver" "$a" "$sha" "$ch" || rc=$?
         case $rc in
             0) ;;
             3) missing+=("$pkg=$ver") ;;
@@ -477,36 +560,49 @@ build_base() {
     fi
 }
 
+# resolve_rows NAME -> sets R_PKG R_VER R_ROWS: what NAME's metapackage names
+# now, as lock lines without the tree: its image, and each other package the
+# lock pins for NAME (headers; 7.x's binary, modules, base) of that image's
+# ABI and version
+resolve_rows() {
+    local name=$1 ch pin_abi abi pkg idx
+    ch=$(channel_of "$name")
+    resolve "${TREE_META[$name]}" "$ch" || return 1
+    pin_abi=$(sed -n '1{s/ .*//;s/^linux-image-//;p}' <<<"${PINNED[$name]}")
+    abi=${R_PKG#linux-image-}
+    R_ROWS=""
+    while read -r pkg _; do
+        pkg=${pkg%"$pin_abi"}$abi
+        idx=$(index_sha "$pkg" "$R_VER" "$ch")
+        [[ -n $idx ]] || die "$name: ${TREE_META[$name]} names $R_PKG $R_VER, but the index does not list $pkg $R_VER"
+        R_ROWS+=${R_ROWS:+$'\n'}"$pkg $R_VER ${TREE_ARCH[$name]} $idx"
+    done <<<"${PINNED[$name]}"
+}
+
 FELL_BACK=()
 build_fallback() {
     local name=$1; shift
-    local arch=${TREE_ARCH[$name]} meta=${TREE_META[$name]} missing="$*" why="" w
-    local pin_pkg pin_ver used="" idx hpkg hidx row pkg ver a sha fb rc
+    local ch meta=${TREE_META[$name]} missing="$*" why="" w
+    local pin_pkg pin_ver used="" pkg ver a sha fb rc
+    ch=$(channel_of "$name")
     read -r pin_pkg pin_ver _ <<<"$(sed -n 1p <<<"${PINNED[$name]}")"
     for w in "$@"; do
         pretended_absent "${w%%=*}" "${w#*=}" && why=" (SIMULATED: MODSTACK_PRETEND_ABSENT=\"$PRETEND_ABSENT\")"
     done
     log "$name: $missing: in neither the cache nor the archive's index$why; falling back to what $meta names"
-    apt_fresh "$arch"
-    resolve "$meta" "$arch" ||
-        die "$name: the pinned $missing left the archive, and $meta ($arch) does not resolve either"
+    apt_fresh "$ch"
+    resolve "$meta" "$ch" ||
+        die "$name: the pinned $missing left the archive, and $meta ($ch) does not resolve either"
     if [[ $R_PKG == "$pin_pkg" && $R_VER == "$pin_ver" ]]; then
         die "$name: $meta names the pinned $pin_pkg $pin_ver itself, which cannot be fetched; no fallback"
     fi
     dpkg --compare-versions "$R_VER" gt "$pin_ver" ||
-        die "$name: the pinned $missing is not in the archive's index, and $meta names an older $R_PKG $R_VER: an index is probably missing (see $LOGS/apt-update-$arch.log); not falling back to an older kernel"
-    idx=$(index_sha "$R_PKG" "$R_VER" "$arch")
-    [[ -n $idx ]] || die "$name: $meta names $R_PKG $R_VER, which the index does not list"
-    used="$R_PKG $R_VER $arch $idx"
-    if [[ $name == amd64 ]]; then
-        hpkg=linux-headers-${R_PKG#linux-image-}
-        hidx=$(index_sha "$hpkg" "$R_VER" "$arch")
-        [[ -n $hidx ]] || die "$name: no $hpkg $R_VER in the archive's index to go with $R_PKG"
-        used+=$'\n'"$hpkg $R_VER $arch $hidx"
-    fi
+        die "$name: the pinned $missing is not in the archive's index, and $meta names an older $R_PKG $R_VER: an index is probably missing (see $LOGS/apt-update-$ch.log); not falling back to an older kernel"
+    resolve_rows "$name"
+    used=$R_ROWS
     while read -r pkg ver a sha; do
         rc=0
-        fetch_verified "$pkg" "$ver" "$a" "$sha" </dev/null || rc=$?
+        fetch_verified "$pkg" "$ver" "$a" "$sha" "$ch" </dev/null || rc=$?
         [[ $rc == 0 ]] || die "$name: the fallback $pkg=$ver cannot be fetched either"
     done <<<"$used"
     fb="# trees/$name was NOT built from what $(basename "$LOCK") pins: those packages left the archive
@@ -565,9 +661,9 @@ build_compressed() {
 build_tree() {
     local t0=$SECONDS
     case $1 in
-        amd64|armhf|s390x) build_base "$1" ;;
         amd64-xz)  build_compressed amd64-xz xz ;;
         amd64-zst) build_compressed amd64-zst zst ;;
+        *) build_base "$1" ;;
     esac
     log "$1: built in $((SECONDS - t0))s"
 }
@@ -575,22 +671,15 @@ build_tree() {
 # ---------------------------------------------------------------------- main
 if [[ $RESOLVE_LATEST == 1 ]]; then
     for t in "${BASE_TREES[@]}"; do
-        arch=${TREE_ARCH[$t]} meta=${TREE_META[$t]}
-        apt_update "$arch"
-        resolve "$meta" "$arch" || die "$meta ($arch) does not resolve"
+        ch=$(channel_of "$t") meta=${TREE_META[$t]}
+        apt_update "$ch"
+        resolve "$meta" "$ch" || die "$meta ($ch) does not resolve"
         read -r pin_pkg pin_ver _ <<<"$(sed -n 1p <<<"${PINNED[$t]}")"
         dpkg --compare-versions "$R_VER" ge "$pin_ver" ||
-            die "$t: $meta names $R_PKG $R_VER, older than the pinned $pin_pkg $pin_ver: an index is probably missing (see $LOGS/apt-update-$arch.log)"
-        idx=$(index_sha "$R_PKG" "$R_VER" "$arch")
-        [[ -n $idx ]] || die "$t: $meta names $R_PKG $R_VER, which the index does not list"
-        log "$meta ($arch) -> $R_PKG $R_VER"
-        printf '%s %s %s %s %s\n' "$t" "$R_PKG" "$R_VER" "$arch" "$idx"
-        if [[ $t == amd64 ]]; then
-            hpkg=linux-headers-${R_PKG#linux-image-}
-            idx=$(index_sha "$hpkg" "$R_VER" "$arch")
-            [[ -n $idx ]] || die "$t: no $hpkg $R_VER in the archive's index to go with $R_PKG"
-            printf '%s %s %s %s %s\n' "$t" "$hpkg" "$R_VER" "$arch" "$idx"
-        fi
+            die "$t: $meta names $R_PKG $R_VER, older than the pinned $pin_pkg $pin_ver: an index is probably missing (see $LOGS/apt-update-$ch.log)"
+        resolve_rows "$t"
+        log "$meta ($ch) -> $R_PKG $R_VER"
+        sed "s/^/$t /" <<<"$R_ROWS"
     done
     exit 0
 fi
@@ -622,7 +711,7 @@ for t in "${REQ[@]}"; do
     tree_usable "$t" || die "$t: not complete"
     kver=$(<"$TREES/$t/VERSION")
     [[ -d $TREES/$t/lib/modules/$kver ]] || die "$t: lib/modules/$kver missing"
-    fb_tree=$t; [[ $t == amd64-* ]] && fb_tree=amd64
+    fb_tree=$t; [[ $t == amd64-xz || $t == amd64-zst ]] && fb_tree=amd64
     if ! base_current "$fb_tree"; then
         how="FALLBACK, not what the lock pins: see $TREES/$t/.fallback"
         fallbacks+=("$t")

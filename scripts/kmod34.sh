@@ -63,57 +63,8 @@ command_words() {
 }
 
 # ------------------------------------------------------------------ mirror
-# Prints the URI of the first enabled "deb" source that carries the host's own
-# release (e.g. bookworm, not bookworm-security) with the main component: that is a
-# Debian archive mirror, which also serves trixie.
-host_mirror() {
-    local codename files=() f
-    # shellcheck source=/dev/null
-    codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
-    [[ -n $codename ]] || die "no VERSION_CODENAME in /etc/os-release"
-    [[ -f /etc/apt/sources.list ]] && files+=(/etc/apt/sources.list)
-    for f in /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-        [[ -f $f ]] && files+=("$f")
-    done
-    for f in "${files[@]}"; do
-        case $f in
-            *.sources)
-                # deb822 paragraphs; first value of URIs, all values of the others
-                awk -v want="$codename" '
-                    function flush() {
-                        if (types ~ /(^| )deb( |$)/ && enabled != "no" &&
-                            (" " suites " ") ~ (" " want " ") &&
-                            (" " comps " ") ~ / main / && uri != "")
-                            { print uri; found = 1; exit }
-                        types = suites = comps = uri = ""; enabled = "yes"
-                    }
-                    BEGIN { enabled = "yes" }
-                    /^[ \t]*#/ { next }
-                    /^[ \t]*$/ { flush(); next }
-                    {
-                        key = tolower($1); sub(/:$/, "", key)
-                        val = $0; sub(/^[^:]*:[ \t]*/, "", val)
-                        if (key == "types") types = val
-                        else if (key == "uris") { split(val, u, /[ \t]+/); uri = u[1] }
-                        else if (key == "suites") suites = val
-                        else if (key == "components") comps = val
-                        else if (key == "enabled") enabled = tolower(val)
-                    }
-                    END { if (!found) flush() }' "$f" ;;
-            *)
-                # one-line style: deb [options] uri suite component...
-                awk -v want="$codename" '
-                    /^[ \t]*#/ { next }
-                    $1 == "deb" {
-                        i = 2
-                        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-                        uri = $i; suite = $(i + 1); main = 0
-                        for (j = i + 2; j <= NF; j++) if ($j == "main") main = 1
-                        if (suite == want && main) { print uri; exit }
-                    }' "$f" ;;
-        esac
-    done | grep -E '^(https?|file):' | head -n1
-}
+# shellcheck source=scripts/debian-mirror.sh
+. "$(dirname "$(readlink -f "$0")")/debian-mirror.sh"
 
 # ------------------------------------------------------------------- build
 TMP=""
@@ -137,7 +88,7 @@ build() {
         fi
     fi
     export PATH=$PATH:/usr/sbin:/sbin
-    mirror=${KMOD34_MIRROR:-$(host_mirror)}
+    mirror=${KMOD34_MIRROR:-$(host_mirror "$(host_codename)")}
     [[ -n $mirror ]] || die "no Debian mirror found in /etc/apt/sources.list{,.d}; set KMOD34_MIRROR"
 
     trap cleanup EXIT

@@ -3,6 +3,7 @@ package org.modstack.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelStore;
@@ -29,7 +30,9 @@ final class KernelBootTool extends KernelSubcommand {
 
     @Override
     String optionsHelp() {
-        return "\t--release=R       the kernel release under ROOT/lib/modules\n"
+        return "\t--release=R       the kernel release under ROOT/lib/modules; without ROOT or\n"
+                + "\t                  --deb, the carried kernel R names (5.10, 6.1, 6.12, 7.2, its\n"
+                + "\t                  release, or debian-13, trixie...)\n"
                 + "\t--cmdline=ARGS    the kernel command line\n"
                 + "\t--deb=FILE.deb    boot from Debian's linux-image and linux-headers packages\n"
                 + "\t-f, --force       replace a kernel already booted in the directory\n"
@@ -69,6 +72,15 @@ final class KernelBootTool extends KernelSubcommand {
         return 0;
     }
 
+    /** The carried kernel --release names (its release, version or Debian name), else the default one. */
+    private EmbeddedKernel carried() throws ErrnoException {
+        if (release == null) {
+            return EmbeddedKernel.DEFAULT;
+        }
+        return EmbeddedKernel.named(release).orElseThrow(() -> new ErrnoException(Errno.ENOENT,
+                "no carried kernel '" + release + "'; carried: " + EmbeddedKernel.names()));
+    }
+
     @Override
     int act(ToolOutput io, List<String> operands) throws ErrnoException {
         KernelStore.requireVacant(kernel.directory(), force);  // before the tree below overwrites anything
@@ -78,11 +90,13 @@ final class KernelBootTool extends KernelSubcommand {
         Path tree = kernel.directory().resolve("tree");
         if (!debs.isEmpty()) {
             DebianPackages.unpack(debs.stream().map(io::resolve).toList(), tree);
-        } else if (operands.isEmpty()) {
-            EmbeddedKernel.writeTree(tree);
+        }
+        String bootRelease = release;
+        if (debs.isEmpty() && operands.isEmpty()) {
+            bootRelease = carried().write(tree);
         }
         Path from = operands.isEmpty() ? tree : io.resolve(operands.get(0));
-        try (KernelStore s = kernel.boot(from, release, cmdline, force)) {
+        try (KernelStore s = kernel.boot(from, bootRelease, cmdline, force)) {
             io.print("booted " + s.kernel().description().release() + " in " + s.directory() + "\n");
         }
         return 0;

@@ -1,40 +1,85 @@
 package org.modstack.kernel;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.Compression;
 
 /**
- * The kernel modstack carries with it, so that a virtual kernel needs no download: the Debian 12
- * kernel {@code scripts/debian-packages.lock} pins, as far as module loading sees it
+ * A kernel modstack carries with it, so that a virtual kernel needs no download: one Debian kernel
+ * of each generation {@code scripts/debian-packages.lock} pins, as far as module loading sees it
  * (the loader's configuration options, vmlinux's exports with their CRCs, the built-in modules, the
  * id of the key its modules are signed with). Written out as a tree root that
  * {@link KernelDescription#fromTree} reads; modules go in its {@code lib/modules/<release>/}.
  *
- * <p>The files are resources under {@code /org/modstack/kernel/embedded-kernel/}, release included;
- * {@code scripts/embedded-kernel-resources} makes them from Debian's packages (scripts/repin).
+ * <p>Each kernel's files are resources under {@code /org/modstack/kernel/embedded-kernel/<version>/},
+ * release included; {@code scripts/embedded-kernel-resources} makes them from Debian's packages
+ * (scripts/repin).
  */
 public final class EmbeddedKernel {
     private static final String BASE = "/org/modstack/kernel/embedded-kernel/";
-    /** The embedded kernel's release (resource {@code embedded-kernel/release}). */
-    public static final String RELEASE = readRelease();
 
-    private EmbeddedKernel() {
+    /** The carried kernels, oldest first. */
+    public static final List<EmbeddedKernel> ALL = List.of(
+            new EmbeddedKernel("6.1", "debian-12", "bookworm"));
+
+    /** The kernel used when none is named. */
+    public static final EmbeddedKernel DEFAULT = named("6.1").orElseThrow();
+
+    /** The default kernel's release. */
+    public static final String RELEASE = DEFAULT.release();
+
+    private final String version;
+    private final List<String> names;
+    private final String release;
+
+    private EmbeddedKernel(String version, String... names) {
+        this.version = version;
+        this.names = List.of(names);
+        this.release = readRelease(version);
+    }
+
+    /** The carried kernel {@code spec} names: its release, its version ({@code 6.12}), {@code debian-13} or {@code trixie}. */
+    public static Optional<EmbeddedKernel> named(String spec) {
+        return ALL.stream().filter(k -> k.answersTo(spec)).findFirst();
+    }
+
+    /** Every name a carried kernel answers to, for messages. */
+    public static String names() {
+        return String.join(", ", ALL.stream().map(k -> k.version + " (" + k.release + ")").toList());
+    }
+
+    /** Whether {@code spec} names this kernel. */
+    public boolean answersTo(String spec) {
+        return spec.equals(release) || spec.equals(version) || names.contains(spec);
+    }
+
+    /** The kernel release ({@code uname -r}). */
+    public String release() {
+        return release;
+    }
+
+    /** The version it stands for, as {@code 6.12}. */
+    public String version() {
+        return version;
     }
 
     /** Writes the kernel's files under {@code root}; returns the release. */
-    public static String writeTree(Path root) throws ErrnoException {
-        Path modules = root.resolve("lib/modules").resolve(RELEASE);
+    public String write(Path root) throws ErrnoException {
+        Path modules = root.resolve("lib/modules").resolve(release);
         try {
             Files.createDirectories(modules);
             Files.createDirectories(root.resolve("boot"));
-            Files.write(root.resolve("boot/config-" + RELEASE), resource("config", false));
-            Files.write(root.resolve(KernelDescription.TRUSTED_KEYS + RELEASE), resource("trusted-keys", false));
+            Files.write(root.resolve("boot/config-" + release), resource("config", false));
+            Files.write(root.resolve(KernelDescription.TRUSTED_KEYS + release), resource("trusted-keys", false));
             Files.write(root.resolve("Module.symvers"), resource("Module.symvers.xz", true));
             Files.write(modules.resolve("modules.builtin"), resource("modules.builtin", false));
             Files.write(modules.resolve("modules.builtin.modinfo"), resource("modules.builtin.modinfo.xz", true));
@@ -44,30 +89,45 @@ public final class EmbeddedKernel {
         } catch (IOException e) {
             throw ErrnoException.of(e, root.toString());
         }
-        return RELEASE;
+        return release;
     }
 
     /** What a check needs of the kernel's in-tree modules (resource {@code in-tree-modules.xz}). */
-    public static InTreeModules inTreeModules() throws ErrnoException {
+    public InTreeModules inTree() throws ErrnoException {
         try {
-            return InTreeModules.read(new java.io.ByteArrayInputStream(resource("in-tree-modules.xz", true)));
+            return InTreeModules.read(new ByteArrayInputStream(resource("in-tree-modules.xz", true)));
         } catch (IOException e) {
-            throw ErrnoException.of(e, "embedded kernel file in-tree-modules.xz");
+            throw ErrnoException.of(e, "embedded kernel file " + version + "/in-tree-modules.xz");
         }
     }
 
-    private static String readRelease() {
+    /** {@link #write} of the default kernel. */
+    public static String writeTree(Path root) throws ErrnoException {
+        return DEFAULT.write(root);
+    }
+
+    /** {@link #inTree} of the default kernel. */
+    public static InTreeModules inTreeModules() throws ErrnoException {
+        return DEFAULT.inTree();
+    }
+
+    private static String readRelease(String version) {
         try {
-            return new String(resource("release", false), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            return new String(read(version, "release", false), StandardCharsets.US_ASCII).strip();
         } catch (IOException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private static byte[] resource(String name, boolean xz) throws IOException {
-        try (InputStream in = EmbeddedKernel.class.getResourceAsStream(BASE + name)) {
+    private byte[] resource(String name, boolean xz) throws IOException {
+        return read(version, name, xz);
+    }
+
+    private static byte[] read(String version, String name, boolean xz) throws IOException {
+        try (InputStream in = EmbeddedKernel.class.getResourceAsStream(BASE + version + "/" + name)) {
             if (in == null) {
-                throw new ErrnoException(Errno.ENOENT, "embedded kernel file " + name + " missing from the build");
+                throw new ErrnoException(Errno.ENOENT, "embedded kernel file " + version + "/" + name
+                        + " missing from the build");
             }
             byte[] bytes = in.readAllBytes();
             if (!xz) {

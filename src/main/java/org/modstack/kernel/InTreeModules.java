@@ -152,16 +152,16 @@ public final class InTreeModules {
         try {
             out.write(HEADER + "\n");
             for (Path p : files) {
-                writeModule(KernelModule.open(p), kernel.config(), out);
+                writeModule(KernelModule.open(p), kernel, out);
             }
         } catch (IOException e) {
             throw ErrnoException.of(e, "in-tree module summary");
         }
     }
 
-    private static void writeModule(KernelModule m, KernelConfig config, Writer out) throws IOException {
+    private static void writeModule(KernelModule m, KernelDescription kernel, Writer out) throws IOException {
         try {
-            long size = ModuleLayout.coreSize(m.elf(), config, false);
+            long size = ModuleLayout.coreSize(m.elf(), kernel.config(), kernel.rules(), false);
             String depends = String.join(",", m.depends().stream().map(ModuleName::normalize).toList());
             out.write(String.join("\t", "m", m.name(), Long.toString(size), m.license().orElse(""),
                     m.modinfoValue("staging").isPresent() ? "s" : "-", depends.isEmpty() ? "-" : depends) + "\n");

@@ -27,7 +27,8 @@ import org.modstack.module.ModuleSignature;
  * that matter, the symbols vmlinux exports, its built-in modules, the key it trusts, and the
  * command line it was booted with.
  *
- * <p>Built from a root directory laid out as an installed Debian system: {@code boot/config-<r>},
+ * <p>Built from a root directory laid out as an installed Debian system: {@code boot/config-<r>}
+ * (or 7.x's {@code lib/modules/<r>/config}),
  * {@code lib/modules/<r>/} (modules, {@code modules.builtin*}) and a {@code Module.symvers}
  * (at the root, in {@code lib/modules/<r>/build/} or in {@code usr/src/linux-headers-<r>/}).
  *
@@ -105,6 +106,11 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     /** The modinfo keys that give a built-in module a {@code /sys/module} directory. */
     private static final Set<String> SYSFS_KEYS = Set.of("parmtype", "version");
 
+    /** The loader rules of this kernel's generation. */
+    public LoaderRules rules() {
+        return LoaderRules.of(release);
+    }
+
     /** vmlinux's exports by name. */
     public Map<String, KernelSymbol> exports() {
         return linkage.exports();
@@ -135,8 +141,10 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     public static KernelDescription fromTree(Path root, String release, String cmdline) throws ErrnoException {
         String rel = release != null ? release : onlyRelease(root);
         Path modules = root.resolve("lib/modules").resolve(rel);
+        // 7.x packages keep the config beside the modules, not in /boot
         Map<String, String> config = readConfig(firstExisting(root, rel, "boot/config-" + rel,
-                "usr/src/linux-headers-" + rel + "/.config", "lib/modules/" + rel + "/build/.config"));
+                "lib/modules/" + rel + "/config", "usr/src/linux-headers-" + rel + "/.config",
+                "lib/modules/" + rel + "/build/.config"));
         // lib/modules/<r>/build is an absolute link: under another root it would leave the tree
         Path symvers = firstExisting(root, rel, "Module.symvers", "usr/src/linux-headers-" + rel + "/Module.symvers",
                 "lib/modules/" + rel + "/build/Module.symvers", "boot/symvers-" + rel);

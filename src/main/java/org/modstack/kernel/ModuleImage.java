@@ -29,48 +29,49 @@ final class ModuleImage {
 
     /** Checks {@code len} bytes of {@code image}; on success the name the kernel uses for the module. */
     @Mirrors("linux-6.1/kernel/module/main.c elf_validity_check")
-    static String check(ByteBuffer image, long len, List<String> log) throws ErrnoException {
+    static String check(ByteBuffer image, long len, List<String> log, LoaderRules rules) throws ErrnoException {
+        Invalid invalid = reason -> fail(log, rules.elfReasons() ? reason : "Module has invalid ELF structures");
         ByteBuffer b = image.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (len < 64) {
-            throw fail(log, "Invalid ELF header len " + len);
+            throw invalid.because("Invalid ELF header len " + len);
         }
         if (b.getInt(0) != 0x464c457f) {
-            throw fail(log, "Invalid ELF header magic: != \u007fELF");
+            throw invalid.because("Invalid ELF header magic: != \u007fELF");
         }
         int type = u16(b, 16);
         if (type != ET_REL) {
-            throw fail(log, "Invalid ELF header type: " + type + " != " + ET_REL);
+            throw invalid.because("Invalid ELF header type: " + type + " != " + ET_REL);
         }
         int machine = u16(b, 18);
         if (machine != EM_X86_64 || b.get(4) != 2 || b.get(5) != 1) {
-            throw fail(log, "Invalid architecture in ELF header: " + machine);
+            throw invalid.because("Invalid architecture in ELF header: " + machine);
         }
         if (u16(b, 58) != 64) {
-            throw fail(log, "Invalid ELF section header size");
+            throw invalid.because("Invalid ELF section header size");
         }
         long shoff = b.getLong(40);
         int shnum = u16(b, 60);
         int shstrndx = u16(b, 62);
         if (shoff < 0 || shoff >= len || (long) shnum * 64 > len - shoff) {
-            throw fail(log, "Invalid ELF section header overflow");
+            throw invalid.because("Invalid ELF section header overflow");
         }
         if (shstrndx == 0 || shstrndx >= shnum) {
-            throw fail(log, "Invalid ELF section name index: " + shstrndx + " || e_shstrndx (" + shstrndx
+            throw invalid.because("Invalid ELF section name index: " + shstrndx + " || e_shstrndx (" + shstrndx
                     + ") >= e_shnum (" + shnum + ")");
         }
         Header strhdr = header(b, shoff, shstrndx);
         if (!strhdr.fits(len)) {
-            throw fail(log, "Invalid ELF section hdr(type " + strhdr.type + ")");
+            throw invalid.because("Invalid ELF section hdr(type " + strhdr.type + ")");
         }
         if (strhdr.size == 0) {
-            throw fail(log, "empty section name table");
+            throw invalid.because("empty section name table");
         }
         if (b.get((int) (strhdr.offset + strhdr.size - 1)) != 0) {
-            throw fail(log, "ELF Spec violation: section name table isn't null terminated");
+            throw invalid.because("ELF Spec violation: section name table isn't null terminated");
         }
         Header zero = header(b, shoff, 0);
         if (zero.type != SHT_NULL || zero.size != 0 || zero.addr != 0) {
-            throw fail(log, "ELF Spec violation: section 0 type(" + zero.type + ")!=SH_NULL or non-zero len or addr");
+            throw invalid.because("ELF Spec violation: section 0 type(" + zero.type + ")!=SH_NULL or non-zero len or addr");
         }
         Header symtab = null;
         Header info = null;
@@ -82,19 +83,19 @@ final class ModuleImage {
             }
             if (h.type == Section.SHT_SYMTAB) {
                 if (h.link == 0 || h.link >= shnum) {
-                    throw fail(log, "Invalid ELF sh_link!=SHN_UNDEF(" + h.link + ") or (sh_link(" + h.link
+                    throw invalid.because("Invalid ELF sh_link!=SHN_UNDEF(" + h.link + ") or (sh_link(" + h.link
                             + ") >= hdr->e_shnum(" + shnum + ")");
                 }
                 symtab = symtab == null ? h : symtab;
             }
             if (!h.fits(len)) {
-                throw fail(log, "Invalid ELF section in module (section " + i + " type " + h.type + ")");
+                throw invalid.because("Invalid ELF section in module (section " + i + " type " + h.type + ")");
             }
             if ((h.flags & Section.SHF_ALLOC) == 0) {
                 continue;
             }
             if (h.name >= strhdr.size) {
-                throw fail(log, "Invalid ELF section name in module (section " + i + " type " + h.type + ")");
+                throw invalid.because("Invalid ELF section name in module (section " + i + " type " + h.type + ")");
             }
             String name = CString.read(b, (int) (strhdr.offset + h.name), (int) (strhdr.offset + strhdr.size - 1));
             if (name.equals(".gnu.linkonce.this_module") && mod == null) {
@@ -143,6 +144,11 @@ final class ModuleImage {
             }
         }
         return Optional.empty();
+    }
+
+    /** An ELF sanity check's failure: its own line since 6.1, one line for all before. */
+    private interface Invalid {
+        ErrnoException because(String reason);
     }
 
     private static ErrnoException fail(List<String> log, String line) {

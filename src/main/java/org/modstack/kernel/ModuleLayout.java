@@ -13,12 +13,24 @@ import org.modstack.elf.SymbolTable;
  *
  * <p>Allocated sections that are not init sections go in four groups, each group's sections in
  * file order and aligned as they ask: code, read-only data, read-only-after-init data, writable
- * data; with strict module RWX each group ends on a page boundary. The symbols kallsyms keeps
- * (with their names and a type byte each) follow, and the whole is page-aligned again.
+ * data. The symbols kallsyms keeps (with their names and a type byte each) follow the data. Up to
+ * 6.1 the core is one allocation: with strict module RWX each group ends on a page boundary, the
+ * symbols get pages of their own, and the whole is page-aligned again. Since 6.12 each group is an
+ * allocation of its own, rounded up to a page, and the symbols share the data's.
  */
 final class ModuleLayout {
     private static final long PAGE = 4096;
     private static final int ELF64_SYM_SIZE = 24;
+    private static final int DATA = 3;
+    /** The group each of layout_sections' masks fills: its memory type since 6.12. */
+    private static final int[] GROUP = {0, 1, 2, DATA, DATA};
+    private static final long[][] MASKS = {
+        {Section.SHF_EXECINSTR | Section.SHF_ALLOC, 0},
+        {Section.SHF_ALLOC, Section.SHF_WRITE},
+        {Section.SHF_RO_AFTER_INIT | Section.SHF_ALLOC, 0},
+        {Section.SHF_WRITE | Section.SHF_ALLOC, 0},
+        {Section.SHF_ALLOC, 0},
+    };
 
     private ModuleLayout() {
     }
@@ -28,7 +40,8 @@ final class ModuleLayout {
      * {@code __versions} unless the load ignores modversions (the loader then never finds it,
      * so leaves it allocated).
      */
-    static long coreSize(ElfFile elf, KernelConfig config, boolean ignoreModversions) throws ElfFormatException {
+    static long coreSize(ElfFile elf, KernelConfig config, LoaderRules rules, boolean ignoreModversions)
+            throws ElfFormatException {
         int n = elf.sectionCount();
         long[] flags = new long[n];
         boolean[] placed = new boolean[n];
@@ -44,34 +57,65 @@ final class ModuleLayout {
                 pcpu = i;
                 flags[i] &= ~Section.SHF_ALLOC;
             }
-            if (name.equals(".data..ro_after_init") || name.equals("__jump_table")) {
+            if (readOnlyAfterInit(name, rules)) {
                 flags[i] |= Section.SHF_RO_AFTER_INIT;
             }
             // init sections go to the init layout, freed after init
             placed[i] = name.startsWith(".init");
         }
-        long[][] masks = {
-            {Section.SHF_EXECINSTR | Section.SHF_ALLOC, 0},
-            {Section.SHF_ALLOC, Section.SHF_WRITE},
-            {Section.SHF_RO_AFTER_INIT | Section.SHF_ALLOC, 0},
-            {Section.SHF_WRITE | Section.SHF_ALLOC, 0},
-            {Section.SHF_ALLOC, 0},
-        };
+        return rules.memoryPerType() ? perType(elf, flags, placed, pcpu, config)
+                : contiguous(elf, flags, placed, pcpu, config);
+    }
+
+    private static boolean readOnlyAfterInit(String section, LoaderRules rules) {
+        return section.equals(".data..ro_after_init") || section.equals("__jump_table")
+                || (section.equals(".static_call_sites") && rules.staticCallSitesReadOnlyAfterInit());
+    }
+
+    /** Up to 6.1: one allocation, its groups and then its symbols each starting on a page. */
+    private static long contiguous(ElfFile elf, long[] flags, boolean[] placed, int pcpu, KernelConfig config)
+            throws ElfFormatException {
         long size = 0;
-        for (int m = 0; m < masks.length; m++) {
-            for (int i = 0; i < n; i++) {
-                if ((flags[i] & masks[m][0]) != masks[m][0] || (flags[i] & masks[m][1]) != 0 || placed[i]) {
-                    continue;
+        for (int m = 0; m < MASKS.length; m++) {
+            for (int i = 0; i < flags.length; i++) {
+                if (takes(m, flags[i], placed[i])) {
+                    size = place(size, elf.section(i));
+                    placed[i] = true;
                 }
-                Section s = elf.section(i);
-                size = align(size, s.addralign()) + s.size();
-                placed[i] = true;
             }
             if (m < 3 || m == 4) {
                 size = strictAlign(size, config);
             }
         }
         return strictAlign(symtab(elf, flags, pcpu, size, config), config);
+    }
+
+    /** Since 6.12: an allocation per memory type, each rounded up to a page; the symbols go with the data. */
+    private static long perType(ElfFile elf, long[] flags, boolean[] placed, int pcpu, KernelConfig config)
+            throws ElfFormatException {
+        long[] group = new long[DATA + 1];
+        for (int m = 0; m < MASKS.length; m++) {
+            for (int i = 0; i < flags.length; i++) {
+                if (takes(m, flags[i], placed[i])) {
+                    group[GROUP[m]] = place(group[GROUP[m]], elf.section(i));
+                    placed[i] = true;
+                }
+            }
+        }
+        group[DATA] = symtab(elf, flags, pcpu, group[DATA], config);
+        long size = 0;
+        for (long g : group) {
+            size += align(g, PAGE);
+        }
+        return size;
+    }
+
+    private static boolean takes(int m, long flags, boolean placed) {
+        return (flags & MASKS[m][0]) == MASKS[m][0] && (flags & MASKS[m][1]) == 0 && !placed;
+    }
+
+    private static long place(long at, Section s) {
+        return align(at, s.addralign()) + s.size();
     }
 
     /** layout_symtab: the core symbols, their names, and one type byte each, after the data. */

@@ -30,9 +30,12 @@ import org.modstack.module.ModuleSignature;
 final class ModuleLoad {
     private static final byte[] SIG_MARKER = ModuleSignature.MAGIC;
     private static final int PKEY_ID_PKCS7 = 2;
+    /** The namespace prefix of exports restricted to modules ({@code EXPORT_SYMBOL_FOR_MODULES}). */
+    private static final String MODULE_NAMESPACE = "module:";
 
     private final VirtualKernel k;
     private final KernelDescription kernel;
+    private final LoaderRules rules;
     private final BootState state;
     private final ByteBuffer image;
     private final String args;
@@ -51,6 +54,7 @@ final class ModuleLoad {
     ModuleLoad(VirtualKernel k, ByteBuffer image, String args, int flags) {
         this.k = k;
         this.kernel = k.description();
+        this.rules = kernel.rules();
         this.state = k.state();
         this.log = state.log;
         this.image = image;
@@ -61,7 +65,7 @@ final class ModuleLoad {
 
     void run() throws ErrnoException {
         checkSignature();
-        name = ModuleImage.check(image, len, log);
+        name = ModuleImage.check(image, len, log, rules);
         openElf();
         if (kernel.moduleBlacklist().contains(name)) {
             k.log("Module " + name + " is blacklisted");
@@ -71,19 +75,21 @@ final class ModuleLoad {
         if (!checkVersion("module_layout", kernel.exports().get("module_layout"))) {
             throw fail(Errno.ENOEXEC);
         }
-        checkModinfo();
+        checkVermagic();
+        if (!rules.taintsOnceListed()) {
+            taintFromModinfo();
+        }
         long size = coreSize();
         if (state.module(name).isPresent()) {
             throw fail(Errno.EEXIST);
         }
-        if (kernel.config().moduleSig() && !sigOk) {
-            if (state.once.add("module_sig")) {
-                k.log(name + ": module verification failed: signature and/or required key missing - tainting kernel");
-            }
-            taintModule(Taint.UNSIGNED_MODULE, false);
+        if (rules.taintsOnceListed()) {
+            taintFromModinfo();
         }
+        taintUnsigned();
         List<KernelSymbol> exports = exports();
         try {
+            checkImportedNamespaces();
             resolveSymbols();
             checkDuplicateExports(exports);
             List<ModuleParam> declared = parameters();
@@ -105,9 +111,37 @@ final class ModuleLoad {
         }
     }
 
-    /** setup_modinfo: the {@code version} and {@code srcversion} attributes, for a module that has them. */
+    /** The unsigned-module taint: after the module list takes the module, once per boot its notice. */
+    private void taintUnsigned() {
+        if (kernel.config().moduleSig() && !sigOk) {
+            if (state.once.add("module_sig")) {
+                k.log(name + ": module verification failed: signature and/or required key missing - tainting kernel");
+            }
+            taintModule(Taint.UNSIGNED_MODULE, false);
+        }
+    }
+
+    /** setup_modinfo (7.2): a module may not import a {@code module:} namespace itself. */
+    private void checkImportedNamespaces() throws ErrnoException {
+        if (!rules.moduleNamespaces()) {
+            return;
+        }
+        for (String ns : module.modinfoValues("import_ns")) {
+            if (ns.startsWith(MODULE_NAMESPACE)) {
+                k.log(name + ": module tries to import module namespace: " + ns);
+                throw fail(Errno.EPERM);
+            }
+        }
+    }
+
+    /**
+     * setup_modinfo: the {@code version} and {@code srcversion} attributes (and since 7.2
+     * {@code import_ns}), for a module that has them.
+     */
     private List<String> modinfoFiles() {
-        return Stream.of("srcversion", "version").filter(key -> !module.modinfoValues(key).isEmpty()).toList();
+        Stream<String> keys = rules.importNsAttribute() ? Stream.of("import_ns", "srcversion", "version")
+                : Stream.of("srcversion", "version");
+        return keys.filter(key -> !module.modinfoValues(key).isEmpty()).toList();
     }
 
     /** module_sig_check: an appended signature, checked unless the module was mangled (forced). */
@@ -192,15 +226,21 @@ final class ModuleLoad {
         }
     }
 
-    /** check_modinfo: vermagic, then the taints the module's .modinfo implies. */
-    private void checkModinfo() throws ErrnoException {
+    /** check_modinfo: the version magic, or the force-load path without one. */
+    private void checkVermagic() throws ErrnoException {
         Optional<String> magic = (flags & IGNORE_VERMAGIC) != 0 ? Optional.empty() : modinfo("vermagic");
         if (magic.isEmpty()) {
             forceLoad("bad vermagic");
-        } else if (!VirtualKernel.sameMagic(magic.get(), kernel.vermagic(), hasVersions)) {
+        } else if (!VirtualKernel.sameMagic(magic.get(), kernel.vermagic(),
+                hasVersions && kernel.config().modversions())) {
             k.log(name + ": version magic '" + magic.get() + "' should be '" + kernel.vermagic() + "'");
             throw fail(Errno.ENOEXEC);
         }
+    }
+
+    /** The taints the module's .modinfo implies (check_modinfo up to 6.1, module_augment_kernel_taints since). */
+    private void taintFromModinfo() {
+        boolean wasProprietary = k.tainted(Taint.PROPRIETARY_MODULE);
         if (modinfo("intree").isEmpty()) {
             if (!k.tainted(Taint.OOT_MODULE)) {
                 k.log(name + ": loading out-of-tree module taints kernel.");
@@ -213,41 +253,64 @@ final class ModuleLoad {
         }
         String license = modinfo("license").orElse("unspecified");
         if (!License.isGplCompatible(license)) {
-            if (!k.tainted(Taint.PROPRIETARY_MODULE)) {
+            if (!wasProprietary) {
                 k.log(name + ": module license '" + license + "' taints kernel.");
             }
             taintModule(Taint.PROPRIETARY_MODULE, true);
         }
-        if (modinfo("test").isPresent()) {
+        if (modinfo("test").isPresent() && rules.testTaint()) {
             if (!k.tainted(Taint.TEST)) {
                 k.log(name + ": loading test module taints kernel.");
             }
             taintModule(Taint.TEST, false);
         }
+        if (rules.taintsOnceListed() && !wasProprietary && k.tainted(Taint.PROPRIETARY_MODULE)) {
+            k.log(name + ": module license taints kernel.");
+        }
     }
 
     private long coreSize() throws ErrnoException {
         try {
-            return ModuleLayout.coreSize(elf, kernel.config(), (flags & IGNORE_MODVERSIONS) != 0);
+            return ModuleLayout.coreSize(elf, kernel.config(), kernel.rules(), (flags & IGNORE_MODVERSIONS) != 0);
         } catch (ElfFormatException e) {
             throw fail(Errno.ENOEXEC);
         }
     }
 
-    /** The module's exports; exports without CRCs under modversions force the load. */
+    /**
+     * find_module_sections and check_export_symbol_sections: the module's exports; exports without
+     * CRCs under modversions force the load. Since 7.2 GPL-only is a flag per export: the old
+     * {@code __ksymtab_gpl} is ignored with a warning, and exports without flags refuse the load.
+     */
     private List<KernelSymbol> exports() throws ErrnoException {
+        boolean flagged = rules.exportFlags();
+        boolean hasFlags = ModuleImage.allocated(elf, "__kflagstab").isPresent();
+        if (flagged) {
+            for (String obsolete : List.of("__ksymtab_gpl", "__kcrctab_gpl")) {
+                if (ModuleImage.allocated(elf, obsolete).isPresent()) {
+                    k.log(name + ": ignoring obsolete section " + obsolete);
+                }
+            }
+        }
         List<KernelSymbol> out = new ArrayList<>();
+        boolean missingCrc = false;
         try {
-            boolean missingCrc = false;
             for (Export e : module.exports()) {
+                if (flagged && e.gplOnly() && !hasFlags) {
+                    continue;  // from __ksymtab_gpl
+                }
                 out.add(new KernelSymbol(e.name(), e.gplOnly(), e.namespace().orElse(""), e.crc()));
                 missingCrc |= e.crc().isEmpty();
             }
-            if (kernel.config().modversions() && missingCrc) {
-                forceLoad("no versions for exported symbols");
-            }
         } catch (ElfFormatException e) {
             throw fail(Errno.ENOEXEC);
+        }
+        if (flagged && !out.isEmpty() && !hasFlags) {
+            k.log(name + ": no flags for exported symbols");
+            throw fail(Errno.ENOEXEC);
+        }
+        if (kernel.config().modversions() && missingCrc) {
+            forceLoad("no versions for exported symbols");
         }
         return List.copyOf(out);
     }
@@ -296,22 +359,13 @@ final class ModuleLoad {
             usesGplOnly = true;
         }
         if (found.owner() != null && found.owner().taints().contains(Taint.PROPRIETARY_MODULE)) {
-            if (usesGplOnly) {
-                k.log(name + ": module using GPL-only symbols uses symbols " + sym + " from proprietary module "
-                        + found.owner().name() + ".");
-                throw fail(Errno.ENOENT);
-            }
-            if (!taints.contains(Taint.PROPRIETARY_MODULE)) {
-                k.log(name + ": module uses symbols " + sym + " from proprietary module " + found.owner().name()
-                        + ", inheriting taint.");
-                taints.add(Taint.PROPRIETARY_MODULE);  // the module's bit only: the kernel is P already
-            }
+            inheritTaint(sym, found.owner().name());
         }
         if (!checkVersion(sym, found.symbol())) {
             throw fail(Errno.EINVAL);
         }
         String ns = found.symbol().namespace();
-        if (!ns.isEmpty() && !module.modinfoValues("import_ns").contains(ns)) {
+        if (!ns.isEmpty() && !importable(ns)) {
             k.log(name + ": module uses symbol (" + sym + ") from namespace " + ns + ", but does not import it.");
             if (!kernel.config().missingNamespaceImportsAllowed()) {
                 throw fail(Errno.EINVAL);
@@ -324,6 +378,43 @@ final class ModuleLoad {
             uses.add(found.owner().name());
             k.use(name, found.owner());
         }
+    }
+
+    /** inherit_taint: a symbol from a proprietary module; 5.10's messages do not name the symbol. */
+    private void inheritTaint(String sym, String owner) throws ErrnoException {
+        String symbols = rules.inheritedTaintNamesSymbol() ? "symbols " + sym : "symbols";
+        if (usesGplOnly) {
+            k.log(name + ": module using GPL-only symbols uses " + symbols + " from proprietary module " + owner + ".");
+            throw fail(Errno.ENOENT);
+        }
+        if (!taints.contains(Taint.PROPRIETARY_MODULE)) {
+            k.log(name + ": module uses " + symbols + " from proprietary module " + owner + ", inheriting taint.");
+            taints.add(Taint.PROPRIETARY_MODULE);  // the module's bit only: the kernel is P already
+        }
+    }
+
+    /**
+     * verify_namespace_is_imported: the module imports the namespace, or (7.2) the namespace is a
+     * {@code module:} list of name patterns, each ending in {@code *} for a prefix, that this module matches.
+     */
+    private boolean importable(String ns) {
+        if (rules.moduleNamespaces() && ns.startsWith(MODULE_NAMESPACE)) {
+            for (String pattern : ns.substring(MODULE_NAMESPACE.length()).split(",")) {
+                if (matchesModule(pattern)) {
+                    return true;
+                }
+            }
+        }
+        return module.modinfoValues("import_ns").contains(ns);
+    }
+
+    /** A pattern of a {@code module:} namespace against this module's name, {@code -} and {@code _} alike. */
+    private boolean matchesModule(String pattern) {
+        String mine = name.replace('-', '_');
+        if (pattern.endsWith("*")) {
+            return mine.startsWith(pattern.substring(0, pattern.length() - 1).replace('-', '_'));
+        }
+        return mine.equals(pattern.replace('-', '_'));
     }
 
     /** check_version: the module's __versions CRC for a symbol against the exporter's. */

@@ -82,7 +82,7 @@ class CheckDebianTreeTest {
         StringWriter fromTree = new StringWriter();
         InTreeModules.write(KernelDescription.fromTree(tree.root(), null, ""), fromTree);
         String carried;
-        try (InputStream in = EmbeddedKernel.class.getResourceAsStream("embedded-kernel/in-tree-modules.xz")) {
+        try (InputStream in = EmbeddedKernel.class.getResourceAsStream("embedded-kernel/6.1/in-tree-modules.xz")) {
             ByteBuffer b = Compression.XZ.decompress(in.readAllBytes());
             carried = StandardCharsets.ISO_8859_1.decode(b).toString();
         }

@@ -25,7 +25,7 @@ class EmbeddedKernelTest {
     void embeddedKernelDescribesTheDebianKernel(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
         assertThat(EmbeddedKernel.RELEASE)
-                .as("the embedded kernel (src/main/resources/org/modstack/kernel/embedded-kernel/release) is not the"
+                .as("the embedded kernel (src/main/resources/org/modstack/kernel/embedded-kernel/6.1/release) is not the"
                         + " amd64 tree's kernel; scripts/repin regenerates it from the tree")
                 .isEqualTo(tree.release());
         EmbeddedKernel.writeTree(tmp);

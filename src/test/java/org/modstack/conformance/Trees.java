@@ -28,6 +28,13 @@ public final class Trees {
     static final Path LOCK = Path.of(System.getenv().getOrDefault("MODSTACK_PACKAGES_LOCK",
             "scripts/debian-packages.lock"));
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
+    /** The trees fetch-trees makes by recompressing the amd64 tree's modules: amd64's packages. */
+    private static final Set<String> DERIVED_FROM_AMD64 = Set.of("amd64-xz", "amd64-zst");
+    /**
+     * Debian's amd64 kernels of the other generations (bullseye's 5.10, trixie's 6.12, forky's 7.2),
+     * depmod'ed by fetch-trees with kmod 34; {@code amd64} is bookworm's 6.1.
+     */
+    public static final List<String> GENERATIONS = List.of("amd64-5.10", "amd64-6.12", "amd64-7.2");
 
     private Trees() {
     }
@@ -81,7 +88,7 @@ public final class Trees {
 
     /** The lock's lines for a tree, as {@code .packages} holds them: {@code package version arch sha256}. */
     public static List<String> pinned(String name) throws IOException {
-        String base = name.startsWith("amd64") ? "amd64" : name;
+        String base = DERIVED_FROM_AMD64.contains(name) ? "amd64" : name;
         List<String> out = new ArrayList<>();
         for (String line : Files.readAllLines(LOCK, StandardCharsets.UTF_8)) {
             String[] w = line.strip().split("\\s+");

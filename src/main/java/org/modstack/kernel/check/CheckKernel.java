@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -31,23 +32,9 @@ import org.modstack.modprobe.ModuleDirectory;
 public record CheckKernel(String name, KernelDescription description, InTreeModules inTree, Path temporary,
                           BootState.Snapshot start) implements AutoCloseable {
 
-    /**
-     * A kernel modstack carries: its release and the other names it answers to. Today one, the
-     * {@link EmbeddedKernel}; another generation slots in as one more entry once its resources
-     * are carried.
-     */
-    private record Carried(String release, List<String> names) {
-        boolean answersTo(String spec) {
-            return spec.equals("all") || spec.equals(release) || names.contains(spec);
-        }
-    }
-
-    private static final List<Carried> CARRIED =
-            List.of(new Carried(EmbeddedKernel.RELEASE, List.of("6.1", "debian-12", "bookworm")));
-
     /** The releases of the kernels modstack carries. */
     public static List<String> carried() {
-        return CARRIED.stream().map(Carried::release).toList();
+        return EmbeddedKernel.ALL.stream().map(EmbeddedKernel::release).toList();
     }
 
     /**
@@ -59,9 +46,9 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
      */
     public static List<CheckKernel> open(String spec, Path directory, String cmdline) throws ErrnoException {
         List<CheckKernel> out = new java.util.ArrayList<>();
-        for (Carried c : CARRIED) {
-            if (c.answersTo(spec)) {
-                out.add(carriedKernel(cmdline));
+        for (EmbeddedKernel c : EmbeddedKernel.ALL) {
+            if (spec.equals("all") || c.answersTo(spec)) {
+                out.add(carriedKernel(c, cmdline));
             }
         }
         if (!out.isEmpty()) {
@@ -78,10 +65,10 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
     }
 
     /** The carried kernel; its in-tree summary is decoded on a second core while the tree is written. */
-    private static CheckKernel carriedKernel(String cmdline) throws ErrnoException {
+    private static CheckKernel carriedKernel(EmbeddedKernel carried, String cmdline) throws ErrnoException {
         CompletableFuture<InTreeModules> inTree = CompletableFuture.supplyAsync(() -> {
             try {
-                return EmbeddedKernel.inTreeModules();
+                return carried.inTree();
             } catch (ErrnoException e) {
                 throw new CompletionException(e);
             }
@@ -92,11 +79,11 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
         } catch (IOException e) {
             throw ErrnoException.of(e, "temporary directory");
         }
-        EmbeddedKernel.writeTree(tmp);
-        KernelDescription d = KernelDescription.fromTree(tmp, EmbeddedKernel.RELEASE, cmdline);
+        carried.write(tmp);
+        KernelDescription d = KernelDescription.fromTree(tmp, carried.release(), cmdline);
         d.exports();  // read while the summary decodes
         try {
-            return new CheckKernel(EmbeddedKernel.RELEASE, d, inTree.join(), tmp, null);
+            return new CheckKernel(carried.release(), d, inTree.join(), tmp, null);
         } catch (CompletionException e) {
             throw (ErrnoException) e.getCause();
         }
@@ -123,7 +110,8 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
     /** The tree's own modules summarised; without any, the carried summary of its release, else none. */
     private static InTreeModules inTreeOf(KernelDescription d) throws ErrnoException {
         if (!Files.isDirectory(d.root().resolve("lib/modules").resolve(d.release()).resolve("kernel"))) {
-            return d.release().equals(EmbeddedKernel.RELEASE) ? EmbeddedKernel.inTreeModules() : InTreeModules.none();
+            Optional<EmbeddedKernel> carried = EmbeddedKernel.named(d.release());
+            return carried.isPresent() ? carried.get().inTree() : InTreeModules.none();
         }
         StringWriter summary = new StringWriter();
         InTreeModules.write(d, summary);
