@@ -39,6 +39,34 @@ final class Scenarios {
         return scenario.resolveSibling(name);
     }
 
+    /** Debian's kernel generations proven under qemu besides 6.1 (run-scenario -g). */
+    static final List<String> GENERATIONS = List.of("5.10", "6.12", "7.2");
+
+    /** Where a generation's oracles, and its own versions of scenarios, are kept. */
+    static Path generationDir(String generation) {
+        return DIR.resolve("gen").resolve(generation);
+    }
+
+    /**
+     * The scenario as {@code generation} runs it: its own version when a rule of the scenario
+     * does not exist on that kernel (scripts/qemu/scenarios/README.md says which and why).
+     */
+    static Path onGeneration(Path scenario, String generation) {
+        Path own = generationDir(generation).resolve(scenario.getFileName());
+        return Files.exists(own) ? own : scenario;
+    }
+
+    /** The real kernel's transcript of {@code scenario} on {@code generation}. */
+    static Path oracle(Path scenario, String generation) {
+        return generationDir(generation).resolve(oracle(scenario).getFileName());
+    }
+
+    /** The note saying why {@code scenario} cannot exist on {@code generation}, instead of an oracle. */
+    static Path absent(Path scenario, String generation) {
+        String name = scenario.getFileName().toString().replace(".scenario", ".absent");
+        return generationDir(generation).resolve(name);
+    }
+
     /** The virtual kernel's transcript of {@code scenario} on the kernel of {@code tree}. */
     static String virtual(Trees.Tree tree, Path scenario) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
