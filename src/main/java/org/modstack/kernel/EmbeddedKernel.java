@@ -85,6 +85,8 @@ public final class EmbeddedKernel {
             Files.write(root.resolve("boot/config-" + release), resource("config", false));
             Files.write(root.resolve(KernelDescription.TRUSTED_KEYS + release), resource("trusted-keys", false));
             Files.write(root.resolve(KernelDescription.SYS_MODULE + release), resource("sys-module", false));
+            Files.write(root.resolve(KernelDescription.SIGNING_CERTIFICATE + release + ".der"),
+                    resource("signing-certificate.der", false));
             Files.write(root.resolve("Module.symvers"), resource("Module.symvers.xz", true));
             Files.write(modules.resolve("modules.builtin"), resource("modules.builtin", false));
             Files.write(modules.resolve("modules.builtin.modinfo"), resource("modules.builtin.modinfo.xz", true));
@@ -111,6 +113,15 @@ public final class EmbeddedKernel {
         try {
             String text = new String(resource("sys-module", false), StandardCharsets.US_ASCII);
             return Optional.of(Set.copyOf(text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The certificate the kernel verifies module signatures with (resource {@code signing-certificate.der}). */
+    Optional<SigningCertificate> certificate() {
+        try {
+            return SigningCertificate.parse(resource("signing-certificate.der", false));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package org.modstack.kernel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,17 +53,36 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         private final Path modules;
         private final String composedVermagic;
         private final Path sysModuleFile;
+        private final Path certificateFile;
         private Map<String, KernelSymbol> exports;
+        private Optional<SigningCertificate> certificate;
         private Optional<Set<String>> sysModule;
         private String vermagic;
         private Set<String> keys;
 
-        Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic, Path sysModuleFile) {
+        Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic, Path sysModuleFile,
+                Path certificateFile) {
             this.symvers = symvers;
             this.keysFile = keysFile;
             this.modules = modules;
             this.composedVermagic = composedVermagic;
             this.sysModuleFile = sysModuleFile;
+            this.certificateFile = certificateFile;
+        }
+
+        /** The certificate the kernel verifies signatures with: the root's, or a carried kernel's; empty when unknown. */
+        synchronized Optional<SigningCertificate> certificate() {
+            if (certificate == null) {
+                String release = modules.getFileName().toString();
+                try {
+                    certificate = Files.exists(certificateFile)
+                            ? SigningCertificate.parse(Files.readAllBytes(certificateFile))
+                            : EmbeddedKernel.named(release).flatMap(EmbeddedKernel::certificate);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(ErrnoException.of(e, certificateFile.toString()));
+                }
+            }
+            return certificate;
         }
 
         /**
@@ -155,6 +175,9 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
      */
     static final String SYS_MODULE = "boot/modstack-sys-module-";
 
+    /** Where a root may keep the certificate (DER) its kernel verifies module signatures with. */
+    static final String SIGNING_CERTIFICATE = "boot/modstack-signing-certificate-";
+
     /**
      * Reads the kernel installed under {@code root}; {@code release} may be null when
      * {@code root/lib/modules} holds exactly one release.
@@ -172,7 +195,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         Path symvers = firstExisting(root, rel, "Module.symvers", "usr/src/linux-headers-" + rel + "/Module.symvers",
                 "lib/modules/" + rel + "/build/Module.symvers", "boot/symvers-" + rel);
         Linkage linkage = new Linkage(symvers, root.resolve(TRUSTED_KEYS + rel), modules, composeVermagic(rel, config),
-                root.resolve(SYS_MODULE + rel));
+                root.resolve(SYS_MODULE + rel), root.resolve(SIGNING_CERTIFICATE + rel + ".der"));
         return new KernelDescription(root, rel, KernelConfig.of(config), ModuleDirectory.of(modules.toString()),
                 cmdline == null ? "" : cmdline, linkage);
     }
@@ -313,5 +336,14 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     /** Whether {@code signature}'s key is one this kernel trusts. */
     boolean trusts(ModuleSignature signature) {
         return trustedKeyIds().contains(hex(signature.keyId()));
+    }
+
+    /**
+     * Whether a trusted key's signature holds for {@code content}: checked when the kernel's
+     * certificate is known and names that key, else taken on the key id alone.
+     */
+    boolean verifies(ModuleSignature signature, ByteBuffer content) {
+        Optional<SigningCertificate> cert = linkage.certificate().filter(c -> c.issued(signature));
+        return cert.isEmpty() || cert.get().verifies(signature, content);
     }
 }

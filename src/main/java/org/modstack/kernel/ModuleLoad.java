@@ -4,7 +4,6 @@ import static org.modstack.kernel.VirtualKernel.IGNORE_MODVERSIONS;
 import static org.modstack.kernel.VirtualKernel.IGNORE_VERMAGIC;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -21,17 +20,12 @@ import org.modstack.elf.ElfFormatException;
 import org.modstack.elf.SymbolTable;
 import org.modstack.module.Export;
 import org.modstack.module.KernelModule;
-import org.modstack.module.ModuleSignature;
 
 /**
  * One {@code load_module()} call, step by step in the kernel's order: each check logs what the
  * kernel logs and fails with the errno the syscall returns.
  */
 final class ModuleLoad {
-    private static final byte[] SIG_MARKER = ModuleSignature.MAGIC;
-    private static final int PKEY_ID_PKCS7 = 2;
-    /** The namespace prefix of exports restricted to modules ({@code EXPORT_SYMBOL_FOR_MODULES}). */
-    private static final String MODULE_NAMESPACE = "module:";
 
     private final VirtualKernel k;
     private final KernelDescription kernel;
@@ -84,9 +78,10 @@ final class ModuleLoad {
             throw fail(Errno.EEXIST);
         }
         if (rules.taintsOnceListed()) {
-            taintFromModinfo();
+            augmentTaints();
+        } else {
+            taintUnsigned();
         }
-        taintUnsigned();
         List<KernelSymbol> exports = exports();
         try {
             checkImportedNamespaces();
@@ -127,7 +122,7 @@ final class ModuleLoad {
             return;
         }
         for (String ns : module.modinfoValues("import_ns")) {
-            if (ns.startsWith(MODULE_NAMESPACE)) {
+            if (Namespaces.restrictedToModules(ns)) {
                 k.log(name + ": module tries to import module namespace: " + ns);
                 throw fail(Errno.EPERM);
             }
@@ -144,71 +139,13 @@ final class ModuleLoad {
         return keys.filter(key -> !module.modinfoValues(key).isEmpty()).toList();
     }
 
-    /** module_sig_check: an appended signature, checked unless the module was mangled (forced). */
+    /** module_sig_check: the image's length without its signature, and whether the signature held. */
     private void checkSignature() throws ErrnoException {
-        boolean mangled = (flags & (IGNORE_MODVERSIONS | IGNORE_VERMAGIC)) != 0;
-        Errno err = Errno.ENODATA;
-        if (!mangled && endsWithMarker()) {
-            len -= SIG_MARKER.length;
-            try {
-                verifySignature();
-                sigOk = true;
-                return;
-            } catch (ErrnoException e) {
-                err = e.errno();
-            }
-        }
-        String reason = switch (err) {
-            case ENODATA -> "unsigned module";
-            case ENOPKG -> "module with unsupported crypto";
-            case ENOKEY -> "module with unavailable key";
-            default -> throw fail(err);
-        };
-        if (kernel.config().moduleSigForce()) {
-            k.log("Loading of " + reason + " is rejected");
-            throw fail(Errno.EKEYREJECTED);
-        }
-    }
-
-    private boolean endsWithMarker() {
-        if (len <= SIG_MARKER.length) {
-            return false;
-        }
-        for (int i = 0; i < SIG_MARKER.length; i++) {
-            if (image.get((int) (len - SIG_MARKER.length + i)) != SIG_MARKER[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** mod_verify_sig: the trailer's checks; a key the kernel has verifies, any other is unavailable. */
-    private void verifySignature() throws ErrnoException {
-        if (len <= 12) {
-            throw fail(Errno.EBADMSG);
-        }
-        int at = (int) (len - 12);
-        long sigLen = Integer.toUnsignedLong(image.order(ByteOrder.BIG_ENDIAN).getInt(at + 8));
-        if (sigLen >= len - 12) {
-            throw fail(Errno.EBADMSG);
-        }
-        if (image.get(at + 2) != PKEY_ID_PKCS7) {
-            k.log("module: not signed with expected PKCS#7 message");
-            throw fail(Errno.ENOPKG);
-        }
-        for (int i : new int[] {0, 1, 3, 4, 5, 6, 7}) {
-            if (image.get(at + i) != 0) {
-                k.log("module: PKCS#7 signature info has unexpected non-zero params");
-                throw fail(Errno.EBADMSG);
-            }
-        }
-        Optional<ModuleSignature> sig = ModuleSignature.find(image.duplicate().limit((int) len + SIG_MARKER.length));
-        len -= sigLen + 12;
-        if (sig.isEmpty()) {
-            throw fail(Errno.EBADMSG);
-        }
-        if (!kernel.trusts(sig.get())) {
-            throw fail(Errno.ENOKEY);
+        ModuleSigCheck check = new ModuleSigCheck(kernel, image, flags, k::log);
+        try {
+            sigOk = check.run();
+        } finally {
+            len = check.length();
         }
     }
 
@@ -238,6 +175,19 @@ final class ModuleLoad {
         }
     }
 
+    /**
+     * module_augment_kernel_taints (6.12 on): the .modinfo taints, the unsigned one, then a line
+     * for a licence that tainted the kernel first.
+     */
+    private void augmentTaints() {
+        boolean wasProprietary = k.tainted(Taint.PROPRIETARY_MODULE);
+        taintFromModinfo();
+        taintUnsigned();
+        if (!wasProprietary && k.tainted(Taint.PROPRIETARY_MODULE)) {
+            k.log(name + ": module license taints kernel.");
+        }
+    }
+
     /** The taints the module's .modinfo implies (check_modinfo up to 6.1, module_augment_kernel_taints since). */
     private void taintFromModinfo() {
         boolean wasProprietary = k.tainted(Taint.PROPRIETARY_MODULE);
@@ -263,9 +213,6 @@ final class ModuleLoad {
                 k.log(name + ": loading test module taints kernel.");
             }
             taintModule(Taint.TEST, false);
-        }
-        if (rules.taintsOnceListed() && !wasProprietary && k.tainted(Taint.PROPRIETARY_MODULE)) {
-            k.log(name + ": module license taints kernel.");
         }
     }
 
@@ -365,7 +312,7 @@ final class ModuleLoad {
             throw fail(Errno.EINVAL);
         }
         String ns = found.symbol().namespace();
-        if (!ns.isEmpty() && !importable(ns)) {
+        if (!ns.isEmpty() && !Namespaces.importable(ns, name, module.modinfoValues("import_ns"), rules)) {
             k.log(name + ": module uses symbol (" + sym + ") from namespace " + ns + ", but does not import it.");
             if (!kernel.config().missingNamespaceImportsAllowed()) {
                 throw fail(Errno.EINVAL);
@@ -391,30 +338,6 @@ final class ModuleLoad {
             k.log(name + ": module uses " + symbols + " from proprietary module " + owner + ", inheriting taint.");
             taints.add(Taint.PROPRIETARY_MODULE);  // the module's bit only: the kernel is P already
         }
-    }
-
-    /**
-     * verify_namespace_is_imported: the module imports the namespace, or (7.2) the namespace is a
-     * {@code module:} list of name patterns, each ending in {@code *} for a prefix, that this module matches.
-     */
-    private boolean importable(String ns) {
-        if (rules.moduleNamespaces() && ns.startsWith(MODULE_NAMESPACE)) {
-            for (String pattern : ns.substring(MODULE_NAMESPACE.length()).split(",")) {
-                if (matchesModule(pattern)) {
-                    return true;
-                }
-            }
-        }
-        return module.modinfoValues("import_ns").contains(ns);
-    }
-
-    /** A pattern of a {@code module:} namespace against this module's name, {@code -} and {@code _} alike. */
-    private boolean matchesModule(String pattern) {
-        String mine = name.replace('-', '_');
-        if (pattern.endsWith("*")) {
-            return mine.startsWith(pattern.substring(0, pattern.length() - 1).replace('-', '_'));
-        }
-        return mine.equals(pattern.replace('-', '_'));
     }
 
     /** check_version: the module's __versions CRC for a symbol against the exporter's. */

@@ -54,7 +54,7 @@ public final class RunningSnapshot {
             throw new ErrnoException(Errno.ENOENT, name + ": loaded, but not in " + k.description().moduleDirectory().dirname());
         }
         try {
-            k.insert(Path.of(path.get()), "", 0);
+            k.finitModule(Path.of(path.get()), "", 0);
         } catch (ErrnoException e) {
             throw new ErrnoException(e.errno(), name + ": loaded on the running kernel, refused by the model: "
                     + e.errno().message(), e);

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.modprobe.KernelState;
+import org.modstack.modprobe.ModuleInsertion;
 import org.modstack.modprobe.ModuleSyscalls;
 import org.modstack.module.Compression;
 import org.modstack.module.ModuleFile;
@@ -22,7 +23,7 @@ import org.modstack.module.ModuleSignature;
  * <p>A module's init code cannot run here: it succeeds, unless a result was scripted for it
  * with {@link #scriptInit}. Not thread-safe; {@link KernelStore} serializes access.
  */
-public final class VirtualKernel {
+public final class VirtualKernel implements ModuleSyscalls {
     /** {@code MODULE_INIT_IGNORE_MODVERSIONS}: load as if the module had no {@code __versions}. */
     public static final int IGNORE_MODVERSIONS = ModuleSyscalls.MODULE_INIT_IGNORE_MODVERSIONS;
     /** {@code MODULE_INIT_IGNORE_VERMAGIC}: load as if the module had no vermagic. */
@@ -58,7 +59,7 @@ public final class VirtualKernel {
      * The kernel as modprobe acts on it: a module's state, its refcount and its holders in
      * directory order as libkmod reads them from {@code /sys/module} (a built-in module with a
      * sysfs directory but no {@code initstate} reads as coming, as kmod sees it); loading and
-     * removing through {@link #insert} and {@link #delete}. Install commands are not run on a
+     * removing through {@link ModuleInsertion} and {@link #deleteModule}. Install commands are not run on a
      * virtual kernel: each is refused with ENOSYS after a line to {@code notices}.
      */
     public KernelState asKernelState(Consumer<String> notices) {
@@ -66,18 +67,25 @@ public final class VirtualKernel {
     }
 
     /**
-     * kmod_module_insert_module on this kernel: the module file's image (decompressed, as kmod
-     * does) to init_module; forcing passes the kernel's IGNORE flags, which drop what kmod strips.
+     * finit_module(2): the module file's image (the kernel decompresses a compressed one itself);
+     * the IGNORE flags drop what a forced load must not check.
      *
      * @throws ErrnoException the file's read error, EINVAL for an empty file (as finit_module), or
      *     the load's refusal
      */
-    public void insert(Path file, String options, int flags) throws ErrnoException {
+    @Override
+    public void finitModule(Path file, String options, int flags) throws ErrnoException {
         ModuleFile f = ModuleFile.read(file);
         if (f.compression() == Compression.NONE && f.image().capacity() == 0) {
             throw new ErrnoException(Errno.EINVAL, file + ": empty module file");
         }
         load(f.image(), options, flags);
+    }
+
+    /** init_module(2) with an uncompressed image, as kmod gives it a compressed or forced module. */
+    @Override
+    public void initModule(ByteBuffer image, String params) throws ErrnoException {
+        load(image, params, 0);
     }
 
     /** Makes the init function of module {@code name} return {@code result} (0 or a negative errno). */
@@ -126,7 +134,8 @@ public final class VirtualKernel {
      *
      * @throws ErrnoException the errno the call fails with
      */
-    public void delete(String name, int flags) throws ErrnoException {
+    @Override
+    public void deleteModule(String name, int flags) throws ErrnoException {
         LoadedModule m = state.module(name).orElseThrow(() -> refused(Errno.ENOENT, name));
         if (!m.holders().isEmpty()) {
             throw refused(Errno.EAGAIN, name);

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.modprobe.KernelState;
+import org.modstack.modprobe.ModuleInsertion;
 
 /** A virtual kernel as modprobe reads and changes it: {@code /sys/module} and the module syscalls. */
 final class VirtualKernelState implements KernelState {
@@ -58,13 +59,12 @@ final class VirtualKernelState implements KernelState {
     @Override
     public void insert(Path file, String options, boolean forceModversion, boolean forceVermagic)
             throws ErrnoException {
-        kernel.insert(file, options, (forceModversion ? VirtualKernel.IGNORE_MODVERSIONS : 0)
-                | (forceVermagic ? VirtualKernel.IGNORE_VERMAGIC : 0));
+        ModuleInsertion.insert(kernel, file, options, forceModversion, forceVermagic);
     }
 
     @Override
     public void remove(String name, boolean force) throws ErrnoException {
-        kernel.delete(name, VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
+        kernel.deleteModule(name, VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
     }
 
     @Override

@@ -112,31 +112,11 @@ final class LiveKernelState implements KernelState {
         return out;
     }
 
-    /**
-     * kmod_module_insert_module: an uncompressed file goes to {@code finit_module}, which can be
-     * told to ignore modversions and vermagic; a compressed one (or a kernel without
-     * finit_module) is decompressed, changed for a forced load, and given to {@code init_module}.
-     */
+    /** kmod_module_insert_module on the running kernel's calls. */
     @Override
     public void insert(Path file, String options, boolean forceModversion, boolean forceVermagic)
             throws ErrnoException {
-        ModuleFile module = ModuleFile.read(file);  // as kmod_file_open: decompressed, not parsed
-        if (module.compression() == Compression.NONE) {
-            int flags = (forceModversion ? ModuleSyscalls.MODULE_INIT_IGNORE_MODVERSIONS : 0)
-                    | (forceVermagic ? ModuleSyscalls.MODULE_INIT_IGNORE_VERMAGIC : 0);
-            try {
-                syscalls.finitModule(file, options, flags);
-                return;
-            } catch (ErrnoException e) {
-                if (e.errno() != Errno.ENOSYS) {
-                    throw e;
-                }
-            }
-        }
-        ByteBuffer image = forceModversion || forceVermagic
-                ? ForcedImage.of(KernelModule.fromImage(file, module.image()), forceModversion, forceVermagic)
-                : module.image();
-        syscalls.initModule(image, options);
+        ModuleInsertion.insert(syscalls, file, options, forceModversion, forceVermagic);
     }
 
     @Override

@@ -49,6 +49,22 @@ class EmbeddedKernelTest {
         assertThat(k.state().log()).isEmpty();
     }
 
+    @Test
+    void signedModuleWhoseBytesChangedIsRejectedWithEkeyrejected(@TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require("amd64");
+        EmbeddedKernel.writeTree(tmp);
+        VirtualKernel k = new VirtualKernel(KernelDescription.fromTree(tmp, null, ""), BootState.boot());
+        java.nio.ByteBuffer image = ModuleFile.read(tree.moduleDir().resolve("kernel/fs/fat/fat.ko")).image();
+        java.nio.ByteBuffer tampered = java.nio.ByteBuffer.allocate(image.remaining()).put(image.duplicate()).flip();
+        int at = 0x100;  // inside the ELF body, well before the signature
+        tampered.put(at, (byte) (tampered.get(at) ^ 1));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> k.load(tampered, "", 0))
+                .isInstanceOfSatisfying(org.modstack.ErrnoException.class,
+                        e -> assertThat(e.errno()).isEqualTo(org.modstack.Errno.EKEYREJECTED));
+        assertThat(k.state().log()).isEmpty();
+        k.load(image, "", 0);  // the bytes it signed load
+    }
+
     /** fat's size in the real kernel's first /proc/modules of the force-size scenario (a normal load). */
     private static String realFatSize() throws java.io.IOException {
         String oracle = Files.readString(Scenarios.oracle(Scenarios.DIR.resolve("force-size.scenario")),

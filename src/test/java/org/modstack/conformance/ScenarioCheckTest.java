@@ -135,7 +135,7 @@ class ScenarioCheckTest {
         String file = words.get(force ? 2 : 1);
         String params = String.join(" ", words.subList(force ? 3 : 2, words.size()));
         try {
-            vk.insert(Scenarios.FIXTURES.resolve(file), params,
+            vk.finitModule(Scenarios.FIXTURES.resolve(file), params,
                     force ? VirtualKernel.IGNORE_MODVERSIONS | VirtualKernel.IGNORE_VERMAGIC : 0);
         } catch (ErrnoException e) {
             // refused as on the real kernel: the state is what the refusal left
@@ -146,7 +146,7 @@ class ScenarioCheckTest {
         boolean force = words.get(1).equals("-f");
         for (String name : words.subList(force ? 2 : 1, words.size())) {
             try {
-                vk.delete(name.replace(".ko", ""), VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
+                vk.deleteModule(name.replace(".ko", ""), VirtualKernel.O_NONBLOCK | (force ? VirtualKernel.O_TRUNC : 0));
             } catch (ErrnoException e) {
                 return;  // rmmod stops at the first name it cannot remove
             }

@@ -69,9 +69,14 @@ final class Scenarios {
 
     /** The virtual kernel's transcript of {@code scenario} on the kernel of {@code tree}. */
     static String virtual(Trees.Tree tree, Path scenario) {
+        return virtual(tree, scenario, FIXTURES);
+    }
+
+    /** The same, with {@code #! extra} modules taken from {@code fixtures}. */
+    static String virtual(Trees.Tree tree, Path scenario, Path fixtures) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Main.run(out, err, "kernel", "scenario", "--root=" + tree.root(), "--modules=" + FIXTURES,
+        int status = Main.run(out, err, "kernel", "scenario", "--root=" + tree.root(), "--modules=" + fixtures,
                 scenario.toString());
         if (status != 0) {
             throw new AssertionError(scenario + ": " + err.toString(StandardCharsets.ISO_8859_1));

@@ -44,7 +44,7 @@ class VirtualKernelTest {
     /** delete_module's outcome: empty on success, else its errno. */
     private Optional<Errno> delete(String name, int flags) {
         try {
-            kernel.delete(name, flags);
+            kernel.deleteModule(name, flags);
             return Optional.empty();
         } catch (ErrnoException e) {
             return Optional.of(e.errno());
