@@ -23,13 +23,12 @@ final class DepmodTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.flag('a', "all"), Getopt.Spec.flag('A', "quick"), Getopt.Spec.value('b', "basedir"),
             Getopt.Spec.value('o', "outdir"), Getopt.Spec.value('C', "config"), Getopt.Spec.value('E', "symvers"),
-            Getopt.Spec.value('F', "filesyms"), Getopt.Spec.flag('e', "errsyms"),
+            Getopt.Spec.value('F', "filesyms"), Getopt.Spec.flag('e', "errsyms"), Getopt.Spec.value('m', "moduledir"),
             Getopt.Spec.flag('u', "unresolved-error"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('r', "root"),
             Getopt.Spec.flag('v', "verbose"), Getopt.Spec.flag('n', "show"), Getopt.Spec.flag('n', "dry-run"),
-            Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"), Getopt.Spec.value('m', "moduledir"),
-            Getopt.Spec.longOnly("map", Getopt.Arg.NONE, "map"),
+            Getopt.Spec.value('P', "symbol-prefix"), Getopt.Spec.flag('w', "warn"),
             Getopt.Spec.longOnly("kmod-version", Getopt.Arg.REQUIRED, "kmod-version"),
-            Getopt.Spec.longOnly("no-cache", Getopt.Arg.NONE, "no-cache"),
+            Getopt.Spec.longOnly("map", Getopt.Arg.NONE, "map"), Getopt.Spec.longOnly("no-cache", Getopt.Arg.NONE, "no-cache"),
             Getopt.Spec.longOnly("cache-dir", Getopt.Arg.REQUIRED, "cache-dir"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help")));
 
@@ -71,6 +70,7 @@ final class DepmodTool extends GetoptTool {
     private boolean maybeAll;
     private String root = "";
     private String moduleDirectory = Depmod.MODULE_DIRECTORY;
+    private KmodVersion version = KmodVersion.KMOD34;
     private String outRoot;
     private final List<String> configPaths = new ArrayList<>();
     private String symvers;
@@ -80,7 +80,6 @@ final class DepmodTool extends GetoptTool {
     private boolean dryRun;
     private char prefix;
     private boolean warnDuplicates;
-    private KmodVersion version = KmodVersion.KMOD34;
     private boolean noCache;
     private String cacheDir;
 
@@ -141,11 +140,11 @@ final class DepmodTool extends GetoptTool {
             case "no-cache" -> noCache = true;
             case "cache-dir" -> cacheDir = o.value();
             case "kmod-version" -> {
-                if (!o.value().equals("30") && !o.value().equals("34")) {
-                    io.error("unknown kmod version " + o.value() + ": use 30 or 34\n");
+                Optional<KmodVersion> named = kmodVersion(io, o.value());
+                if (named.isEmpty()) {
                     return 1;
                 }
-                version = o.value().equals("30") ? KmodVersion.KMOD30 : KmodVersion.KMOD34;
+                version = named.get();
             }
             default -> throw new IllegalStateException(o.key());
         }

@@ -1,7 +1,9 @@
 package org.modstack.cli;
 
 import java.util.List;
+import java.util.Optional;
 import org.modstack.ErrnoException;
+import org.modstack.index.KmodVersion;
 
 /**
  * A tool whose options are parsed as kmod's: options act in command-line order, {@code -h}
@@ -23,6 +25,15 @@ abstract class GetoptTool implements Tool {
     abstract int operate(ToolOutput io, List<String> operands) throws ErrnoException;
 
     /** The exit status of a bad option: 1 as kmod's tools; a tool with its own convention overrides it. */
+    /** The release {@code --kmod-version} names, or empty after saying it names none. */
+    static Optional<KmodVersion> kmodVersion(ToolOutput io, String value) {
+        Optional<KmodVersion> named = KmodVersion.named(value);
+        if (named.isEmpty()) {
+            io.error("unknown kmod version " + value + ": use 30 or 34\n");
+        }
+        return named;
+    }
+
     int usageStatus() {
         return 1;
     }

@@ -49,6 +49,7 @@ final class ModprobeHelp {
             "\t-d, --dirname=DIR           Use DIR as filesystem root for /lib/modules\n" +
             "\t-S, --set-version=VERSION   Use VERSION instead of `uname -r`\n" +
             "\t    --kernel-cmdline=FILE   Read the kernel command line from FILE, not /proc/cmdline\n" +
+            "\t    --kmod-version=30|34    Behave as that kmod release where they differ (default 30)\n" +
             "\t-s, --syslog                print to syslog, not stderr\n" +
             "\t-q, --quiet                 disable messages\n" +
             "\t-v, --verbose               enables more messages\n" +

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
+import org.modstack.index.KmodVersion;
 import org.modstack.kernel.KernelDescription;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
@@ -44,6 +45,7 @@ final class ModprobeTool extends GetoptTool {
             Getopt.Spec.value('C', "config"), Getopt.Spec.value('d', "dirname"), Getopt.Spec.value('S', "set-version"),
             Getopt.Spec.flag('s', "syslog"), Getopt.Spec.flag('q', "quiet"), Getopt.Spec.flag('v', "verbose"),
             Getopt.Spec.longOnly("kernel-cmdline", Getopt.Arg.REQUIRED, "kernel-cmdline"),
+            Getopt.Spec.longOnly("kmod-version", Getopt.Arg.REQUIRED, "kmod-version"),
             Getopt.Spec.flag('J', "json"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
@@ -66,6 +68,7 @@ final class ModprobeTool extends GetoptTool {
     private String release;
     private final ModprobeLog log = new ModprobeLog();
     private String kernelCmdline;
+    private KmodVersion version = KmodVersion.KMOD30;
     private final KernelChoice kernelChoice = new KernelChoice();
     private boolean forceModversion;
     private boolean forceVermagic;
@@ -128,7 +131,8 @@ final class ModprobeTool extends GetoptTool {
                 return 1;
             }
         }
-        ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, io::printErr);
+        ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, version,
+                io::printErr);
         dir = dir.asModprobeReadsIt(io::error);
         Modprobe modprobe = new Modprobe(dir, settings, kernel);
         int err;
@@ -136,9 +140,9 @@ final class ModprobeTool extends GetoptTool {
         if (showConfig) {
             return showConfig(io, settings, dir);
         } else if (showModversions) {
-            return ModuleSymbolsOutput.showModversions(io, names.get(0), log);
+            return ModuleSymbolsOutput.showModversions(io, names.get(0), log, version);
         } else if (showExports) {
-            return ModuleSymbolsOutput.showExports(io, names.get(0), log);
+            return ModuleSymbolsOutput.showExports(io, names.get(0), log, version);
         } else if (json) {
             return planJson(io, modprobe, dir, names);
         } else if (remove) {
@@ -219,6 +223,13 @@ final class ModprobeTool extends GetoptTool {
             }
             case "first-time" -> firstTime = true;
             case "kernel-cmdline" -> kernelCmdline = o.value();
+            case "kmod-version" -> {
+                Optional<KmodVersion> named = kmodVersion(io, o.value());
+                if (named.isEmpty()) {
+                    return 1;
+                }
+                version = named.get();
+            }
             case "i" -> ignoreCommands = true;
             case "b" -> useBlacklist = true;
             case "D" -> {

@@ -8,6 +8,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.index.KmodVersion;
 import org.modstack.module.KernelModule;
 import org.modstack.module.SymbolVersion;
 
@@ -33,8 +34,8 @@ final class ModuleSymbolsOutput {
      *
      * @return the exit status
      */
-    static int showModversions(ToolOutput io, String path, ModprobeLog log) {
-        return list(io, path, log, "modversions", KernelModule::versionTable);
+    static int showModversions(ToolOutput io, String path, ModprobeLog log, KmodVersion version) {
+        return list(io, path, log, version, "modversions", KernelModule::versionTable);
     }
 
     /**
@@ -44,8 +45,8 @@ final class ModuleSymbolsOutput {
      *
      * @return the exit status
      */
-    static int showExports(ToolOutput io, String path, ModprobeLog log) {
-        return list(io, path, log, "symbols", ModuleSymbolsOutput::exports);
+    static int showExports(ToolOutput io, String path, ModprobeLog log, KmodVersion version) {
+        return list(io, path, log, version, "symbols", ModuleSymbolsOutput::exports);
     }
 
     @FunctionalInterface
@@ -53,7 +54,8 @@ final class ModuleSymbolsOutput {
         List<SymbolVersion> list(KernelModule m) throws ErrnoException;
     }
 
-    private static int list(ToolOutput io, String path, ModprobeLog log, String what, Lister lister) {
+    private static int list(ToolOutput io, String path, ModprobeLog log, KmodVersion version, String what,
+                            Lister lister) {
         if (!namesAModule(path)) {
             log.log(io, "Module " + path + " not found.\n");
             return 1;
@@ -62,7 +64,9 @@ final class ModuleSymbolsOutput {
         try {
             entries = lister.list(KernelModule.open(Path.of(path)));
         } catch (ErrnoException e) {
-            log.log(io, "could not get " + what + " of " + path + ": " + e.errno().message() + "\n");
+            // the file was just found: ENOENT is the section the module lacks, whose errno is the release's
+            Errno errno = e.errno() == Errno.ENOENT ? version.missingSection(path, what).errno() : e.errno();
+            log.log(io, "could not get " + what + " of " + path + ": " + errno.message() + "\n");
             return 1;
         }
         for (SymbolVersion v : entries) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.modstack.Fixtures;
 import org.modstack.cli.Main;
 
@@ -76,6 +77,34 @@ class ModprobeSymbolsConformanceTest {
         assertThat(listed).as("modules kmod listed without error").isPositive();
         System.out.printf("conformance: modprobe %s on %s: %d modules, 0 mismatches (%d exit 0, %d failed; %d bytes)%n",
                 mode, treeName, files.size(), listed, files.size() - listed, kmod.out().length);
+    }
+
+    /**
+     * 7.x modules have no {@code __versions} (Debian's 7.2 has {@code CONFIG_MODVERSIONS} off) and
+     * no {@code __crc_} symbols: libkmod's error for the missing section is {@code ENOENT} in kmod
+     * 30 and {@code ENODATA} in kmod 34, and modstack says the one of the {@code --kmod-version}
+     * it follows. On the 7.2 tree's modules directly in drivers/net and drivers/net/vxlan
+     * (exporting ones among them), both ways.
+     */
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void modulesWithoutVersionsFailWithTheReleasesErrno(int version) throws Exception {
+        Trees.Tree tree = Trees.require("amd64-7.2");
+        Path net = tree.moduleDir().resolve("kernel/drivers/net");
+        List<String> files = tree.modules().stream()
+                .filter(f -> f.getParent().equals(net) || f.getParent().equals(net.resolve("vxlan")))
+                .map(Path::toString).toList();
+        List<String> command = version == 30 ? List.of(Kmod.binary().toString()) : Kmod34.kmod34("modprobe");
+        for (String mode : MODES) {
+            Kmod.Run kmod = real(command, List.of(mode), files);
+            assertThat(kmod.errText()).as("kmod %d's modprobe %s", version, mode)
+                    .contains(version == 30 ? ": No such file or directory\n" : ": No data available\n");
+            Comparison.assertSame("modprobe " + mode + " (kmod " + version + ") on 7.2's drivers/net", kmod,
+                    ours(List.of("--kmod-version=" + version, mode), files));
+        }
+        System.out.printf("conformance: modprobe --show-modversions/--dump-modversions/--show-exports, kmod %d, on %d"
+                + " modules of the 7.2 tree (no __versions): 0 mismatches%n", version, files.size());
+        assertThat(files).as("7.2's drivers/net modules").hasSizeGreaterThan(20);
     }
 
     /** Damaged files, our sample modules, and arguments kmod does not take for a module file. */
@@ -304,11 +333,16 @@ class ModprobeSymbolsConformanceTest {
 
     /** kmod's side: the loop over {@code files}, in {@link #SHELLS} chunks, transcripts joined in order. */
     static Kmod.Run real(List<String> options, List<String> files) throws Exception {
+        return real(List.of(Kmod.binary().toString()), options, files);
+    }
+
+    /** As {@link #real(List, List)} with the kmod that {@code command} runs as modprobe. */
+    static Kmod.Run real(List<String> command, List<String> options, List<String> files) throws Exception {
         int chunks = Math.min(SHELLS, Math.max(1, files.size() / 64));
         List<CompletableFuture<Kmod.Run>> runs = new ArrayList<>();
         for (int c = 0; c < chunks; c++) {
             List<String> part = files.subList(files.size() * c / chunks, files.size() * (c + 1) / chunks);
-            runs.add(CompletableFuture.supplyAsync(() -> loop(options, part)));
+            runs.add(CompletableFuture.supplyAsync(() -> loop(command, options, part)));
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -321,8 +355,9 @@ class ModprobeSymbolsConformanceTest {
         return new Kmod.Run(out.toByteArray(), err.toByteArray(), 0);
     }
 
-    private static Kmod.Run loop(List<String> options, List<String> files) {
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", LOOP, Kmod.binary().toString()));
+    private static Kmod.Run loop(List<String> command, List<String> options, List<String> files) {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", LOOP));
+        cmd.addAll(command);
         cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("LC_ALL", "C");
