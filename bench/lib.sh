@@ -42,21 +42,34 @@ machine() {
     echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 }
 
-# ms CMD...: runs CMD once, prints its wall time in milliseconds; stops the benchmark when it fails.
+# ms CMD...: runs CMD once, prints its wall time and its CPU time (user + system of every
+# process it ran) in milliseconds, "WALL CPU"; stops the benchmark when it fails. On a machine
+# others are loading, the CPU time moves less than the wall time.
 ms() {
-    local t0 t1 err rc=0
+    local t0 t1 err rc=0 before after
     err=$(mktemp)
-    t0=$(date +%s%N)
+    times >"$err.before"    # here, not in a subshell: line 2 is this shell's finished children so far
+    t0=${EPOCHREALTIME/./}    # microseconds, without starting a process
     "$@" >/dev/null 2>"$err" || rc=$?
-    t1=$(date +%s%N)
+    t1=${EPOCHREALTIME/./}
     if ((rc != 0)); then
         echo "bench: failed with status $rc: $*" >&2
         tail -n 5 "$err" >&2
-        rm -f "$err"
+        rm -f "$err" "$err.before"
         return 1
     fi
-    rm -f "$err"
-    echo $(( (t1 - t0) / 1000000 ))
+    times >"$err"
+    before=$(cpu_ms <"$err.before"); after=$(cpu_ms <"$err")
+    echo "$(( (t1 - t0) / 1000 )) $((after - before))"
+    rm -f "$err" "$err.before"
+}
+
+# cpu_ms: the user + system milliseconds on the second line of `times`' output.
+cpu_ms() {
+    awk 'NR == 2 {
+        ms = 0
+        for (i = 1; i <= NF; i++) { split($i, p, "m"); sub("s", "", p[2]); ms += p[1] * 60000 + p[2] * 1000 }
+        printf "%d", ms }'
 }
 
 # median N...: the median of its arguments.
@@ -69,36 +82,37 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b ? a / b : 0)}'
 }
 
-# runs ROUNDS CMD...: ROUNDS timed runs of CMD, the times space-separated; stops on a failure.
-runs() {
-    local rounds=$1 t all=()
-    shift
+# timed NAME ROUNDS CMD...: ROUNDS runs of CMD; wall times appended to the array NAME_wall, CPU
+# times to NAME_cpu. Stops the benchmark on a failure.
+timed() {
+    local -n w=$1_wall c=$1_cpu
+    local rounds=$2 t
+    shift 2
     for ((i = 0; i < rounds; i++)); do
         t=$(ms "$@") || exit 1
-        all+=("$t")
+        w+=("${t% *}")
+        c+=("${t#* }")
     done
-    echo "${all[*]}"
 }
 
 # compare LABEL ROUNDS -- KMOD_CMD... -- MODSTACK_CMD...: alternates the two commands ROUNDS
-# times each, then prints both medians and modstack's time as a ratio of kmod's. With GOAL set,
-# the line ends with the goal ratio and whether it is met.
+# times each, then prints both medians and modstack's time as a ratio of kmod's, wall time first,
+# then CPU time. With GOAL set, the line says whether the wall-time ratio meets it.
 compare() {
     local label=$1 rounds=$2; shift 3
     local kmod=() ours=()
     while [[ $1 != -- ]]; do kmod+=("$1"); shift; done; shift
     ours=("$@")
-    local tk=() to=() t
-    for ((i = 0; i < rounds; i++)); do
-        t=$(ms "${kmod[@]}") || exit 1
-        tk+=("$t")
-        t=$(ms "${ours[@]}") || exit 1
-        to+=("$t")
+    local k_wall=() k_cpu=() o_wall=() o_cpu=()
+    for ((r = 0; r < rounds; r++)); do
+        timed k 1 "${kmod[@]}"
+        timed o 1 "${ours[@]}"
     done
-    local mk mo r
-    mk=$(median "${tk[@]}"); mo=$(median "${to[@]}"); r=$(ratio "$mo" "$mk")
-    printf "%-50s ${ANCHOR:-kmod} %6d ms   modstack %6d ms   ratio %s%s   (median of %d; ${ANCHOR:-kmod}: %s; modstack: %s)\n" \
-        "$label" "$mk" "$mo" "$r" "$(goal "$r")" "$rounds" "${tk[*]}" "${to[*]}"
+    local mk mo ck co r
+    mk=$(median "${k_wall[@]}"); mo=$(median "${o_wall[@]}"); r=$(ratio "$mo" "$mk")
+    ck=$(median "${k_cpu[@]}"); co=$(median "${o_cpu[@]}")
+    printf "%-50s ${ANCHOR:-kmod} %6d ms   modstack %6d ms   ratio %s%s   cpu: %d ms, %d ms, ratio %s   (median of %d; ${ANCHOR:-kmod}: %s; modstack: %s)\n" \
+        "$label" "$mk" "$mo" "$r" "$(goal "$r")" "$ck" "$co" "$(ratio "$co" "$ck")" "$rounds" "${k_wall[*]}" "${o_wall[*]}"
 }
 
 # goal VALUE: ", goal ≤ GOAL met|missed" when GOAL is set, else nothing.
@@ -112,14 +126,15 @@ goal() {
 }
 
 # absolute LABEL ROUNDS CMD...: the median of ROUNDS runs of a command kmod has no counterpart
-# for, in milliseconds, against GOAL (milliseconds) when set.
+# for, in milliseconds (wall, then CPU), against GOAL (milliseconds, wall) when set.
 absolute() {
-    local label=$1 rounds=$2 all m
+    local label=$1 rounds=$2 m
     shift 2
-    all=$(runs "$rounds" "$@") || exit 1
-    # shellcheck disable=SC2086
-    m=$(median $all)
-    printf "%-50s modstack %6d ms%s   (median of %d: %s)\n" "$label" "$m" "$(goal "$m")" "$rounds" "$all"
+    local a_wall=() a_cpu=()
+    timed a "$rounds" "$@"
+    m=$(median "${a_wall[@]}")
+    printf "%-50s modstack %6d ms%s   cpu %d ms   (median of %d: %s)\n" "$label" "$m" "$(goal "$m")" \
+        "$(median "${a_cpu[@]}")" "$rounds" "${a_wall[*]}"
 }
 
 # peak_rss CMD...: CMD's peak resident set in KB (GNU time's "Maximum resident set size").

@@ -52,6 +52,7 @@ public final class Training {
         tool("insmod", kernel, stackCore);
         tool("modprobe", kernel, "stack_user");
         tool("lsmod", kernel);
+        tool("lsmod", kernel, "--json");
         tool("rmmod", kernel, "stack_user");
         tool("modprobe", kernel, "-r", "stack_core");
         tool("kernel", "dmesg", kernel);
