@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
@@ -53,6 +54,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         private Map<String, KernelSymbol> exports;
         private String vermagic;
         private Set<String> keys;
+        private Supplier<Optional<Kept>> kept = Optional::empty;
 
         Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic) {
             this.symvers = symvers;
@@ -61,8 +63,31 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             this.composedVermagic = composedVermagic;
         }
 
+        /**
+         * What a virtual kernel's store kept of this at boot (KernelStore): taken on first use
+         * instead of reading the tree, which costs an insmod more than the rest of its work.
+         */
+        record Kept(Map<String, KernelSymbol> exports, String vermagic, Set<String> keys) {
+        }
+
+        synchronized void keptBy(Supplier<Optional<Kept>> source) {
+            kept = source;
+        }
+
+        /** Takes what the store kept, when it kept something: whether it did. */
+        private boolean adoptKept() {
+            Optional<Kept> k = kept.get();
+            kept = Optional::empty;
+            k.ifPresent(v -> {
+                exports = v.exports();
+                vermagic = v.vermagic();
+                keys = v.keys();
+            });
+            return k.isPresent();
+        }
+
         synchronized Map<String, KernelSymbol> exports() {
-            if (exports == null) {
+            if (exports == null && !adoptKept()) {
                 Map<String, KernelSymbol> out = new HashMap<>();
                 try {
                     for (KernelSymbols.SymversExport e : KernelSymbols.vmlinuxExports(symvers)) {
@@ -88,7 +113,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
 
         /** The first in-tree module tells the vermagic and the signing key the kernel was built with. */
         private void sample() {
-            if (keys != null) {
+            if (keys != null || adoptKept()) {
                 return;
             }
             Set<String> found = new HashSet<>(trustedKeys(keysFile));

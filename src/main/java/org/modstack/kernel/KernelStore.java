@@ -1,6 +1,7 @@
 package org.modstack.kernel;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -9,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
@@ -22,6 +24,7 @@ import org.modstack.ErrnoException;
  */
 public final class KernelStore implements AutoCloseable {
     private static final String STATE = "kernel.state";
+    private static final String LINKAGE = "linkage";
     /** What modstack kept before format 2 (JSON): named in the error, never read, removed by a new boot. */
     private static final String OLD_KERNEL_JSON = "kernel.json";
     private static final String OLD_STATE_JSON = "state.json";
@@ -78,6 +81,7 @@ public final class KernelStore implements AutoCloseable {
                 new VirtualKernel(d, BootState.boot()), new StateFile.Boot(d.root().toString(), d.release(), d.cmdline()));
         try {
             store.save();
+            store.keepLinkage();
             forgetOldFormat(dir);
         } catch (ErrnoException e) {
             store.close();
@@ -109,10 +113,12 @@ public final class KernelStore implements AutoCloseable {
 
     /** Forgets the kernel in {@code dir} (a boot that failed half-way): the directory holds none after. */
     static void discard(Path dir) {
-        try {
-            Files.deleteIfExists(dir.resolve(STATE));
-        } catch (IOException e) {
-            // what cannot be deleted stays: the next open says the state is damaged
+        for (String name : new String[] {STATE, LINKAGE}) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                // what cannot be deleted stays: kernel.state alone decides whether a kernel is there
+            }
         }
     }
 
@@ -126,6 +132,7 @@ public final class KernelStore implements AutoCloseable {
             StateFile.Contents c = read(dir);
             StateFile.Boot b = c.boot();
             KernelDescription d = KernelDescription.fromTree(Path.of(b.root()), b.release(), b.cmdline());
+            d.linkage().keptBy(() -> keptLinkage(dir));
             return new KernelStore(dir, access, locked, new VirtualKernel(d, BootState.of(c.state())), b);
         } catch (ErrnoException e) {
             locked.close();
@@ -148,11 +155,46 @@ public final class KernelStore implements AutoCloseable {
         if (access == Access.READ) {
             throw new IllegalStateException("a kernel opened to read is not saved");
         }
-        Path target = dir.resolve(STATE);
-        Path tmp = dir.resolve(STATE + ".tmp");
+        write(STATE, StateFile.encode(boot, kernel.state().snapshot()));
+    }
+
+    /**
+     * Reads vmlinux's side of linking from the tree once, at boot, and keeps it: every insmod
+     * would otherwise parse Module.symvers and a signed module again. A tree it cannot be read
+     * from keeps nothing (nor what a kernel booted here before kept): insmod then reads the tree
+     * and reports what is wrong with it.
+     */
+    private void keepLinkage() throws ErrnoException {
+        KernelDescription d = kernel.description();
+        KernelDescription.Linkage.Kept kept;
+        try {
+            kept = new KernelDescription.Linkage.Kept(d.exports(), d.vermagic(), d.trustedKeyIds());
+        } catch (UncheckedIOException e) {
+            try {
+                Files.deleteIfExists(dir.resolve(LINKAGE));
+            } catch (IOException gone) {
+                throw ErrnoException.of(gone, dir.resolve(LINKAGE).toString());
+            }
+            return;
+        }
+        write(LINKAGE, StateFile.encodeLinkage(kept));
+    }
+
+    /** What boot kept of vmlinux's side of linking; nothing when it kept nothing readable (the tree is read then). */
+    private static Optional<KernelDescription.Linkage.Kept> keptLinkage(Path dir) {
+        try {
+            return Optional.of(StateFile.decodeLinkage(Files.readAllBytes(dir.resolve(LINKAGE))));
+        } catch (IOException | StateFile.UnreadableException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void write(String name, byte[] bytes) throws ErrnoException {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(StateFile.encode(boot, kernel.state().snapshot())));
+            ch.write(ByteBuffer.wrap(bytes));
             ch.force(true);
         } catch (IOException e) {
             throw ErrnoException.of(e, tmp.toString());

@@ -35,10 +35,20 @@ import java.util.Set;
  *         u32 n × (str name, i32 perm, str value), bool usesGplOnly, list&lt;str&gt; modinfoFiles (u32 -1: absent)
  * str:    u32 length, UTF-8 bytes;  list&lt;str&gt;: u32 n × str
  * </pre>
+ *
+ * <p>{@code linkage}, written once at boot: what vmlinux brings to linking a module (its
+ * exports, the vermagic and the trusted keys), read from the tree then, so that insmod does not
+ * parse {@code Module.symvers} and a signed module again on every run:
+ *
+ * <pre>
+ * "modstack virtual kernel linkage " VERSION "\n"
+ * str vermagic, list&lt;str&gt; keys, u32 n × export (as a module's exports above)
+ * </pre>
  */
 final class StateFile {
     static final int VERSION = 2;
     private static final byte[] HEADER = "modstack virtual kernel state ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LINKAGE = "modstack virtual kernel linkage ".getBytes(StandardCharsets.US_ASCII);
 
     /** Which kernel a store holds. */
     record Boot(String root, String release, String cmdline) {
@@ -72,8 +82,7 @@ final class StateFile {
     static byte[] encode(Boot boot, BootState.Snapshot s) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(HEADER);
-            out.write((VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
+            header(out, HEADER);
             str(out, boot.root());
             str(out, boot.release());
             str(out, boot.cmdline());
@@ -97,12 +106,7 @@ final class StateFile {
     }
 
     static Contents decode(byte[] file) throws UnreadableException {
-        int version = version(file);
-        if (version != VERSION) {
-            throw new OtherVersionException(version);
-        }
-        int start = HEADER.length + Integer.toString(version).length() + 1;
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(file, start, file.length - start))) {
+        try (DataInputStream in = body(file, HEADER)) {
             Boot boot = new Boot(str(in), str(in), str(in));
             long taint = in.readLong();
             long nextAddress = in.readLong();
@@ -116,9 +120,7 @@ final class StateFile {
             for (int i = count(in); i > 0; i--) {
                 modules.add(module(in));
             }
-            if (in.read() != -1) {
-                throw new UnreadableException("trailing bytes");
-            }
+            end(in);
             return new Contents(boot, new BootState.Snapshot(modules, taint, log, once, initResults, nextAddress));
         } catch (EOFException e) {
             throw new UnreadableException("truncated");
@@ -129,20 +131,88 @@ final class StateFile {
         }
     }
 
-    /** The version the header line names. */
-    private static int version(byte[] file) throws UnreadableException {
-        int end = HEADER.length;
-        if (file.length < end || !Arrays.equals(file, 0, end, HEADER, 0, end)) {
-            throw new UnreadableException("not a modstack virtual kernel state");
+    static byte[] encodeLinkage(KernelDescription.Linkage.Kept kept) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 19);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            header(out, LINKAGE);
+            str(out, kept.vermagic());
+            strs(out, List.copyOf(kept.keys()));
+            out.writeInt(kept.exports().size());
+            for (KernelSymbol e : kept.exports().values()) {
+                symbol(out, e);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // a byte array does not fail
         }
-        while (end < file.length && file[end] != '\n' && end - HEADER.length < 9) {
+        return bytes.toByteArray();
+    }
+
+    static KernelDescription.Linkage.Kept decodeLinkage(byte[] file) throws UnreadableException {
+        try (DataInputStream in = body(file, LINKAGE)) {
+            String vermagic = str(in);
+            Set<String> keys = Set.copyOf(strs(in));
+            int n = count(in);
+            Map<String, KernelSymbol> exports = new HashMap<>(n * 4 / 3 + 1);
+            for (int i = 0; i < n; i++) {
+                KernelSymbol e = symbol(in);
+                exports.put(e.name(), e);
+            }
+            end(in);
+            return new KernelDescription.Linkage.Kept(Map.copyOf(exports), vermagic, keys);
+        } catch (EOFException e) {
+            throw new UnreadableException("truncated");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);  // a byte array does not fail
+        }
+    }
+
+    private static void header(DataOutputStream out, byte[] header) throws IOException {
+        out.write(header);
+        out.write((VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** What follows a header line naming this version of the format. */
+    private static DataInputStream body(byte[] file, byte[] header) throws UnreadableException {
+        int end = header.length;
+        if (file.length < end || !Arrays.equals(file, 0, end, header, 0, end)) {
+            throw new UnreadableException("not a " + new String(header, StandardCharsets.US_ASCII).strip());
+        }
+        while (end < file.length && file[end] != '\n' && end - header.length < 9) {
             end++;
         }
+        int version;
         try {
-            return Integer.parseInt(new String(file, HEADER.length, end - HEADER.length, StandardCharsets.US_ASCII));
+            version = Integer.parseInt(new String(file, header.length, end - header.length, StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
             throw new UnreadableException("no format version");
         }
+        if (version != VERSION) {
+            throw new OtherVersionException(version);
+        }
+        return new DataInputStream(new ByteArrayInputStream(file, end + 1, file.length - end - 1));
+    }
+
+    private static void end(DataInputStream in) throws IOException, UnreadableException {
+        if (in.read() != -1) {
+            throw new UnreadableException("trailing bytes");
+        }
+    }
+
+    private static void symbol(DataOutputStream out, KernelSymbol e) throws IOException {
+        str(out, e.name());
+        out.writeBoolean(e.gplOnly());
+        str(out, e.namespace());
+        out.writeBoolean(e.crc().isPresent());
+        out.writeLong(e.crc().orElse(0));
+    }
+
+    private static KernelSymbol symbol(DataInputStream in) throws IOException {
+        String name = str(in);
+        boolean gplOnly = in.readBoolean();
+        String namespace = str(in);
+        boolean hasCrc = in.readBoolean();
+        long crc = in.readLong();
+        return new KernelSymbol(name, gplOnly, namespace, hasCrc ? OptionalLong.of(crc) : OptionalLong.empty());
     }
 
     private static void module(DataOutputStream out, LoadedModule m) throws IOException {
@@ -158,11 +228,7 @@ final class StateFile {
         out.writeBoolean(m.hasExit());
         out.writeInt(m.exports().size());
         for (KernelSymbol e : m.exports()) {
-            str(out, e.name());
-            out.writeBoolean(e.gplOnly());
-            str(out, e.namespace());
-            out.writeBoolean(e.crc().isPresent());
-            out.writeLong(e.crc().orElse(0));
+            symbol(out, e);
         }
         out.writeInt(m.parameters().size());
         for (LoadedModule.Parameter p : m.parameters()) {
@@ -191,12 +257,7 @@ final class StateFile {
         boolean hasExit = in.readBoolean();
         List<KernelSymbol> exports = new ArrayList<>();
         for (int i = count(in); i > 0; i--) {
-            String symbol = str(in);
-            boolean gplOnly = in.readBoolean();
-            String namespace = str(in);
-            boolean hasCrc = in.readBoolean();
-            long crc = in.readLong();
-            exports.add(new KernelSymbol(symbol, gplOnly, namespace, hasCrc ? OptionalLong.of(crc) : OptionalLong.empty()));
+            exports.add(symbol(in));
         }
         List<LoadedModule.Parameter> parameters = new ArrayList<>();
         for (int i = count(in); i > 0; i--) {

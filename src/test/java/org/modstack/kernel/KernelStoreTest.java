@@ -84,6 +84,19 @@ class KernelStoreTest {
     }
 
     @Test
+    void vmlinuxLinkageIsReadFromTheTreeOnceAtBoot() throws Exception {
+        KernelDescription tree = KernelDescription.fromTree(tmp.resolve("root"), null, "");
+        assertThat(tree.exports()).isNotEmpty();
+        Files.writeString(tmp.resolve("root").resolve("Module.symvers"), "");  // a tree read now would export nothing
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.READ)) {
+            KernelDescription kept = s.kernel().description();
+            assertThat(kept.exports()).isEqualTo(tree.exports());
+            assertThat(kept.vermagic()).isEqualTo(tree.vermagic());
+            assertThat(kept.trustedKeyIds()).isEqualTo(tree.trustedKeyIds());
+        }
+    }
+
+    @Test
     void everyFieldOfAModuleSurvivesTheStore() throws Exception {
         insmod("stack_core");
         insmod("stack_user");
