@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
@@ -59,6 +60,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         private Optional<Set<String>> sysModule;
         private String vermagic;
         private Set<String> keys;
+        private Supplier<Optional<Kept>> kept = Optional::empty;
 
         Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic, Path sysModuleFile,
                 Path certificateFile) {
@@ -98,8 +100,31 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             return sysModule;
         }
 
+        /**
+         * What a virtual kernel's store kept of this at boot (KernelStore): taken on first use
+         * instead of reading the tree, which costs an insmod more than the rest of its work.
+         */
+        record Kept(Map<String, KernelSymbol> exports, String vermagic, Set<String> keys) {
+        }
+
+        synchronized void keptBy(Supplier<Optional<Kept>> source) {
+            kept = source;
+        }
+
+        /** Takes what the store kept, when it kept something: whether it did. */
+        private boolean adoptKept() {
+            Optional<Kept> k = kept.get();
+            kept = Optional::empty;
+            k.ifPresent(v -> {
+                exports = v.exports();
+                vermagic = v.vermagic();
+                keys = v.keys();
+            });
+            return k.isPresent();
+        }
+
         synchronized Map<String, KernelSymbol> exports() {
-            if (exports == null) {
+            if (exports == null && !adoptKept()) {
                 Map<String, KernelSymbol> out = new HashMap<>();
                 try {
                     for (KernelSymbols.SymversExport e : KernelSymbols.vmlinuxExports(symvers)) {
@@ -125,7 +150,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
 
         /** The first in-tree module tells the vermagic and the signing key the kernel was built with. */
         private void sample() {
-            if (keys != null) {
+            if (keys != null || adoptKept()) {
                 return;
             }
             Set<String> found = new HashSet<>(trustedKeys(keysFile));

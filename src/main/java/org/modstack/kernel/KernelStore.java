@@ -1,10 +1,7 @@
 package org.modstack.kernel;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -13,29 +10,24 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
 /**
  * A virtual kernel kept in a directory, so that separate commands act on one kernel:
- * {@code kernel.json} says which kernel it is (the tree it was booted from and its command
- * line), {@code state.json} what it has done since boot. Opening takes a lock on {@code lock}
+ * {@code kernel.state} ({@link StateFile}) says which kernel it is (the tree it was booted from
+ * and its command line) and what it has done since boot. Opening takes a lock on {@code lock}
  * until {@link #close} (shared to read, exclusive to change), so a change waits for readers and
  * readers for a change; state is
  * written to a temporary file and renamed over the old one, so a reader never sees half a write.
  */
 public final class KernelStore implements AutoCloseable {
-    private static final int FORMAT = 1;
-
-    /** Made on first use: asking whether a kernel exists must not pay for Jackson's start-up. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new Jdk8Module())
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-    }
-
-    /** Which kernel a store holds. */
-    record Boot(int format, String root, String release, String cmdline) {
-    }
+    private static final String STATE = "kernel.state";
+    private static final String LINKAGE = "linkage";
+    /** What modstack kept before format 2 (JSON): named in the error, never read, removed by a new boot. */
+    private static final String OLD_KERNEL_JSON = "kernel.json";
+    private static final String OLD_STATE_JSON = "state.json";
 
     /** Whether a command changes the kernel or only reads it. */
     public enum Access { READ, WRITE }
@@ -44,12 +36,14 @@ public final class KernelStore implements AutoCloseable {
     private final Access access;
     private final StoreLock lock;
     private final VirtualKernel kernel;
+    private final StateFile.Boot boot;
 
-    private KernelStore(Path dir, Access access, StoreLock lock, VirtualKernel kernel) {
+    private KernelStore(Path dir, Access access, StoreLock lock, VirtualKernel kernel, StateFile.Boot boot) {
         this.dir = dir;
         this.access = access;
         this.lock = lock;
         this.kernel = kernel;
+        this.boot = boot;
     }
 
     /** Where commands keep their kernel unless told otherwise: $MODSTACK_KERNEL, else under $XDG_STATE_HOME. */
@@ -66,7 +60,7 @@ public final class KernelStore implements AutoCloseable {
 
     /** Whether {@code dir} holds a kernel. */
     public static boolean exists(Path dir) {
-        return Files.isRegularFile(dir.resolve("kernel.json"));
+        return Files.isRegularFile(dir.resolve(STATE)) || Files.isRegularFile(dir.resolve(OLD_KERNEL_JSON));
     }
 
     /**
@@ -84,15 +78,27 @@ public final class KernelStore implements AutoCloseable {
             throw ErrnoException.of(e, dir.toString());
         }
         KernelStore store = new KernelStore(dir, Access.WRITE, StoreLock.take(dir, false),
-                new VirtualKernel(d, BootState.boot()));
+                new VirtualKernel(d, BootState.boot()), new StateFile.Boot(d.root().toString(), d.release(), d.cmdline()));
         try {
-            store.write("kernel.json", new Boot(FORMAT, d.root().toString(), d.release(), d.cmdline()));
             store.save();
+            store.keepLinkage();
+            forgetOldFormat(dir);
         } catch (ErrnoException e) {
             store.close();
             throw e;
         }
         return store;
+    }
+
+    /** Removes what an older modstack kept here, once the new state is written: it describes another kernel. */
+    private static void forgetOldFormat(Path dir) throws ErrnoException {
+        for (String name : new String[] {OLD_KERNEL_JSON, OLD_STATE_JSON}) {
+            try {
+                Files.deleteIfExists(dir.resolve(name));
+            } catch (IOException e) {
+                throw ErrnoException.of(e, dir.resolve(name).toString());
+            }
+        }
     }
 
     /**
@@ -107,11 +113,11 @@ public final class KernelStore implements AutoCloseable {
 
     /** Forgets the kernel in {@code dir} (a boot that failed half-way): the directory holds none after. */
     static void discard(Path dir) {
-        for (String name : new String[] {"kernel.json", "state.json"}) {
+        for (String name : new String[] {STATE, LINKAGE}) {
             try {
                 Files.deleteIfExists(dir.resolve(name));
             } catch (IOException e) {
-                // what cannot be deleted stays; kernel.json alone decides whether a kernel is there
+                // what cannot be deleted stays: kernel.state alone decides whether a kernel is there
             }
         }
     }
@@ -123,16 +129,11 @@ public final class KernelStore implements AutoCloseable {
         }
         StoreLock locked = StoreLock.take(dir, access == Access.READ);
         try {
-            Boot boot = read(dir.resolve("kernel.json"), Boot.class);
-            if (boot.format() != FORMAT || boot.root() == null || boot.release() == null) {
-                throw damaged(dir.resolve("kernel.json"), "unknown format");
-            }
-            BootState.Snapshot snap = read(dir.resolve("state.json"), BootState.Snapshot.class);
-            if (snap.modules() == null || snap.log() == null || snap.once() == null || snap.initResults() == null) {
-                throw damaged(dir.resolve("state.json"), "missing fields");
-            }
-            KernelDescription d = KernelDescription.fromTree(Path.of(boot.root()), boot.release(), boot.cmdline());
-            return new KernelStore(dir, access, locked, new VirtualKernel(d, BootState.of(snap)));
+            StateFile.Contents c = read(dir);
+            StateFile.Boot b = c.boot();
+            KernelDescription d = KernelDescription.fromTree(Path.of(b.root()), b.release(), b.cmdline());
+            d.linkage().keptBy(() -> keptLinkage(dir));
+            return new KernelStore(dir, access, locked, new VirtualKernel(d, BootState.of(c.state())), b);
         } catch (ErrnoException e) {
             locked.close();
             throw e;
@@ -154,15 +155,46 @@ public final class KernelStore implements AutoCloseable {
         if (access == Access.READ) {
             throw new IllegalStateException("a kernel opened to read is not saved");
         }
-        write("state.json", kernel.state().snapshot());
+        write(STATE, StateFile.encode(boot, kernel.state().snapshot()));
     }
 
-    private void write(String name, Object value) throws ErrnoException {
+    /**
+     * Reads vmlinux's side of linking from the tree once, at boot, and keeps it: every insmod
+     * would otherwise parse Module.symvers and a signed module again. A tree it cannot be read
+     * from keeps nothing (nor what a kernel booted here before kept): insmod then reads the tree
+     * and reports what is wrong with it.
+     */
+    private void keepLinkage() throws ErrnoException {
+        KernelDescription d = kernel.description();
+        KernelDescription.Linkage.Kept kept;
+        try {
+            kept = new KernelDescription.Linkage.Kept(d.exports(), d.vermagic(), d.trustedKeyIds());
+        } catch (UncheckedIOException e) {
+            try {
+                Files.deleteIfExists(dir.resolve(LINKAGE));
+            } catch (IOException gone) {
+                throw ErrnoException.of(gone, dir.resolve(LINKAGE).toString());
+            }
+            return;
+        }
+        write(LINKAGE, StateFile.encodeLinkage(kept));
+    }
+
+    /** What boot kept of vmlinux's side of linking; nothing when it kept nothing readable (the tree is read then). */
+    private static Optional<KernelDescription.Linkage.Kept> keptLinkage(Path dir) {
+        try {
+            return Optional.of(StateFile.decodeLinkage(Files.readAllBytes(dir.resolve(LINKAGE))));
+        } catch (IOException | StateFile.UnreadableException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void write(String name, byte[] bytes) throws ErrnoException {
         Path target = dir.resolve(name);
         Path tmp = dir.resolve(name + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value)));
+            ch.write(ByteBuffer.wrap(bytes));
             ch.force(true);
         } catch (IOException e) {
             throw ErrnoException.of(e, tmp.toString());
@@ -176,17 +208,26 @@ public final class KernelStore implements AutoCloseable {
         }
     }
 
-    private static <T> T read(Path file, Class<T> type) throws ErrnoException {
+    private static StateFile.Contents read(Path dir) throws ErrnoException {
+        Path file = dir.resolve(STATE);
         try {
-            return Json.MAPPER.readValue(Files.readAllBytes(file), type);
+            return StateFile.decode(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
+            if (Files.isRegularFile(dir.resolve(OLD_KERNEL_JSON))) {
+                throw otherVersion(dir.resolve(OLD_KERNEL_JSON), "virtual kernel state of an older modstack (JSON)");
+            }
             throw damaged(file, "missing");
-        } catch (JsonProcessingException e) {
-            throw damaged(file, e.getLocation() == null ? "unreadable"
-                    : "unreadable at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        } catch (StateFile.OtherVersionException e) {
+            throw otherVersion(file, e.getMessage());
+        } catch (StateFile.UnreadableException e) {
+            throw damaged(file, e.getMessage());
         } catch (IOException e) {
             throw ErrnoException.of(e, file.toString());
         }
+    }
+
+    private static ErrnoException otherVersion(Path file, String what) {
+        return new ErrnoException(Errno.EINVAL, file + ": " + what + "; boot the kernel again: modstack kernel boot --force");
     }
 
     private static ErrnoException damaged(Path file, String why) {

@@ -61,6 +61,6 @@ class RunningSnapshotTest {
                 "--from-running", root.toString());
         assertThat(boot.status()).isEqualTo(1);
         assertThat(boot.err()).startsWith("kernel: ERROR: nowhere: loaded, but not in ");
-        assertThat(tmp.resolve("k/kernel.json")).as("no half-seeded kernel is left").doesNotExist();
+        assertThat(tmp.resolve("k/kernel.state")).as("no half-seeded kernel is left").doesNotExist();
     }
 }

@@ -110,11 +110,11 @@ class VirtualModprobeTest {
 
     @Test
     void aDamagedStateIsReportedInOneLineAndLeftAsItIs() throws Exception {
-        Files.writeString(tmp.resolve("kernel/state.json"), "{\"modules\": [");
+        Files.writeString(tmp.resolve("kernel/kernel.state"), "{\"modules\": [");
         Run r = run("lsmod");
         assertThat(r.status()).isOne();
-        assertThat(r.err()).isEqualTo("lsmod: ERROR: " + tmp.resolve("kernel/state.json")
-                + ": damaged virtual kernel state (unreadable at line 1, column 14)\n");
-        assertThat(Files.readString(tmp.resolve("kernel/state.json"))).isEqualTo("{\"modules\": [");
+        assertThat(r.err()).isEqualTo("lsmod: ERROR: " + tmp.resolve("kernel/kernel.state")
+                + ": damaged virtual kernel state (not a modstack virtual kernel state)\n");
+        assertThat(Files.readString(tmp.resolve("kernel/kernel.state"))).isEqualTo("{\"modules\": [");
     }
 }

@@ -3,9 +3,11 @@ package org.modstack.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,10 +49,68 @@ class KernelStoreTest {
     @Test
     void damagedStateIsReportedNeverReset() throws Exception {
         insmod("stack_core");
-        Files.writeString(dir.resolve("state.json"), "{\"modules\": [");
+        byte[] whole = Files.readAllBytes(dir.resolve("kernel.state"));
+        byte[] cut = Arrays.copyOf(whole, whole.length - 3);
+        Files.write(dir.resolve("kernel.state"), cut);
         assertThatThrownBy(() -> KernelStore.open(dir, KernelStore.Access.WRITE)).isInstanceOf(ErrnoException.class)
-                .hasMessageContaining("damaged virtual kernel state");
-        assertThat(Files.readString(dir.resolve("state.json"))).isEqualTo("{\"modules\": [");
+                .hasMessage(dir.resolve("kernel.state") + ": damaged virtual kernel state (truncated)");
+        assertThat(Files.readAllBytes(dir.resolve("kernel.state"))).isEqualTo(cut);
+    }
+
+    @Test
+    void stateOfAnotherFormatVersionSaysBootAgainNotDamaged() throws Exception {
+        byte[] whole = Files.readAllBytes(dir.resolve("kernel.state"));
+        String text = new String(whole, StandardCharsets.ISO_8859_1).replaceFirst("state 2\n", "state 3\n");
+        Files.write(dir.resolve("kernel.state"), text.getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> KernelStore.open(dir, KernelStore.Access.READ))
+                .hasMessage(dir.resolve("kernel.state") + ": virtual kernel state in format 3, this modstack reads"
+                        + " format 2; boot the kernel again: modstack kernel boot --force");
+    }
+
+    @Test
+    void stateOfAnOlderModstackIsNamedAndReplacedOnlyByABoot() throws Exception {
+        Path old = tmp.resolve("old");
+        Files.createDirectories(old);
+        Files.writeString(old.resolve("kernel.json"), "{\"format\" : 1}");
+        Files.writeString(old.resolve("state.json"), "{}");
+        assertThatThrownBy(() -> KernelStore.open(old, KernelStore.Access.READ))
+                .hasMessage(old.resolve("kernel.json") + ": virtual kernel state of an older modstack (JSON);"
+                        + " boot the kernel again: modstack kernel boot --force");
+        assertThatThrownBy(() -> KernelStore.boot(old, tmp.resolve("root"), null, "", false)).hasMessageContaining("--force");
+        KernelStore.boot(old, tmp.resolve("root"), null, "", true).close();
+        assertThat(old.resolve("kernel.json")).doesNotExist();
+        assertThat(old.resolve("state.json")).doesNotExist();
+        KernelStore.open(old, KernelStore.Access.READ).close();
+    }
+
+    @Test
+    void vmlinuxLinkageIsReadFromTheTreeOnceAtBoot() throws Exception {
+        KernelDescription tree = KernelDescription.fromTree(tmp.resolve("root"), null, "");
+        assertThat(tree.exports()).isNotEmpty();
+        Files.writeString(tmp.resolve("root").resolve("Module.symvers"), "");  // a tree read now would export nothing
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.READ)) {
+            KernelDescription kept = s.kernel().description();
+            assertThat(kept.exports()).isEqualTo(tree.exports());
+            assertThat(kept.vermagic()).isEqualTo(tree.vermagic());
+            assertThat(kept.trustedKeyIds()).isEqualTo(tree.trustedKeyIds());
+        }
+    }
+
+    @Test
+    void everyFieldOfAModuleSurvivesTheStore() throws Exception {
+        insmod("stack_core");
+        insmod("stack_user");
+        insmod("stack_params");
+        BootState before;
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
+            s.kernel().state().clearLog();
+            s.kernel().load(ModuleFile.read(MODULES.resolve("stack_noexit.ko")).image(), "", 0);
+            before = s.kernel().state();
+            s.save();
+        }
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.READ)) {
+            assertThat(s.kernel().state().snapshot()).isEqualTo(before.snapshot());
+        }
     }
 
     @Test
@@ -76,6 +136,6 @@ class KernelStoreTest {
             assertThat(s.kernel().state().modules()).extracting(LoadedModule::name)
                     .containsExactlyInAnyOrderElementsOf(names);
         }
-        assertThat(dir.resolve("state.json.tmp")).doesNotExist();
+        assertThat(dir.resolve("kernel.state.tmp")).doesNotExist();
     }
 }

@@ -13,7 +13,9 @@ import org.modstack.kernel.EmbeddedKernel;
 /**
  * The fixed workload the launcher trains its class-data archive on, once per build: every tool
  * and kernel subcommand on the sample modules, so that whichever command a user runs first, the
- * classes it needs are already in the archive. Run as {@code Training MODULE_DIR}.
+ * classes it needs are already in the archive. Run as {@code Training MODULE_DIR [SIGNED_MODULE...]}:
+ * the signed modules (a signature's classes are many: modinfo of a signed module loaded over a
+ * hundred classes outside an archive trained on unsigned ones) go through modinfo and insmod too.
  */
 public final class Training {
     private static final OutputStream SINK = OutputStream.nullOutputStream();
@@ -26,6 +28,9 @@ public final class Training {
         Path work = Files.createTempDirectory("modstack-training");
         try {
             run(modules, work);
+            for (int i = 1; i < args.length; i++) {
+                signed(args[i], work);
+            }
         } finally {
             delete(work);
         }
@@ -52,6 +57,7 @@ public final class Training {
         tool("insmod", kernel, stackCore);
         tool("modprobe", kernel, "stack_user");
         tool("lsmod", kernel);
+        tool("lsmod", kernel, "--json");
         tool("rmmod", kernel, "stack_user");
         tool("modprobe", kernel, "-r", "stack_core");
         tool("kernel", "dmesg", kernel);
@@ -62,6 +68,12 @@ public final class Training {
         }
         files.add(0, "modinfo");
         tool(files.toArray(String[]::new));
+    }
+
+    private static void signed(String module, Path work) {
+        tool("modinfo", module);
+        tool("modinfo", "--json", module);
+        tool("insmod", "--kernel=" + work.resolve("kernel"), module);
     }
 
     private static void tool(String... args) {
