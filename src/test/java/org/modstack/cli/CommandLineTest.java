@@ -171,7 +171,7 @@ class CommandLineTest {
 
     @Test
     void aKernelFileThatIsADirectoryIsOneLineNamingIt() throws IOException {
-        Path keys = kernel.resolve("tree/boot/modstack-trusted-keys-" + EmbeddedKernel.RELEASE);
+        Path keys = kernel.resolve("tree/boot/modstack-sys-module-" + EmbeddedKernel.RELEASE);
         Files.deleteIfExists(keys);
         Files.createDirectory(keys);
         Run insmod = run("insmod", "--kernel=" + kernel, Fixtures.module("stack_user").toString());
