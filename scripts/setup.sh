@@ -16,6 +16,11 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx ash || need+=(busybox-static)
 command -v cpio >/dev/null 2>&1 || need+=(cpio)
+# modstack's tools inside the qemu guest (run-scenario -T modstack): JDK 17's jlink and jdeps
+# make the guest's JRE; zip and unzip trim the jars put in its initramfs
+[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/jlink ] || need+=(openjdk-17-jdk-headless)
+command -v zip >/dev/null 2>&1 || need+=(zip)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 # the manual-page test renders every page with man (ShellSupportTest); the launcher locks with flock
 command -v man >/dev/null 2>&1 || need+=(man-db)
 command -v flock >/dev/null 2>&1 || need+=(util-linux)

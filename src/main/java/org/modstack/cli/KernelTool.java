@@ -25,7 +25,8 @@ final class KernelTool implements Tool {
             "status", KernelStatusTool::new));
 
     private static final Map<String, String> HARNESS = Map.of("scenario", "org.modstack.cli.debug.ScenarioTool",
-            "in-tree-summary", "org.modstack.cli.debug.InTreeSummaryTool");
+            "in-tree-summary", "org.modstack.cli.debug.InTreeSummaryTool",
+            "guest-scenario", "org.modstack.cli.debug.GuestScenarioTool");
 
     static final String USAGE = "Usage: modstack kernel <subcommand> [options] [args]\n\nSubcommands:\n"
             + "  boot      boot a virtual kernel (the embedded Debian kernel, a root, or .deb packages)\n"
@@ -37,6 +38,7 @@ final class KernelTool implements Tool {
             + "  stat      a parameter file's mode and name\n"
             + "  init      script what a module's init returns\n"
             + "  scenario  run a qemu scenario file on a fresh virtual kernel (the test harness)\n"
+            + "  guest-scenario  run a scenario's steps with modstack's tools inside the qemu guest\n"
             + "\nEach acts on the virtual kernel in --kernel DIR, else $MODSTACK_KERNEL, else\n"
             + "~/.local/state/modstack/kernel. 'modstack kernel SUBCOMMAND --help' shows its options.\n";
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.modstack.cli.Main;
@@ -54,17 +55,23 @@ public final class Kmod {
 
     /** Runs a command with LC_ALL=C and no input, collecting both outputs and the exit status. */
     public static Run exec(List<String> cmd) {
+        return exec(cmd, Map.of(), TIMEOUT_SECONDS);
+    }
+
+    /** {@link #exec(List)} with more environment and another time limit. */
+    public static Run exec(List<String> cmd, Map<String, String> env, int timeoutSeconds) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().put("LC_ALL", "C");
+            pb.environment().putAll(env);
             Process p = pb.start();
             p.getOutputStream().close();
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
             // kmod itself can loop on damaged input; a conformance run must end all the same.
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("did not finish within " + TIMEOUT_SECONDS + " s: " + cmd);
+                throw new AssertionError("did not finish within " + timeoutSeconds + " s: " + cmd);
             }
             return new Run(out.join(), err.join(), p.exitValue());
         } catch (IOException e) {

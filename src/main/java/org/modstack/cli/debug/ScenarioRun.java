@@ -36,6 +36,9 @@ public final class ScenarioRun {
     /** The kernel command line run-scenario boots with, before a scenario's own arguments. */
     static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 loglevel=4 rdinit=/init";
 
+    /** The steps run-scenario's guest runs as kmod's tools, {@code /sbin/<tool>}. */
+    static final Set<String> KMOD_TOOLS = Set.of("insmod", "rmmod", "lsmod", "modprobe", "modinfo", "depmod");
+
     private final Path tree;
     private final List<Path> modules;
     private final Path moduleDirectory;
@@ -159,18 +162,21 @@ public final class ScenarioRun {
             try (KernelStore s = KernelStore.open(state, KernelStore.Access.READ)) {
                 log = s.kernel().state().log();
             }
-            t.append("=== step ").append(n).append(": ").append(line).append('\n');
-            t.append("--- exit ").append(status).append('\n');
-            t.append("--- stdout\n").append(block(guestView(out, root)));
-            t.append("--- stderr\n").append(block(guestView(err, root)));
-            t.append("--- kernel log\n");
-            log.subList(logMark, log.size()).forEach(l -> t.append(l).append('\n'));
+            t.append(frame(n, line, status, guestView(out, root), guestView(err, root),
+                    String.join("", log.subList(logMark, log.size()).stream().map(l -> l + "\n").toList())));
             logMark = log.size();
         }
         return t.append("=== end\n").toString();
     }
 
-    private static int step(List<String> words, String kernel, Path cwd, ByteArrayOutputStream out,
+    /** One step's block of the transcript, as run-scenario's guest frames it. */
+    static String frame(int n, String line, int status, String out, String err, String kernelLog) {
+        return "=== step " + n + ": " + line + "\n--- exit " + status + "\n--- stdout\n" + block(out)
+                + "--- stderr\n" + block(err) + "--- kernel log\n" + block(kernelLog);
+    }
+
+    /** Runs one step on the virtual kernel {@code kernel} ({@code --kernel=DIR}). */
+    static int step(List<String> words, String kernel, Path cwd, ByteArrayOutputStream out,
                             ByteArrayOutputStream err) {
         String cmd = words.get(0);
         List<String> args = new ArrayList<>(words.subList(1, words.size()));

@@ -1,0 +1,75 @@
+package org.modstack.cli.debug;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.modstack.ErrnoException;
+import org.modstack.cli.Getopt;
+import org.modstack.cli.Tool;
+import org.modstack.cli.ToolOutput;
+
+/**
+ * {@code modstack kernel guest-scenario [--snapshot-after=N] FILE}: the test harness's command,
+ * run inside run-scenario's guest ({@code -T modstack}). It runs the scenario's steps with
+ * modstack's tools on the running kernel, in this one process, and prints the transcript
+ * run-scenario's own loop prints; with {@code --snapshot-after=N} kmod runs the first N steps and
+ * the rest run on a snapshot of the running system.
+ */
+public final class GuestScenarioTool implements Tool {
+    private static final Getopt OPTIONS = new Getopt(List.of(
+            Getopt.Spec.longOnly("snapshot-after", Getopt.Arg.REQUIRED, "snapshot-after"),
+            Getopt.Spec.flag('h', "help")));
+    private static final String USAGE = "Usage: modstack kernel guest-scenario [--snapshot-after=N] FILE\n";
+    private static final String HELP = USAGE
+            + "\truns a scenario's steps on the running kernel with modstack's tools (inside\n"
+            + "\trun-scenario's guest); prints run-scenario's transcript, without its end line\n"
+            + "Options:\n"
+            + "\t--snapshot-after=N  kmod's tools run steps 1..N, the rest run on a snapshot\n"
+            + "\t                    of the running system (kernel boot --from-running)\n"
+            + "\t-h, --help          show this help\n";
+
+    @Override
+    public int run(ToolOutput io, List<String> args) throws ErrnoException {
+        Getopt.Result parsed;
+        try {
+            parsed = OPTIONS.parse(args);
+        } catch (Getopt.UsageException e) {
+            io.printErr(io.tool() + ": " + e.getMessage() + "\n" + USAGE);
+            return 1;
+        }
+        int snapshotAfter = -1;
+        for (Getopt.Option o : parsed.options()) {
+            if (o.key().equals("h")) {
+                io.print(HELP);
+                return 0;
+            }
+            try {
+                snapshotAfter = Integer.parseInt(o.value());
+            } catch (NumberFormatException e) {
+                io.printErr(io.tool() + ": --snapshot-after needs a number of steps\n" + USAGE);
+                return 1;
+            }
+        }
+        if (parsed.operands().size() != 1) {
+            io.printErr(USAGE);
+            return 1;
+        }
+        Path scenario = io.resolve(parsed.operands().get(0));
+        List<String> lines;
+        Path cwd;
+        try {
+            lines = Files.readAllLines(scenario, StandardCharsets.ISO_8859_1);
+            String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+            cwd = Path.of("/lib/modules", release, "extra");
+        } catch (IOException e) {
+            throw ErrnoException.of(e, scenario.toString());
+        }
+        if (!Files.isDirectory(cwd)) {
+            cwd = Path.of("/");  // as run-scenario's `cd ... || cd /`
+        }
+        new GuestRun(cwd, snapshotAfter, Path.of("/tmp/snapshot")).run(lines, block -> io.print(block).flush());
+        return 0;
+    }
+}
