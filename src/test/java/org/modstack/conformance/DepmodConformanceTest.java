@@ -46,6 +46,25 @@ class DepmodConformanceTest {
         report("depmod kmod " + version + " on " + treeName, tree.modules().size(), files);
     }
 
+    static Stream<Arguments> generations() {
+        return Trees.GENERATIONS.stream().flatMap(t -> Stream.of(Arguments.of(t, 30), Arguments.of(t, 34)));
+    }
+
+    /**
+     * The other Debian generations' trees (5.10's plain .ko, 6.12's and 7.2's .ko.xz under
+     * usr/lib/modules, read through the tree's lib -> usr/lib as kmod 30 needs): every file.
+     */
+    @ParameterizedTest(name = "{0} kmod {1}")
+    @MethodSource("generations")
+    void generationTreeIndexesMatchKmod(String treeName, int version, @TempDir Path tmp) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        Path root = TreeCopy.link(tree.root(), tmp.resolve("root"));
+        Path moduleDir = root.resolve("lib/modules").resolve(tree.release());
+        int files = DepmodRuns.compare("depmod on " + treeName, version, moduleDir,
+                args("-b", root.toString(), tree.release()));
+        report("depmod kmod " + version + " on " + treeName, tree.modules().size(), files);
+    }
+
     @ParameterizedTest(name = "kmod {0}")
     @ValueSource(ints = {30, 34})
     void sampleModulesInExtraAndUpdatesFollowKmodsPriorities(int version, @TempDir Path tmp) throws Exception {

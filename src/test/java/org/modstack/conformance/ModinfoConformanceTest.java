@@ -70,6 +70,41 @@ class ModinfoConformanceTest {
         compare("modinfo -b -k " + String.join(" ", mode) + " by name on " + treeName, names.size(), args, 1);
     }
 
+    /**
+     * The other Debian generations' trees: every module by path, and every module and built-in by
+     * name ({@code -b -k}, through the tree's lib -> usr/lib for 6.12 and 7.2), against kmod 30
+     * and kmod 34, whose modinfo print the same here.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("generationTrees")
+    void everyModuleOfEachGenerationMatchesKmod30And34(String treeName) throws IOException, InterruptedException {
+        Trees.Tree tree = Trees.require(treeName);
+        List<String> byPath = new ArrayList<>();
+        tree.modules().forEach(p -> byPath.add(p.toString()));
+        Set<String> names = new LinkedHashSet<>();
+        tree.modules().forEach(p -> names.add(ModuleName.fromPath(p.toString())));
+        names.addAll(builtinNames(tree));
+        List<String> byName = new ArrayList<>(List.of("-b", tree.root().toString(), "-k", tree.release()));
+        byName.addAll(names);
+        for (List<String> args : List.of(byPath, byName)) {
+            String what = "modinfo " + (args == byPath ? "by path" : "-b -k by name") + " on " + treeName;
+            Kmod.Run ours = Kmod.ours("modinfo", args);
+            Kmod.Run kmod30 = Kmod.real("modinfo", args);
+            assertThat(kmod30.status()).as(what + ": kmod's exit status: " + kmod30.errText()).isZero();
+            assertThat(kmod30.out().length).as("kmod printed something").isPositive();
+            Comparison.assertSame(what + " (kmod 30)", kmod30, ours);
+            List<String> kmod34 = Kmod34.kmod34("modinfo");
+            kmod34.addAll(args);
+            Comparison.assertSame(what + " (kmod 34)", Kmod.exec(kmod34), ours);
+            System.out.printf("conformance: %s: %d modules, kmod 30 and kmod 34, 0 mismatches (%d bytes of output)%n",
+                    what, args == byPath ? args.size() : names.size(), kmod30.out().length);
+        }
+    }
+
+    static Stream<String> generationTrees() {
+        return Trees.GENERATIONS.stream();
+    }
+
     /** modinfo by alias: each alias pattern's device string resolves to the same modules' files as kmod's. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"amd64"})

@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modstack.Fixtures;
 import org.modstack.module.ModuleName;
@@ -30,14 +33,32 @@ class ModprobeConformanceTest {
     @ValueSource(strings = {"amd64", "armhf", "s390x"})
     void showDependsOfEveryModuleMatchesKmod(String treeName) throws Exception {
         Trees.Tree tree = Trees.require(treeName);
+        compareBatched("--show-depends of every module on " + treeName, tree, List.of("--show-depends", "-a"),
+                everyModule(tree), true);
+    }
+
+    static Stream<Arguments> generations() {
+        return Trees.GENERATIONS.stream().flatMap(t -> Stream.of(Arguments.of(t, 30), Arguments.of(t, 34)));
+    }
+
+    /** The other Debian generations' trees (depmod'ed by kmod 34), against kmod 30 and kmod 34. */
+    @ParameterizedTest(name = "{0} kmod {1}")
+    @MethodSource("generations")
+    void showDependsOfEveryModuleOfEachGenerationMatchesKmod(String treeName, int version) throws Exception {
+        Trees.Tree tree = Trees.require(treeName);
+        compareBatched("--show-depends of every module on " + treeName, tree, List.of("--show-depends", "-a"),
+                everyModule(tree), true, version);
+    }
+
+    /** Every module of the tree and every built-in, by name, and one name that is neither. */
+    private static List<String> everyModule(Trees.Tree tree) throws java.io.IOException {
         Set<String> names = new LinkedHashSet<>();
         tree.modules().forEach(p -> names.add(ModuleName.fromPath(p.toString())));
         for (String l : Files.readAllLines(tree.moduleDir().resolve("modules.builtin"))) {
             names.add(ModuleName.fromPath(l));
         }
         names.add("no-such-module");
-        compareBatched("--show-depends of every module on " + treeName, tree, List.of("--show-depends", "-a"),
-                new ArrayList<>(names), true);
+        return new ArrayList<>(names);
     }
 
     @ParameterizedTest
@@ -129,20 +150,34 @@ class ModprobeConformanceTest {
 
     private static void compareBatched(String what, Trees.Tree tree, List<String> mode, List<String> names,
                                        boolean everyNameExists) throws Exception {
+        compareBatched(what, tree, mode, names, everyNameExists, 30);
+    }
+
+    private static void compareBatched(String what, Trees.Tree tree, List<String> mode, List<String> names,
+                                       boolean everyNameExists, int version) throws Exception {
         for (int from = 0; from < names.size(); from += BATCH) {
             List<String> args = base(tree);
             args.addAll(mode);
             args.addAll(names.subList(from, Math.min(names.size(), from + BATCH)));
             List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
-            Kmod.Run kmod = Kmod.real("modprobe", args);
+            Kmod.Run kmod;
+            List<String> ours = new ArrayList<>(args);
+            if (version == 30) {
+                kmod = Kmod.real("modprobe", args);
+            } else {
+                List<String> cmd = Kmod34.kmod34("modprobe");
+                cmd.addAll(args);
+                kmod = Kmod.exec(cmd);
+                ours.add(0, "--kmod-version=" + version);
+            }
             assertThat(kmod.out().length).as("kmod's modprobe printed a plan").isPositive();
             if (everyNameExists && batch.stream().noneMatch(MISSING::contains)) {
                 assertThat(kmod.status()).as("kmod's modprobe found every name of " + what + " (from " + from + "): "
                         + kmod.errText()).isZero();
             }
-            Comparison.assertSame(what + " (from " + from + ")", kmod, Kmod.ours("modprobe", args));
+            Comparison.assertSame(what + " (from " + from + ", kmod " + version + ")", kmod, Kmod.ours("modprobe", ours));
         }
-        System.out.printf("conformance: modprobe %s (%s): %d names compared, 0 mismatches%n", what, tree.name(),
-                names.size());
+        System.out.printf("conformance: modprobe %s (%s, kmod %d): %d names compared, 0 mismatches%n", what, tree.name(),
+                version, names.size());
     }
 }
