@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.XZInputStream;
@@ -78,6 +79,12 @@ public enum Compression {
      * whether the last frame was complete); xz and gzip treat a short stream as an error.
      */
     public ByteBuffer decompress(byte[] compressed) throws IOException {
+        if (this == XZ) {
+            Optional<ByteBuffer> fast = Liblzma.decode(compressed);
+            if (fast.isPresent()) {
+                return fast.get();
+            }
+        }
         try (InputStream in = open(new ByteArrayInputStream(compressed))) {
             return ByteBuffer.wrap(in.readAllBytes());
         } catch (LinkageError e) {

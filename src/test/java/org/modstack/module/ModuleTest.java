@@ -139,4 +139,21 @@ class ModuleTest {
         byte[] unsigned = Files.readAllBytes(Fixtures.module("stack_core"));
         assertThat(Arrays.copyOf(Files.readAllBytes(signed), unsigned.length)).isEqualTo(unsigned);
     }
+
+    /** liblzma decodes the common case; a stream it does not take whole goes to the Java decoder, with the same result. */
+    @Test
+    void xzThroughLiblzmaEqualsTheJavaDecoderAndLeavesConcatenatedStreamsToIt() throws Exception {
+        byte[] image = Files.readAllBytes(Fixtures.module("stack_params"));
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        try (XZOutputStream xz = new XZOutputStream(one, new LZMA2Options())) {
+            xz.write(image);
+        }
+        assertThat(Liblzma.decode(one.toByteArray()).orElseThrow().array()).isEqualTo(image);
+        ByteArrayOutputStream two = new ByteArrayOutputStream();
+        two.write(one.toByteArray());
+        two.write(one.toByteArray());
+        assertThat(Liblzma.decode(two.toByteArray())).isEmpty();
+        byte[] both = Compression.XZ.decompress(two.toByteArray()).array();
+        assertThat(both).hasSize(2 * image.length);
+    }
 }
