@@ -1,6 +1,7 @@
 package org.modstack.kernel;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,9 +73,15 @@ public final class RunningSnapshot {
         return names;
     }
 
+    /**
+     * A file read from its start in large reads, as cat reads it. Not {@code Files.readString}:
+     * for a file whose size is 0, as /proc's are, that reads one byte first, and a numeric
+     * sysctl ({@code /proc/sys/kernel/tainted}) answers a read past offset 0 with end of file:
+     * a taint of 12288 came back as "1" (seen in the qemu guest).
+     */
     private static String read(Path file) throws ErrnoException {
-        try {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw ErrnoException.of(e, file.toString());
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class LiveGuestConformanceTest {
 
     private static void assertOracle(Path scenario, Kmod.Run run) throws IOException {
         assertThat(run.status()).as("run-scenario failed: %s", run.errText()).isZero();
-        String oracle = Files.readString(Scenarios.oracle(scenario), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String oracle = Files.readString(Scenarios.oracle(scenario), StandardCharsets.ISO_8859_1);
         assertThat(Scenarios.masked(run.outText())).isEqualTo(Scenarios.masked(oracle));
     }
 
