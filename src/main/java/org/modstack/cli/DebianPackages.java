@@ -40,7 +40,7 @@ final class DebianPackages {
             }
         } catch (NoSuchFileException e) {
             throw new ToolFailure(new ErrnoException(Errno.ENOENT, debs + ": no kernel modules in these packages;"
-                    + " add --deb=linux-image-<release>_….deb (7.x: linux-modules-<release>_….deb)"));
+                    + " add --deb=linux-image-<release>_*.deb (7.x: linux-modules-<release>_*.deb)"));
         } catch (IOException e) {
             throw new ToolFailure(ErrnoException.of(e, root.toString()));
         }
@@ -75,7 +75,7 @@ final class DebianPackages {
     private static void requireHeaders(Path root, String release) throws ToolFailure {
         if (!Files.isRegularFile(root.resolve("usr/src/linux-headers-" + release + "/Module.symvers"))) {
             throw new ToolFailure(new ErrnoException(Errno.ENOENT, root + ": no Module.symvers for " + release
-                    + "; add --deb=linux-headers-" + release + "_….deb"));
+                    + "; add --deb=linux-headers-" + release + "_*.deb"));
         }
     }
 }
