@@ -112,7 +112,7 @@ public final class EmbeddedKernel {
     Optional<Set<String>> sysModule() {
         try {
             String text = new String(resource("sys-module", false), StandardCharsets.US_ASCII);
-            return Optional.of(Set.copyOf(text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
+            return Optional.of(Set.copyOf(KernelDescription.lines(text)));
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -232,12 +232,16 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     /** A file's non-blank lines, stripped. */
     private static List<String> lines(Path file) {
         try {
-            return Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().map(String::strip)
-                    .filter(l -> !l.isEmpty()).toList();
+            return lines(Files.readString(file, StandardCharsets.ISO_8859_1));
         } catch (IOException e) {
             // read lazily, where no checked exception fits: the tool still prints path and strerror
             throw new UncheckedIOException(ErrnoException.of(e, file.toString()));
         }
+    }
+
+    /** A text's non-blank lines, stripped: the shape of the kernel lists a root or a carried kernel keeps. */
+    static List<String> lines(String text) {
+        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     /** The names {@code module_blacklist=} lists on the command line. */

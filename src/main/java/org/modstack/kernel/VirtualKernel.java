@@ -13,7 +13,6 @@ import org.modstack.modprobe.ModuleInsertion;
 import org.modstack.modprobe.ModuleSyscalls;
 import org.modstack.module.Compression;
 import org.modstack.module.ModuleFile;
-import org.modstack.module.ModuleSignature;
 
 /**
  * A model of a running kernel's module loader: {@code init_module}/{@code finit_module} and
@@ -33,8 +32,6 @@ public final class VirtualKernel implements ModuleSyscalls {
     /** {@code O_TRUNC} for delete_module: force. */
     public static final int O_TRUNC = ModuleSyscalls.O_TRUNC;
 
-    private static final byte[] SIG_MARKER = ModuleSignature.MAGIC;
-    private static final int PKEY_ID_PKCS7 = 2;
 
     private final KernelDescription kernel;
     private final BootState state;
