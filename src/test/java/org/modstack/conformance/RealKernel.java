@@ -1,0 +1,72 @@
+package org.modstack.conformance;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.stream.Stream;
+
+/**
+ * Scenarios run on Debian's real kernel under qemu, a batch at a time: one {@code run-scenario},
+ * which boots the kernel once per kernel command line and restores the booted guest for each
+ * scenario, as many guests at a time as there are cores.
+ */
+final class RealKernel {
+    private final Path dir;
+    private final Kmod.Run run;
+
+    private RealKernel(Path dir, Kmod.Run run) {
+        this.dir = dir;
+        this.run = run;
+    }
+
+    /**
+     * Runs {@code scenarios} with run-scenario's {@code options} on {@code executor}; the
+     * transcripts go to target/real-kernel/{@code label}.
+     */
+    static CompletableFuture<RealKernel> run(String label, List<String> options, List<Path> scenarios,
+            Map<String, String> env, int timeoutSeconds, Executor executor) {
+        Path dir = Path.of("target/real-kernel", label);
+        return CompletableFuture.supplyAsync(() -> {
+            clear(dir);
+            List<String> cmd = new ArrayList<>(List.of("scripts/qemu/run-scenario", "-o", dir.toString()));
+            cmd.addAll(options);
+            scenarios.forEach(s -> cmd.add(s.toString()));
+            return new RealKernel(dir, Kmod.exec(cmd, env, timeoutSeconds));
+        }, executor);
+    }
+
+    /** The real kernel's transcript of {@code scenario}, or an AssertionError saying why there is none. */
+    String transcript(Path scenario) throws IOException {
+        String name = scenario.getFileName().toString().replace(".scenario", "");
+        Path transcript = dir.resolve(name + ".transcript");
+        if (Files.exists(transcript)) {
+            return Files.readString(transcript, StandardCharsets.ISO_8859_1);
+        }
+        Path error = dir.resolve(name + ".error");
+        throw new AssertionError("no real-kernel transcript of " + name + ": "
+                + (Files.exists(error) ? Files.readString(error, StandardCharsets.ISO_8859_1) : run.errText()));
+    }
+
+    private static void clear(Path dir) {
+        try {
+            if (Files.exists(dir)) {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
