@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,16 +30,14 @@ import org.junit.jupiter.api.TestFactory;
  */
 @Tag("conformance")
 class LiveGuestConformanceTest {
-    private static final ExecutorService BOOTS = Executors.newFixedThreadPool(
-            Math.max(1, Runtime.getRuntime().availableProcessors()));
+    /** One batch at a time: each runs as many guests at once as there are cores. */
+    private static final ExecutorService BATCHES = Executors.newSingleThreadExecutor();
     /** A guest run's limit: a JVM under TCG on a loaded machine is slow. */
-    private static final int TIMEOUT_SECONDS = 900;
+    private static final int GUEST_SECONDS = 840;
+    /** A batch's: every scenario, two guests at a time, each about 30 s on a loaded machine. */
+    private static final int BATCH_SECONDS = 3600;
 
     /** Scenarios snapshotted part-way: name and the number of steps kmod runs before the snapshot. */
-    /** The scenarios booted with modstack's tools by default (all with MODSTACK_QEMU_SCOPE=all). */
-    private static final Set<String> LIVE_PROOF = Set.of("stack-basic", "chain-load-unload",
-            "modprobe-r-shared-dependency", "params-valid", "rmmod-in-use", "damaged-not-elf", "insmod-already-loaded");
-
     private static final Map<String, Integer> SNAPSHOTS = Map.of(
             "chain-load-unload", 2,
             "modprobe-r-shared-dependency", 2,
@@ -49,43 +47,45 @@ class LiveGuestConformanceTest {
 
     @AfterAll
     static void stop() {
-        BOOTS.shutdownNow();
+        BATCHES.shutdownNow();
     }
 
     @TestFactory
     Stream<DynamicTest> modstackOnTheLiveKernelGivesTheOracle() {
         Map<String, String> env = prerequisites();
-        List<Path> scenarios = Scenarios.booted(Scenarios.all(), LIVE_PROOF);
-        List<CompletableFuture<Kmod.Run>> runs = scenarios.stream().map(s -> boot(env, s, List.of())).toList();
+        List<Path> scenarios = Scenarios.all();
+        CompletableFuture<RealKernel> runs = RealKernel.run("live", options(), scenarios, env, BATCH_SECONDS, BATCHES);
         return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(),
-                () -> assertOracle(s, runs.get(scenarios.indexOf(s)).join())));
+                () -> assertOracle(s, runs.join())));
     }
 
     @TestFactory
     Stream<DynamicTest> snapshotCarriesOnAsTheLiveKernel() {
         Map<String, String> env = prerequisites();
-        List<String> names = Scenarios.booted(SNAPSHOTS.keySet().stream().sorted()
-                .map(n -> Scenarios.DIR.resolve(n + ".scenario")).toList(), Set.of("stack-basic", "taint-inherit"))
-                .stream().map(p -> p.getFileName().toString().replace(".scenario", "")).toList();
-        List<CompletableFuture<Kmod.Run>> runs = names.stream()
-                .map(n -> boot(env, Scenarios.DIR.resolve(n + ".scenario"), List.of("-S", SNAPSHOTS.get(n).toString())))
-                .toList();
-        return names.stream().map(n -> DynamicTest.dynamicTest(n + " after step " + SNAPSHOTS.get(n),
-                () -> assertOracle(Scenarios.DIR.resolve(n + ".scenario"), runs.get(names.indexOf(n)).join())));
+        // a batch per number of steps before the snapshot (run-scenario's -S is the whole run's)
+        Map<Integer, List<String>> byStep = new TreeMap<>();
+        SNAPSHOTS.forEach((name, step) -> byStep.computeIfAbsent(step, k -> new ArrayList<>()).add(name));
+        List<DynamicTest> tests = new ArrayList<>();
+        byStep.forEach((step, names) -> {
+            List<Path> scenarios = names.stream().sorted().map(n -> Scenarios.DIR.resolve(n + ".scenario")).toList();
+            List<String> options = new ArrayList<>(options());
+            options.addAll(List.of("-S", step.toString()));
+            CompletableFuture<RealKernel> runs =
+                    RealKernel.run("live-snapshot-" + step, options, scenarios, env, BATCH_SECONDS, BATCHES);
+            scenarios.forEach(s -> tests.add(DynamicTest.dynamicTest(
+                    s.getFileName().toString().replace(".scenario", "") + " after step " + step,
+                    () -> assertOracle(s, runs.join()))));
+        });
+        return tests.stream();
     }
 
-    private static void assertOracle(Path scenario, Kmod.Run run) throws IOException {
-        assertThat(run.status()).as("run-scenario failed: %s", run.errText()).isZero();
+    private static List<String> options() {
+        return List.of("-T", "modstack", "-t", String.valueOf(GUEST_SECONDS));
+    }
+
+    private static void assertOracle(Path scenario, RealKernel runs) throws IOException {
         String oracle = Files.readString(Scenarios.oracle(scenario), StandardCharsets.ISO_8859_1);
-        assertThat(Scenarios.masked(run.outText())).isEqualTo(Scenarios.masked(oracle));
-    }
-
-    private static CompletableFuture<Kmod.Run> boot(Map<String, String> env, Path scenario, List<String> options) {
-        List<String> cmd = new ArrayList<>(List.of("scripts/qemu/run-scenario", "-T", "modstack", "-t",
-                String.valueOf(TIMEOUT_SECONDS - 60)));
-        cmd.addAll(options);
-        cmd.add(scenario.toString());
-        return CompletableFuture.supplyAsync(() -> Kmod.exec(cmd, env, TIMEOUT_SECONDS), BOOTS);
+        assertThat(Scenarios.masked(runs.transcript(scenario))).isEqualTo(Scenarios.masked(oracle));
     }
 
     /** The tools the guest needs; the environment that tells run-scenario where modstack is. */

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.modstack.cli.Main;
@@ -38,28 +37,6 @@ final class Scenarios {
     static Path oracle(Path scenario) {
         String name = scenario.getFileName().toString().replace(".scenario", ".oracle.txt");
         return scenario.resolveSibling(name);
-    }
-
-    /**
-     * The scenarios that prove each generation's loader rules (docs/kernel-generations.md), booted
-     * on the real 5.10, 6.12 and 7.2 kernels by the default test run; every scenario's oracle is
-     * compared with the virtual kernel on every generation all the same.
-     */
-    static final Set<String> GENERATION_PROOF = Set.of("stack-basic", "taint-inherit", "gpl-only-proprietary",
-            "vermagic-release-only", "modversions-none-force", "force-size", "damaged-not-elf", "noexit-permanent",
-            "sys-module-at-boot", "insmod-already-loaded", "debian-shared-deps");
-
-    /**
-     * The scenarios booted on the real kernel: every one with {@code MODSTACK_QEMU_SCOPE=all}, else
-     * those named. A TCG boot costs 15 to 40 seconds on 2 cores: every scenario on every generation,
-     * and again with modstack's tools in the guest, is more than an hour, past CI's budget.
-     */
-    static List<Path> booted(List<Path> scenarios, Set<String> representative) {
-        if ("all".equals(System.getenv("MODSTACK_QEMU_SCOPE"))) {
-            return scenarios;
-        }
-        return scenarios.stream()
-                .filter(s -> representative.contains(s.getFileName().toString().replace(".scenario", ""))).toList();
     }
 
     /** Debian's kernel generations proven under qemu besides 6.1 (run-scenario -g). */

@@ -15,19 +15,25 @@ import org.modstack.cli.ToolOutput;
  * run inside run-scenario's guest ({@code -T modstack}). It runs the scenario's steps with
  * modstack's tools on the running kernel, in this one process, and prints the transcript
  * run-scenario's own loop prints; with {@code --snapshot-after=N} kmod runs the first N steps and
- * the rest run on a snapshot of the running system.
+ * the rest run on a snapshot of the running system. With {@code --from=FIFO} the rest of the
+ * command line comes later, as a line on FIFO: run-scenario starts the JVM before it saves the
+ * booted guest, so that each guest restored for a scenario finds it started (under TCG a JVM's
+ * start costs more than a scenario's steps).
  */
 public final class GuestScenarioTool implements Tool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.longOnly("snapshot-after", Getopt.Arg.REQUIRED, "snapshot-after"),
+            Getopt.Spec.longOnly("from", Getopt.Arg.REQUIRED, "from"),
             Getopt.Spec.flag('h', "help")));
-    private static final String USAGE = "Usage: modstack kernel guest-scenario [--snapshot-after=N] FILE\n";
+    private static final String USAGE = "Usage: modstack kernel guest-scenario [--snapshot-after=N] FILE\n"
+            + "       modstack kernel guest-scenario --from=FIFO\n";
     private static final String HELP = USAGE
             + "\truns a scenario's steps on the running kernel with modstack's tools (inside\n"
             + "\trun-scenario's guest); prints run-scenario's transcript, without its end line\n"
             + "Options:\n"
             + "\t--snapshot-after=N  kmod's tools run steps 1..N, the rest run on a snapshot\n"
             + "\t                    of the running system (kernel boot --from-running)\n"
+            + "\t--from=FIFO         wait for the other arguments, one line on FIFO\n"
             + "\t-h, --help          show this help\n";
 
     @Override
@@ -44,6 +50,9 @@ public final class GuestScenarioTool implements Tool {
             if (o.key().equals("h")) {
                 io.print(HELP);
                 return 0;
+            }
+            if (o.key().equals("from")) {
+                return run(io, awaitArguments(io.resolve(o.value())));
             }
             try {
                 snapshotAfter = Integer.parseInt(o.value());
@@ -71,5 +80,15 @@ public final class GuestScenarioTool implements Tool {
         }
         new GuestRun(cwd, snapshotAfter, Path.of("/tmp/snapshot")).run(lines, block -> io.print(block).flush());
         return 0;
+    }
+
+    /** The arguments written to {@code fifo}: opening it waits for a writer, reading for the line. */
+    private static List<String> awaitArguments(Path fifo) throws ErrnoException {
+        try {
+            String line = Files.readString(fifo, StandardCharsets.ISO_8859_1).strip();
+            return line.isEmpty() ? List.of() : List.of(line.split("\\s+"));
+        } catch (IOException e) {
+            throw ErrnoException.of(e, fifo.toString());
+        }
     }
 }
