@@ -33,6 +33,8 @@ class QemuScenarioConformanceTest {
     private static final ExecutorService BATCHES = Executors.newSingleThreadExecutor();
     /** A generation's batch: 64 scenarios, about 5 boots, on a loaded 2-core machine. */
     private static final int TIMEOUT_SECONDS = 1800;
+    /** One guest's limit (run-scenario -t): a TCG boot on a loaded machine can take minutes. */
+    private static final List<String> GUEST_LIMIT = List.of("-t", "600");
 
     @AfterAll
     static void stop() {
@@ -54,7 +56,7 @@ class QemuScenarioConformanceTest {
         requireQemu();
         List<Path> scenarios = Scenarios.all();
         CompletableFuture<RealKernel> real =
-                RealKernel.run("6.1", List.of(), scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
+                RealKernel.run("6.1", GUEST_LIMIT, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
         return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(), () ->
                 assertThat(Scenarios.masked(Scenarios.virtual(tree, s)))
                         .isEqualTo(Scenarios.masked(real.join().transcript(s)))));
@@ -69,7 +71,7 @@ class QemuScenarioConformanceTest {
             List<Path> scenarios = Scenarios.all().stream()
                     .filter(s -> Files.exists(Scenarios.oracle(s, generation)))
                     .map(s -> Scenarios.onGeneration(s, generation)).toList();
-            CompletableFuture<RealKernel> real = RealKernel.run(generation, List.of("-g", generation), scenarios,
+            CompletableFuture<RealKernel> real = RealKernel.run(generation, Stream.concat(GUEST_LIMIT.stream(), Stream.of("-g", generation)).toList(), scenarios,
                     Map.of(), TIMEOUT_SECONDS, BATCHES);
             generations.add(DynamicContainer.dynamicContainer(generation, scenarios.stream().map(s ->
                     DynamicTest.dynamicTest(s.getFileName().toString(), () -> {
