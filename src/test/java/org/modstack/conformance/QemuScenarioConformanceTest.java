@@ -71,8 +71,9 @@ class QemuScenarioConformanceTest {
             List<Path> scenarios = Scenarios.all().stream()
                     .filter(s -> Files.exists(Scenarios.oracle(s, generation)))
                     .map(s -> Scenarios.onGeneration(s, generation)).toList();
-            CompletableFuture<RealKernel> real = RealKernel.run(generation, Stream.concat(GUEST_LIMIT.stream(), Stream.of("-g", generation)).toList(), scenarios,
-                    Map.of(), TIMEOUT_SECONDS, BATCHES);
+            List<String> options = Stream.concat(GUEST_LIMIT.stream(), Stream.of("-g", generation)).toList();
+            CompletableFuture<RealKernel> real =
+                    RealKernel.run(generation, options, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
             generations.add(DynamicContainer.dynamicContainer(generation, scenarios.stream().map(s ->
                     DynamicTest.dynamicTest(s.getFileName().toString(), () -> {
                         String oracle = Files.readString(Scenarios.oracle(s, generation), StandardCharsets.ISO_8859_1);
