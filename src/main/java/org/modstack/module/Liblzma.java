@@ -1,7 +1,6 @@
 package org.modstack.module;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
@@ -35,15 +34,7 @@ final class Liblzma {
 
     /** Loaded on first use; absent when the system has no liblzma. */
     private static final class Holder {
-        static final Lib LIB = load();
-
-        private static Lib load() {
-            try {
-                return Native.load("lzma", Lib.class);
-            } catch (UnsatisfiedLinkError e) {
-                return null;
-            }
-        }
+        static final Lib LIB = OptionalLibrary.load("lzma", Lib.class);
     }
 
     private Liblzma() {

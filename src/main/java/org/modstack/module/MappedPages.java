@@ -23,15 +23,7 @@ final class MappedPages {
 
     /** Loaded on first use; absent where libc cannot be loaded (the pages then wait for the collector). */
     private static final class Holder {
-        static final C LIBC = load();
-
-        private static C load() {
-            try {
-                return Native.load("c", C.class);
-            } catch (UnsatisfiedLinkError e) {
-                return null;
-            }
-        }
+        static final C LIBC = OptionalLibrary.load("c", C.class);
     }
 
     private MappedPages() {
