@@ -63,6 +63,14 @@ final class ModuleReader {
         } catch (ErrnoException e) {
             return new DepmodModule.Contents(List.of(), null, List.of(), List.of(), List.of(), e.errno().message());
         }
+        try {
+            return contents(module);
+        } finally {
+            module.release();  // thousands of mapped modules would otherwise stay resident until collected
+        }
+    }
+
+    private static DepmodModule.Contents contents(KernelModule module) {
         List<SymbolVersion> provided = module.providedSymbols();
         List<Import> required;
         try {

@@ -181,18 +181,19 @@ public final class IndexFile {
      */
     public List<IndexValue> searchWild(String key) throws IndexFormatException {
         List<IndexValue> out = new ArrayList<>();
-        descend(root, key, 0, out);
+        descend(root, key, Fnmatch.Reach.start(key), out);
         return out;
     }
 
     /** Walks literal characters until a wildcard in a stored key, then matches subtrees. */
-    private void descend(int ref, String key, int i, List<IndexValue> out) throws IndexFormatException {
+    private void descend(int ref, String key, Fnmatch.Reach whole, List<IndexValue> out) throws IndexFormatException {
+        int i = 0;
         while (ref != 0) {
             Node n = node(ref);
             for (int j = 0; j < n.prefix.length(); j++) {
                 char ch = n.prefix.charAt(j);
                 if (ch == '*' || ch == '?' || ch == '[') {
-                    matchAll(n, j, new StringBuilder(), key.substring(i + j), out);
+                    matchAll(n, j, new StringBuilder(), whole.from(i + j), out);
                     return;
                 }
                 if (i + j >= key.length() || ch != key.charAt(i + j)) {
@@ -203,7 +204,8 @@ public final class IndexFile {
             for (char wild : new char[] {'*', '?', '['}) {
                 int c = child(n, wild);
                 if (c != 0) {
-                    matchAll(node(c), 0, new StringBuilder().append(wild), key.substring(i), out);
+                    String w = String.valueOf(wild);
+                    matchAll(node(c), 0, new StringBuilder(w), whole.from(i).then(w, 0, 1), out);
                 }
             }
             if (i == key.length()) {
@@ -215,19 +217,31 @@ public final class IndexFile {
         }
     }
 
-    /** Collects the values of every key below {@code n} whose pattern matches {@code subkey}. */
-    private void matchAll(Node n, int j, StringBuilder pattern, String subkey, List<IndexValue> out) throws IndexFormatException {
+    /**
+     * Collects the values of every key below {@code n} whose pattern matches {@code subkey},
+     * {@code reach} telling how far the pattern so far ({@code pattern}) matches it: a subtree
+     * whose patterns can match no more is skipped.
+     */
+    private void matchAll(Node n, int j, StringBuilder pattern, Fnmatch.Reach reach, List<IndexValue> out)
+            throws IndexFormatException {
+        Fnmatch.Reach here = reach.then(n.prefix, j, n.prefix.length());
+        if (here.impossible()) {
+            return;
+        }
         int mark = pattern.length();
         pattern.append(n.prefix, j, n.prefix.length());
         for (int ch = n.first; ch <= n.last; ch++) {
             int c = child(n, ch);
             if (c != 0) {
                 pattern.append((char) ch);
-                matchAll(node(c), 0, pattern, subkey, out);
+                Fnmatch.Reach next = here.then(pattern, pattern.length() - 1, pattern.length());
+                if (!next.impossible()) {  // a dead child is not even read
+                    matchAll(node(c), 0, pattern, next, out);
+                }
                 pattern.setLength(pattern.length() - 1);
             }
         }
-        if (n.hasValues() && Fnmatch.matches(pattern.toString(), subkey)) {
+        if (n.hasValues() && here.matchesAll(pattern)) {
             values(n).forEach(v -> insert(out, v));
         }
         pattern.setLength(mark);

@@ -87,12 +87,20 @@ public final class BootState {
     }
 
     void replace(LoadedModule old, LoadedModule updated) {
+        modules.set(position(old), updated);
+        byName.put(updated.name(), updated);
+    }
+
+    /**
+     * Where {@code m} is in the list, found by identity: a record's equals compares every export,
+     * and its first call spins method handles a one-command JVM pays for.
+     */
+    private int position(LoadedModule m) {
         int i = 0;
-        while (modules.get(i) != old) {  // by identity: a record's equals compares every export
+        while (modules.get(i) != m) {
             i++;
         }
-        modules.set(i, updated);
-        byName.put(updated.name(), updated);
+        return i;
     }
 
     /** Where a module of {@code size} bytes goes: vmalloc's next pages, leaving a guard page. */
@@ -109,7 +117,7 @@ public final class BootState {
     }
 
     void remove(LoadedModule m) {
-        modules.remove(m);
+        modules.remove(position(m));
         byName.remove(m.name());
         for (KernelSymbol e : m.exports()) {
             List<String> owners = exporters.get(e.name());

@@ -1,7 +1,6 @@
 package org.modstack.module;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
@@ -20,9 +19,11 @@ import java.util.Optional;
 final class Liblzma {
     private static final int LZMA_OK = 0;
     private static final int LZMA_BUF_ERROR = 10;
-    /** Modules compress 4 to 5 times: a first guess at the output that rarely needs growing. */
+    /** Modules compress 4 to 5 times: a first guess at the output when the stream's index cannot tell. */
     private static final int FIRST_RATIO = 8;
     private static final ThreadLocal<ByteBuffer> OUT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+    /** The .xz stream footer: CRC32, backward size, flags, magic. */
+    private static final int FOOTER_SIZE = 12;
 
     private interface Lib extends Library {
         /** lzma_stream_buffer_decode(3): a whole .xz stream from one buffer into another. */
@@ -33,27 +34,23 @@ final class Liblzma {
 
     /** Loaded on first use; absent when the system has no liblzma. */
     private static final class Holder {
-        static final Lib LIB = load();
-
-        private static Lib load() {
-            try {
-                return Native.load("lzma", Lib.class);
-            } catch (UnsatisfiedLinkError e) {
-                return null;
-            }
-        }
+        static final Lib LIB = OptionalLibrary.load("lzma", Lib.class);
     }
 
     private Liblzma() {
     }
 
-    /** The decoded stream, or empty when it is not one whole stream liblzma decodes (or there is no liblzma). */
+    /**
+     * The decoded stream, or empty when it is not one whole stream liblzma decodes (or there is
+     * no liblzma). The output buffer is sized from the stream's index, so it is decoded once.
+     */
     static Optional<ByteBuffer> decode(byte[] xz) {
         Lib lib = Holder.LIB;
         if (lib == null) {
             return Optional.empty();
         }
-        long guess = (long) xz.length * FIRST_RATIO;
+        long recorded = uncompressedSize(xz);
+        long guess = recorded >= 0 ? Math.max(recorded, 1) : (long) xz.length * FIRST_RATIO;
         while (guess <= Integer.MAX_VALUE) {
             ByteBuffer out = buffer((int) guess);
             NativeLongByReference inPos = new NativeLongByReference(new NativeLong(0));
@@ -71,6 +68,46 @@ final class Liblzma {
             guess *= 2;
         }
         return Optional.empty();
+    }
+
+    /**
+     * The uncompressed size a single .xz stream's index records (the sum of its blocks'), or -1
+     * when the stream does not end as one whose index can be read: the footer's backward size
+     * locates the index, whose records are pairs of multibyte numbers (unpadded, uncompressed).
+     */
+    private static long uncompressedSize(byte[] xz) {
+        int footer = xz.length - FOOTER_SIZE;
+        if (footer < 0 || xz[xz.length - 2] != 'Y' || xz[xz.length - 1] != 'Z') {
+            return -1;
+        }
+        long backward = ((xz[footer + 4] & 0xFFL) | (xz[footer + 5] & 0xFFL) << 8 | (xz[footer + 6] & 0xFFL) << 16
+                | (xz[footer + 7] & 0xFFL) << 24);
+        long index = footer - (backward + 1) * 4;
+        if (index < 0 || xz[(int) index] != 0) {
+            return -1;
+        }
+        int[] at = {(int) index + 1};
+        long records = multibyte(xz, at, footer);
+        long total = 0;
+        for (long r = 0; r < records && total >= 0; r++) {
+            long unpadded = multibyte(xz, at, footer);
+            long size = multibyte(xz, at, footer);
+            total = unpadded < 0 || size < 0 ? -1 : total + size;
+        }
+        return records < 0 || total > Integer.MAX_VALUE ? -1 : total;
+    }
+
+    /** An .xz multibyte number at {@code at[0]} (advanced past it), or -1 when it runs past {@code end}. */
+    private static long multibyte(byte[] b, int[] at, int end) {
+        long value = 0;
+        for (int shift = 0; shift < 63 && at[0] < end; shift += 7) {
+            int x = b[at[0]++];
+            value |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                return value;
+            }
+        }
+        return -1;
     }
 
     /** This thread's output buffer, at least {@code size} bytes: modules are decoded on every core at once. */

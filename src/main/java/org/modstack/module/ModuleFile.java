@@ -53,6 +53,17 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
         }
     }
 
+    /**
+     * Gives the pages of a memory-mapped image back to the system once the caller is done with
+     * it (a decompressed image is left to the collector); reading the image afterwards is still
+     * safe, from the page cache.
+     */
+    public void release() {
+        if (compression == Compression.NONE) {
+            MappedPages.release(image);
+        }
+    }
+
     private static ByteBuffer decompress(Path path, Compression compression, byte[] compressed)
             throws ErrnoException {
         try {

@@ -246,7 +246,7 @@ class DepmodKillTest {
     private ProcessBuilder depmod(Phase phase) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // the launcher's flags (bin/modstack), so the timing is the user's
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xlog:disable",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m", "-Xmn16m", "-XX:-UsePerfData", "-Xlog:disable",
                 "-D" + IndexSet.PAUSE_PROPERTY + "=" + (phase == Phase.ANY ? 0 : PAUSE_MILLIS),
                 "-cp", System.getProperty("java.class.path"), "org.modstack.cli.Main", "depmod",
                 // the cache beside the indexes, where this test counts the staged caches a kill left

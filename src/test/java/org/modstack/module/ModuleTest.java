@@ -93,6 +93,33 @@ class ModuleTest {
     }
 
     @Test
+    void xzModuleOfSeveralBlocksDecodesToItsWholeImage(@TempDir Path dir) throws Exception {
+        byte[] plain = Files.readAllBytes(Fixtures.module("stack_core"));
+        ByteArrayOutputStream xz = new ByteArrayOutputStream();
+        try (XZOutputStream out = new XZOutputStream(xz, new LZMA2Options())) {
+            for (int at = 0; at < plain.length; at += 4096) {  // the index records one size a block
+                out.write(plain, at, Math.min(4096, plain.length - at));
+                out.endBlock();
+            }
+        }
+        KernelModule m = KernelModule.open(Files.write(dir.resolve("stack_core.ko.xz"), xz.toByteArray()));
+        byte[] image = new byte[m.image().remaining()];
+        m.image().get(image);
+        assertThat(image).isEqualTo(plain);
+    }
+
+    @Test
+    void aReleasedModuleStillReadsFromThePageCache() throws Exception {
+        KernelModule core = KernelModule.open(Fixtures.module("stack_core"));
+        List<Export> before = core.exports();
+        core.release();
+        assertThat(KernelModule.open(Fixtures.module("stack_core")).exports()).isEqualTo(before);
+        byte[] image = new byte[core.image().remaining()];
+        core.image().get(image);
+        assertThat(image).isEqualTo(Files.readAllBytes(Fixtures.module("stack_core")));
+    }
+
+    @Test
     void fileShorterThanAnyMagicIsInvalid(@TempDir Path dir) throws IOException {
         Path tiny = Files.write(dir.resolve("tiny.ko"), new byte[] {0x7f, 'E'});
         assertThatThrownBy(() -> KernelModule.open(tiny)).isInstanceOf(ErrnoException.class)

@@ -22,6 +22,8 @@ class FnmatchTest {
         "a\\*|a*|true",
         "a\\*|ab|false",
         "*|''|true",
+        "*a*a*a*a*a*a*a*a*a*a*a*a*b|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|false",
+        "pci:v*d*sv*sd*bc04sc03i00*|pci:v00008086d0000A0C8sv000017AAsd0000224Bbc04sc03i00|true",
     })
     void matchesLikeGlibc(String pattern, String string, boolean expected) {
         String s = string.equals("''") ? "" : string;
