@@ -55,6 +55,8 @@ class CommandLineTest {
         assertThat(run("insmod", "--kernel=" + k, Fixtures.module("6.12", "stack_core").toString()).status()).isZero();
         assertThat(run("lsmod", "--kernel=" + k).out()).endsWith("\nstack_core             12288  0\n");
         assertThat(run("kernel", "tree", tmp.resolve("tree").toString())).isEqualTo(new Run(0, RELEASE_6_12 + "\n", ""));
+        assertThat(run("kernel", "boot", "--help").out()).contains("trixie...); default 6.12\n");
+        assertThat(run("kernel", "tree", "--help").out()).contains("the default carried kernel's files (6.12)");
     }
 
     @Test
