@@ -68,6 +68,7 @@ public final class Training {
         required("kernel", "dmesg", kernel);
         required("kernel", "cat", kernel, "/proc/modules");
         required("kernel", "ls", kernel, "/sys/module");
+        required("check", stackCore);
         for (String t : List.of("modinfo", "depmod", "modprobe", "insmod", "rmmod", "lsmod", "kernel", "kmod")) {
             required(t, "--help");
         }
