@@ -2,9 +2,16 @@ package org.modstack;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import org.modstack.kernel.EmbeddedKernel;
 
 /** Our sample modules (built by fixtures/build-modules.sh) and other committed test data. */
 public final class Fixtures {
+    /**
+     * The carried kernel the sample modules in {@code modules/} were built for (their vermagic
+     * names 6.1.0-56-amd64): tests that load them name it, whatever the default kernel is.
+     */
+    public static final EmbeddedKernel KERNEL_6_1 = EmbeddedKernel.named("6.1").orElseThrow();
+
     private Fixtures() {
     }
 
@@ -17,8 +24,13 @@ public final class Fixtures {
         }
     }
 
-    /** One of our sample modules by name. */
+    /** One of our sample modules by name (built for {@link #KERNEL_6_1}). */
     public static Path module(String name) {
         return resource("modules/" + name + ".ko");
+    }
+
+    /** One of our sample modules as built for a kernel generation ({@code modules/gen/GEN/}), e.g. 6.12. */
+    public static Path module(String generation, String name) {
+        return resource("modules/gen/" + generation + "/" + name + ".ko");
     }
 }

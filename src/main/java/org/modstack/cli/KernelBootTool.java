@@ -32,7 +32,8 @@ final class KernelBootTool extends KernelSubcommand {
     String optionsHelp() {
         return "\t--release=R       the kernel release under ROOT/lib/modules; without ROOT or\n"
                 + "\t                  --deb, the carried kernel R names (5.10, 6.1, 6.12, 7.2, its\n"
-                + "\t                  release, or debian-13, trixie...)\n"
+                + "\t                  release, or debian-13, trixie...); default "
+                + EmbeddedKernel.DEFAULT.version() + "\n"
                 + "\t--cmdline=ARGS    the kernel command line\n"
                 + "\t--deb=FILE.deb    boot from Debian's linux-image and linux-headers packages\n"
                 + "\t-f, --force       replace a kernel already booted in the directory\n"

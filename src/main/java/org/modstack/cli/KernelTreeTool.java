@@ -4,7 +4,7 @@ import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.EmbeddedKernel;
 
-/** {@code kernel tree DIR}: the embedded kernel's files, to add modules and run depmod there. */
+/** {@code kernel tree DIR}: the default carried kernel's files, to add modules and run depmod there. */
 final class KernelTreeTool extends KernelSubcommand {
     @Override
     String usage() {
@@ -13,7 +13,8 @@ final class KernelTreeTool extends KernelSubcommand {
 
     @Override
     String about() {
-        return "\twrites the embedded kernel's files under DIR and prints its release\n";
+        return "\twrites the default carried kernel's files (" + EmbeddedKernel.DEFAULT.version()
+                + ") under DIR and prints its release\n";
     }
 
     @Override

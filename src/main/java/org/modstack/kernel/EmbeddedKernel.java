@@ -35,11 +35,8 @@ public final class EmbeddedKernel {
             new EmbeddedKernel("6.12", "debian-13", "trixie"),
             new EmbeddedKernel("7.2", "debian-14", "forky"));
 
-    /** The kernel used when none is named. */
-    public static final EmbeddedKernel DEFAULT = named("6.1").orElseThrow();
-
-    /** The default kernel's release. */
-    public static final String RELEASE = DEFAULT.release();
+    /** The kernel used when none is named: Debian's current stable (trixie). */
+    public static final EmbeddedKernel DEFAULT = named("6.12").orElseThrow();
 
     private final String version;
     private final List<String> names;
@@ -130,11 +127,6 @@ public final class EmbeddedKernel {
     /** {@link #write} of the default kernel. */
     public static String writeTree(Path root) throws ErrnoException {
         return DEFAULT.write(root);
-    }
-
-    /** {@link #inTree} of the default kernel. */
-    public static InTreeModules inTreeModules() throws ErrnoException {
-        return DEFAULT.inTree();
     }
 
     private static String readRelease(String version) {

@@ -10,14 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modstack.Fixtures;
 import org.modstack.kernel.EmbeddedKernel;
 
-/** {@code modstack check} on the sample modules and the carried 6.1 kernel. */
+/** {@code modstack check} on the sample modules and the carried 6.1 kernel they were built for (named: -k 6.1). */
 class CheckToolTest {
     private static final Path MODULES = Path.of("src/test/resources/modules");
-    private static final String K = EmbeddedKernel.RELEASE;
+    private static final String K = Fixtures.KERNEL_6_1.release();
 
     @TempDir
     Path tmp;
@@ -28,8 +30,12 @@ class CheckToolTest {
         }
     }
 
+    /** {@code check ARGS}, on 6.1 ({@code -k 6.1}) unless ARGS name a target. */
     private static Run check(String... args) {
         List<String> all = new ArrayList<>(List.of("check"));
+        if (Stream.of(args).noneMatch(a -> a.equals("-k") || a.startsWith("--kernel="))) {
+            all.addAll(List.of("-k", "6.1"));
+        }
         for (String a : args) {
             all.add(a.endsWith(".ko") && !a.contains("/") ? MODULES.resolve(a).toString() : a);
         }
@@ -46,6 +52,18 @@ class CheckToolTest {
             }
         }
         throw new AssertionError(module + " not in " + r.out());
+    }
+
+    @Test
+    void withoutATargetTheKernelIsDebiansCurrentStable612() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Main.run(out, new ByteArrayOutputStream(), "check", Fixtures.module("6.12", "stack_core").toString());
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.ISO_8859_1)).startsWith("MODULE      "
+                + EmbeddedKernel.named("6.12").orElseThrow().release() + "\nstack_core  1: loads, taints OE\n");
+        ByteArrayOutputStream help = new ByteArrayOutputStream();
+        Main.run(help, new ByteArrayOutputStream(), "check", "--help");
+        assertThat(help.toString(StandardCharsets.ISO_8859_1)).contains("repeatable; default: 6.12\n");
     }
 
     @Test
@@ -179,7 +197,8 @@ class CheckToolTest {
     @Test
     void virtualKernelTargetStartsFromItsLoadedModulesAndIsLeftAsItWas() throws Exception {
         String dir = "--kernel=" + tmp.resolve("vk");
-        assertThat(Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "kernel", "boot", dir)).isZero();
+        assertThat(Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "kernel", "boot", "--release=6.1",
+                dir)).isZero();
         assertThat(Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "insmod", dir,
                 MODULES.resolve("stack_core.ko").toString())).isZero();
         Run r = check("--json", dir, "stack_user.ko", "stack_dup.ko");

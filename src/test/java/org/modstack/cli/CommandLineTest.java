@@ -25,6 +25,8 @@ import org.modstack.kernel.KernelStore;
  * way to pass options, help that lists them, and failures in one line that name their file.
  */
 class CommandLineTest {
+    private static final String RELEASE_6_12 = EmbeddedKernel.named("6.12").orElseThrow().release();
+
     @TempDir
     Path tmp;
     private Path kernel;
@@ -42,8 +44,19 @@ class CommandLineTest {
     @BeforeEach
     void boot() {
         kernel = tmp.resolve("kernel");
-        assertThat(run("kernel", "boot", "--kernel=" + kernel).status()).isZero();
+        assertThat(run("kernel", "boot", "--release=6.1", "--kernel=" + kernel).status()).isZero();
         assertThat(run("insmod", "--kernel=" + kernel, Fixtures.module("stack_core").toString()).status()).isZero();
+    }
+
+    @Test
+    void withoutAReleaseKernelBootAndTreeTakeDebiansCurrentStable612() {
+        Path k = tmp.resolve("default");
+        assertThat(run("kernel", "boot", "--kernel=" + k)).isEqualTo(new Run(0, "booted " + RELEASE_6_12 + " in " + k + "\n", ""));
+        assertThat(run("insmod", "--kernel=" + k, Fixtures.module("6.12", "stack_core").toString()).status()).isZero();
+        assertThat(run("lsmod", "--kernel=" + k).out()).endsWith("\nstack_core             12288  0\n");
+        assertThat(run("kernel", "tree", tmp.resolve("tree").toString())).isEqualTo(new Run(0, RELEASE_6_12 + "\n", ""));
+        assertThat(run("kernel", "boot", "--help").out()).contains("trixie...); default 6.12\n");
+        assertThat(run("kernel", "tree", "--help").out()).contains("the default carried kernel's files (6.12)");
     }
 
     @Test
@@ -68,7 +81,7 @@ class CommandLineTest {
     void kmodToolsActOnTheRunningSystemUnlessAKernelIsNamed() {
         // a kernel in the default place (the tests' XDG_STATE_HOME) does not change what lsmod means
         Path defaultKernel = KernelStore.defaultDirectory();
-        assertThat(run("kernel", "boot", "--force").status()).isZero();
+        assertThat(run("kernel", "boot", "--release=6.1", "--force").status()).isZero();
         assertThat(run("insmod", "--kernel=" + defaultKernel, Fixtures.module("stack_core").toString()).status()).isZero();
         Run lsmod = run("lsmod");
         assertThat(lsmod.out() + lsmod.err()).doesNotContain("stack_core");
@@ -171,7 +184,7 @@ class CommandLineTest {
 
     @Test
     void aKernelFileThatIsADirectoryIsOneLineNamingIt() throws IOException {
-        Path keys = kernel.resolve("tree/boot/modstack-sys-module-" + EmbeddedKernel.RELEASE);
+        Path keys = kernel.resolve("tree/boot/modstack-sys-module-" + Fixtures.KERNEL_6_1.release());
         Files.deleteIfExists(keys);
         Files.createDirectory(keys);
         Run insmod = run("insmod", "--kernel=" + kernel, Fixtures.module("stack_user").toString());

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modstack.kernel.EmbeddedKernel;
 
 /**
  * {@code modstack explore}: the page embeds everything it shows, and in Debian's chromium,
@@ -33,7 +32,7 @@ class ExploreTest {
         SampleTree.write(root);
         Path html = Files.createDirectories(Path.of("target/explore")).resolve("sample.html").toAbsolutePath();
         List<String> args = new ArrayList<>(List.of("explore", "-b", root.toString(), "-k",
-                EmbeddedKernel.RELEASE, "-o", html.toString()));
+                SampleTree.RELEASE, "-o", html.toString()));
         args.addAll(List.of(extra));
         SampleTree.Run run = SampleTree.run(args.toArray(String[]::new));
         assertThat(run.err()).isEmpty();

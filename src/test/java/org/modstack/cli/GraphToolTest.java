@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modstack.kernel.EmbeddedKernel;
 
 /** {@code modstack graph} on the sample tree and on a virtual kernel. */
 class GraphToolTest {
@@ -26,7 +25,7 @@ class GraphToolTest {
     }
 
     private SampleTree.Run graph(String... args) {
-        List<String> argv = new ArrayList<>(List.of("graph", "-b", root, "-k", EmbeddedKernel.RELEASE));
+        List<String> argv = new ArrayList<>(List.of("graph", "-b", root, "-k", SampleTree.RELEASE));
         argv.addAll(List.of(args));
         return SampleTree.run(argv.toArray(String[]::new));
     }

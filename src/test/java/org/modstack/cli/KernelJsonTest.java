@@ -61,7 +61,7 @@ class KernelJsonTest {
         assertThat(doc.get("taint").get("flags").findValuesAsText("name")).contains("PROPRIETARY_MODULE");
         assertThat(doc.get("taint").get("letters").asText()).isEqualTo("POE");
         assertThat(doc.get("modules").size()).isEqualTo(2);
-        assertThat(doc.get("release").asText()).isEqualTo(org.modstack.kernel.EmbeddedKernel.RELEASE);
+        assertThat(doc.get("release").asText()).isEqualTo(SampleTree.RELEASE);
     }
 
     @Test

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.conformance.Trees;
-import org.modstack.kernel.EmbeddedKernel;
 
 /**
  * {@code modinfo --json}: valid under {@code docs/schema/modinfo.schema.json}, and saying what
@@ -28,14 +27,14 @@ class ModinfoJsonTest {
     void modinfoJsonOfTheSampleTreeIsValidAndEqualsThePlainOutput() throws IOException {
         Path root = tmp.resolve("root");
         SampleTree.write(root);
-        checkAgainstPlain(root, EmbeddedKernel.RELEASE, SampleTree.files(root));
+        checkAgainstPlain(root, SampleTree.RELEASE, SampleTree.files(root));
     }
 
     @Test
     void modinfoJsonNamesTheModuleProvidingEachImport() throws IOException {
         Path root = tmp.resolve("root");
         SampleTree.write(root);
-        JsonNode user = json(root, EmbeddedKernel.RELEASE, List.of(file(root, "stack_user"))).get(0);
+        JsonNode user = json(root, SampleTree.RELEASE, List.of(file(root, "stack_user"))).get(0);
         Map<String, String> providers = new HashMap<>();
         user.get("imports").forEach(i -> providers.put(i.get("name").asText(), i.get("provider").asText(null)));
         assertThat(providers).containsEntry("stack_exp_int", "stack_core").containsEntry("__fentry__", null);
@@ -46,7 +45,7 @@ class ModinfoJsonTest {
     void modinfoJsonListsExportsWithCrcGplOnlyAndNamespace() throws IOException {
         Path root = tmp.resolve("root");
         SampleTree.write(root);
-        JsonNode core = json(root, EmbeddedKernel.RELEASE, List.of(file(root, "stack_core"))).get(0);
+        JsonNode core = json(root, SampleTree.RELEASE, List.of(file(root, "stack_core"))).get(0);
         List<String> exports = new ArrayList<>();
         core.get("exports").forEach(x -> exports.add(x.get("name").asText() + " gpl=" + x.get("gpl_only").asBoolean()
                 + " ns=" + x.get("namespace").asText(null)));

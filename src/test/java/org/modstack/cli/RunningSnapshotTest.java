@@ -8,30 +8,30 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
-import org.modstack.kernel.EmbeddedKernel;
 
 /**
  * {@code kernel boot --from-running ROOT}: a virtual kernel seeded from a system's /proc, here a
  * system laid out under ROOT whose kernel has stack_user on stack_core loaded and is tainted.
  */
 class RunningSnapshotTest {
+    private static final String RELEASE = Fixtures.KERNEL_6_1.release();  // the sample modules' kernel
     @TempDir
     Path tmp;
 
     @Test
     void snapshotLoadsWhatProcModulesListsOldestFirstAndKeepsTheTaint() throws Exception {
         Path root = tmp.resolve("root");
-        EmbeddedKernel.writeTree(root);
-        Path extra = Files.createDirectories(root.resolve("lib/modules/" + EmbeddedKernel.RELEASE + "/extra"));
+        Fixtures.KERNEL_6_1.write(root);
+        Path extra = Files.createDirectories(root.resolve("lib/modules/" + RELEASE + "/extra"));
         for (String m : List.of("stack_core", "stack_user")) {
             Files.copy(Fixtures.module(m), extra.resolve(m + ".ko"));
         }
-        assertThat(CommandLineTest.run("depmod", "-b", root.toString(), EmbeddedKernel.RELEASE).status()).isZero();
+        assertThat(CommandLineTest.run("depmod", "-b", root.toString(), RELEASE).status()).isZero();
         Path proc = Files.createDirectories(root.resolve("proc/sys/kernel"));
         Files.writeString(root.resolve("proc/modules"), "stack_user 16384 0 - Live 0x0000000000000000 (OE)\n"
                 + "stack_core 16384 1 stack_user, Live 0x0000000000000000 (OE)\n");
         Files.writeString(root.resolve("proc/cmdline"), "quiet stack_core.x=1\n");
-        Files.writeString(proc.resolve("osrelease"), EmbeddedKernel.RELEASE + "\n");
+        Files.writeString(proc.resolve("osrelease"), RELEASE + "\n");
         Files.writeString(proc.resolve("tainted"), "512\n");  // W: a warning the kernel gave before
         String kernel = "--kernel=" + tmp.resolve("kernel");
 
@@ -51,11 +51,11 @@ class RunningSnapshotTest {
     @Test
     void aModuleMissingFromTheTreeIsNamed() throws Exception {
         Path root = tmp.resolve("root");
-        EmbeddedKernel.writeTree(root);
+        Fixtures.KERNEL_6_1.write(root);
         Path proc = Files.createDirectories(root.resolve("proc/sys/kernel"));
         Files.writeString(root.resolve("proc/modules"), "nowhere 16384 0 - Live 0x0000000000000000\n");
         Files.writeString(root.resolve("proc/cmdline"), "\n");
-        Files.writeString(proc.resolve("osrelease"), EmbeddedKernel.RELEASE + "\n");
+        Files.writeString(proc.resolve("osrelease"), RELEASE + "\n");
         Files.writeString(proc.resolve("tainted"), "0\n");
         CommandLineTest.Run boot = CommandLineTest.run("kernel", "boot", "--kernel=" + tmp.resolve("k"),
                 "--from-running", root.toString());

@@ -9,7 +9,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modstack.kernel.EmbeddedKernel;
 
 /**
  * {@code deps --json} and {@code modprobe -D/-n --json} on the sample tree: valid under their
@@ -29,7 +28,7 @@ class StackJsonTest {
     @Test
     void depsJsonHoldsTheDirectEdgesNotTheClosure() {
         JsonNode doc = JsonSchemas.assertValid("deps",
-                SampleTree.run("deps", "-b", root, "-k", EmbeddedKernel.RELEASE, "--json").out());
+                SampleTree.run("deps", "-b", root, "-k", SampleTree.RELEASE, "--json").out());
         JsonNode chainC = node(doc, "chain_c");
         assertThat(chainC.get("depends").findValuesAsText("name")).containsExactly("chain_b");
         assertThat(node(doc, "stack_user").get("depends").get(0).get("symbols").findValuesAsText(""))
@@ -40,9 +39,9 @@ class StackJsonTest {
 
     @Test
     void depsJsonEqualsThePlainListing() {
-        String plain = SampleTree.run("deps", "-b", root, "-k", EmbeddedKernel.RELEASE).out();
+        String plain = SampleTree.run("deps", "-b", root, "-k", SampleTree.RELEASE).out();
         JsonNode doc = JsonSchemas.assertValid("deps",
-                SampleTree.run("deps", "-b", root, "-k", EmbeddedKernel.RELEASE, "-J").out());
+                SampleTree.run("deps", "-b", root, "-k", SampleTree.RELEASE, "-J").out());
         StringBuilder rebuilt = new StringBuilder();
         for (JsonNode m : doc.get("modules")) {
             rebuilt.append(m.get("name").asText()).append(':');
@@ -66,15 +65,15 @@ class StackJsonTest {
 
     @Test
     void depsOfAModuleTheTreeLacksIsOneLine() {
-        SampleTree.Run run = SampleTree.run("deps", "-b", root, "-k", EmbeddedKernel.RELEASE, "nosuch");
+        SampleTree.Run run = SampleTree.run("deps", "-b", root, "-k", SampleTree.RELEASE, "nosuch");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("deps: ERROR: Module nosuch not found in " + root + "/lib/modules/"
-                + EmbeddedKernel.RELEASE + "/modules.dep.\n");
+                + SampleTree.RELEASE + "/modules.dep.\n");
     }
 
     @Test
     void modprobeShowDependsJsonIsThePlanModprobePrints() {
-        String[] base = {"-d", root, "-S", EmbeddedKernel.RELEASE, "-C", tmp.resolve("none").toString()};
+        String[] base = {"-d", root, "-S", SampleTree.RELEASE, "-C", tmp.resolve("none").toString()};
         for (String mode : List.of("-D", "-n")) {
             // -n prints its steps only when verbose, as kmod's
             String plain = SampleTree.run(concat("modprobe", mode.equals("-n") ? "-nv" : mode, base, "chain_c")).out();
@@ -90,7 +89,7 @@ class StackJsonTest {
 
     @Test
     void modprobeJsonWithoutAPlanIsRefused() {
-        SampleTree.Run run = SampleTree.run("modprobe", "-d", root, "-S", EmbeddedKernel.RELEASE, "--json", "chain_c");
+        SampleTree.Run run = SampleTree.run("modprobe", "-d", root, "-S", SampleTree.RELEASE, "--json", "chain_c");
         assertThat(run.status()).isEqualTo(1);
         assertThat(run.err()).isEqualTo("modprobe: ERROR: --json prints a load plan: use it with -D or -n, without -r or -R\n");
     }

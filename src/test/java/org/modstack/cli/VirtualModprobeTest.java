@@ -11,13 +11,14 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.modstack.kernel.EmbeddedKernel;
+import org.modstack.Fixtures;
 
 /**
  * modprobe, insmod, rmmod and lsmod acting on a virtual kernel (the embedded Debian kernel with
  * our sample modules in extra/), in-process, as a user runs them one after the other.
  */
 class VirtualModprobeTest {
+    private static final String RELEASE = Fixtures.KERNEL_6_1.release();  // the sample modules' kernel
     private static final Path MODULES = Path.of("src/test/resources/modules");
 
     @TempDir
@@ -33,7 +34,7 @@ class VirtualModprobeTest {
         List<String> argv = new ArrayList<>(List.of(tool));
         argv.addAll(List.of(args));
         argv.add(tool.equals("kernel") ? 2 : 1, kernel);  // kernel subcommands take it after their name
-        int status = Main.run(tmp.resolve("root/lib/modules/" + EmbeddedKernel.RELEASE + "/extra"), out, err,
+        int status = Main.run(tmp.resolve("root/lib/modules/" + RELEASE + "/extra"), out, err,
                 argv.toArray(String[]::new));
         return new Run(status, out.toString(StandardCharsets.ISO_8859_1), err.toString(StandardCharsets.ISO_8859_1));
     }
@@ -41,13 +42,13 @@ class VirtualModprobeTest {
     @BeforeEach
     void boot() throws Exception {
         Path root = tmp.resolve("root");
-        EmbeddedKernel.writeTree(root);
-        Path extra = Files.createDirectories(root.resolve("lib/modules/" + EmbeddedKernel.RELEASE + "/extra"));
+        Fixtures.KERNEL_6_1.write(root);
+        Path extra = Files.createDirectories(root.resolve("lib/modules/" + RELEASE + "/extra"));
         for (String n : List.of("stack_core", "stack_user", "stack_alias", "chain_a", "chain_b", "chain_c")) {
             Files.copy(MODULES.resolve(n + ".ko"), extra.resolve(n + ".ko"));
         }
         Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "depmod", "-b", root.toString(),
-                EmbeddedKernel.RELEASE);
+                RELEASE);
         kernel = "--kernel=" + tmp.resolve("kernel");
         assertThat(run("kernel", "boot", root.toString()).status()).isZero();
     }

@@ -76,7 +76,7 @@ class CheckDebianTreeTest {
         Path family = tree.moduleDir().resolve("kernel/drivers/usb/serial");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int status = org.modstack.cli.Main.run(out, new java.io.ByteArrayOutputStream(), "check", "--json", "-k",
-                EmbeddedKernel.RELEASE,
+                EmbeddedKernel.named("6.1").orElseThrow().release(),
                 "-k", tree.root().toString(), "src/test/resources/modules/stack_nons.ko", family.toString());
         assertThat(status).isEqualTo(1);
         com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -120,7 +120,7 @@ class CheckDebianTreeTest {
         return every50th.stream().map(rel -> DynamicTest.dynamicTest(rel, () -> {
             Path copy = Files.createDirectories(tmp.resolve(rel).getParent()).resolve(Path.of(rel).getFileName());
             Files.copy(tree.moduleDir().resolve(rel), copy);
-            try (CheckKernel kernel = CheckKernel.open(EmbeddedKernel.RELEASE, null, "").get(0)) {
+            try (CheckKernel kernel = CheckKernel.open(EmbeddedKernel.named("6.1").orElseThrow().release(), null, "").get(0)) {
                 Verdict v = StackCheck.run(StackModule.read(List.of(copy), (p, e) -> {
                     throw new AssertionError(e);
                 }), kernel).get(0);

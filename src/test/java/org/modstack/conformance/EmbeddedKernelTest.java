@@ -17,18 +17,28 @@ import org.modstack.kernel.KernelFiles;
 import org.modstack.kernel.VirtualKernel;
 import org.modstack.module.ModuleFile;
 
-/** The kernel modstack carries is the Debian kernel the scenarios boot, as far as loading sees it. */
+/**
+ * The carried 6.1 kernel is the Debian kernel of the amd64 tree the scenarios boot, as far as loading
+ * sees it (CheckDebianTreeTest checks every carried kernel against its tree); the default is 6.12.
+ */
 @Tag("conformance")
 class EmbeddedKernelTest {
+    private static final EmbeddedKernel BOOKWORM = EmbeddedKernel.named("6.1").orElseThrow();
+
+    @Test
+    void defaultKernelIsDebiansCurrentStable() {
+        assertThat(EmbeddedKernel.DEFAULT.version()).isEqualTo("6.12");
+        assertThat(EmbeddedKernel.DEFAULT.answersTo("trixie")).isTrue();
+    }
 
     @Test
     void embeddedKernelDescribesTheDebianKernel(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
-        assertThat(EmbeddedKernel.RELEASE)
+        assertThat(BOOKWORM.release())
                 .as("the embedded kernel (src/main/resources/org/modstack/kernel/embedded-kernel/6.1/release) is not the"
                         + " amd64 tree's kernel; scripts/repin regenerates it from the tree")
                 .isEqualTo(tree.release());
-        EmbeddedKernel.writeTree(tmp);
+        BOOKWORM.write(tmp);
         KernelDescription embedded = KernelDescription.fromTree(tmp, null, "");
         KernelDescription debian = KernelDescription.fromTree(tree.root(), null, "");
         assertThat(embedded.exports()).isEqualTo(debian.exports());
@@ -40,7 +50,7 @@ class EmbeddedKernelTest {
     @Test
     void debianSignedModuleLoadsUntaintedAtItsRealSize(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
-        EmbeddedKernel.writeTree(tmp);
+        BOOKWORM.write(tmp);
         VirtualKernel k = new VirtualKernel(KernelDescription.fromTree(tmp, null, ""), BootState.boot());
         k.load(ModuleFile.read(tree.moduleDir().resolve("kernel/fs/fat/fat.ko")).image(), "", 0);  // throws if refused
         // the size the real kernel showed (scripts/qemu/scenarios/force-size.oracle.txt: 90112 on 6.1.0-56)
@@ -52,7 +62,7 @@ class EmbeddedKernelTest {
     @Test
     void signedModuleWhoseBytesChangedIsRejectedWithEkeyrejected(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
-        EmbeddedKernel.writeTree(tmp);
+        BOOKWORM.write(tmp);
         VirtualKernel k = new VirtualKernel(KernelDescription.fromTree(tmp, null, ""), BootState.boot());
         java.nio.ByteBuffer image = ModuleFile.read(tree.moduleDir().resolve("kernel/fs/fat/fat.ko")).image();
         java.nio.ByteBuffer tampered = java.nio.ByteBuffer.allocate(image.remaining()).put(image.duplicate()).flip();

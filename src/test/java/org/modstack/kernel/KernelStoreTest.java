@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.ErrnoException;
+import org.modstack.Fixtures;
 import org.modstack.module.ModuleFile;
 
 class KernelStoreTest {
@@ -25,7 +26,7 @@ class KernelStoreTest {
 
     @BeforeEach
     void boot() throws Exception {
-        EmbeddedKernel.writeTree(tmp.resolve("root"));
+        Fixtures.KERNEL_6_1.write(tmp.resolve("root"));
         dir = tmp.resolve("kernel");
         KernelStore.boot(dir, tmp.resolve("root"), null, "", false).close();
     }

@@ -26,7 +26,7 @@ class LoaderPropertyTest {
     @BeforeContainer
     static void describeKernel() throws Exception {
         Path root = Files.createTempDirectory("loader-property");
-        EmbeddedKernel.writeTree(root);
+        Fixtures.KERNEL_6_1.write(root);
         kernel = KernelDescription.fromTree(root, null, "");
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.Fixtures;
 import org.modstack.module.ModuleFile;
 
 /**
@@ -26,7 +27,7 @@ class VirtualKernelTest {
 
     @BeforeEach
     void boot() throws Exception {
-        EmbeddedKernel.writeTree(tmp);
+        Fixtures.KERNEL_6_1.write(tmp);
         kernel = new VirtualKernel(KernelDescription.fromTree(tmp, null, ""), BootState.boot());
         files = new KernelFiles(kernel);
     }

@@ -16,6 +16,8 @@ import org.modstack.kernel.EmbeddedKernel;
  * classes it needs are already in the archive. Run as {@code Training MODULE_DIR [SIGNED_MODULE...]}:
  * the signed modules (a signature's classes are many: modinfo of a signed module loaded over a
  * hundred classes outside an archive trained on unsigned ones) go through modinfo and insmod too.
+ * The modules must be built for the default kernel, which it boots: a command that fails (the
+ * kernel refusing a load, say) would leave its paths out of the archive, so it fails the training.
  */
 public final class Training {
     private static final OutputStream SINK = OutputStream.nullOutputStream();
@@ -43,41 +45,52 @@ public final class Training {
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(modules)) {
             for (Path ko : s.filter(p -> p.toString().endsWith(".ko")).toList()) {
-                files.add(Files.copy(ko, extra.resolve(ko.getFileName())).toString());
+                files.add(ko.toString());
+                if (!ko.getFileName().toString().startsWith("cycle_")) {  // a cycle: depmod would index nothing
+                    Files.copy(ko, extra.resolve(ko.getFileName()));
+                }
             }
         }
         String kernel = "--kernel=" + work.resolve("kernel");
         String stackCore = extra.resolve("stack_core.ko").toString();
-        tool("modinfo", stackCore);
-        tool("depmod", "-b", root.toString(), release);
-        tool("modinfo", "-b", root.toString(), "-k", release, "stack_user");
-        tool("modprobe", "-d", root.toString(), "-S", release, "-D", "stack_user");
-        tool("modprobe", "-d", root.toString(), "-S", release, "--show-exports", stackCore);
-        tool("kernel", "boot", kernel, root.toString());
-        tool("insmod", kernel, stackCore);
-        tool("modprobe", kernel, "stack_user");
-        tool("lsmod", kernel);
-        tool("lsmod", kernel, "--json");
-        tool("rmmod", kernel, "stack_user");
-        tool("modprobe", kernel, "-r", "stack_core");
-        tool("kernel", "dmesg", kernel);
-        tool("kernel", "cat", kernel, "/proc/modules");
-        tool("kernel", "ls", kernel, "/sys/module");
+        required("modinfo", stackCore);
+        required("depmod", "-b", root.toString(), release);
+        required("modinfo", "-b", root.toString(), "-k", release, "stack_user");
+        required("modprobe", "-d", root.toString(), "-S", release, "-D", "stack_user");
+        required("modprobe", "-d", root.toString(), "-S", release, "--show-exports", stackCore);
+        required("kernel", "boot", kernel, root.toString());
+        required("insmod", kernel, stackCore);
+        required("modprobe", kernel, "stack_user");
+        required("lsmod", kernel);
+        required("lsmod", kernel, "--json");
+        required("rmmod", kernel, "stack_user");
+        required("modprobe", kernel, "-r", "stack_core");
+        required("kernel", "dmesg", kernel);
+        required("kernel", "cat", kernel, "/proc/modules");
+        required("kernel", "ls", kernel, "/sys/module");
+        required("check", stackCore);
         for (String t : List.of("modinfo", "depmod", "modprobe", "insmod", "rmmod", "lsmod", "kernel", "kmod")) {
-            tool(t, "--help");
+            required(t, "--help");
         }
         files.add(0, "modinfo");
-        tool(files.toArray(String[]::new));
+        tool(files.toArray(String[]::new));  // the damaged ones among them fail, as they should
     }
 
     private static void signed(String module, Path work) {
-        tool("modinfo", module);
-        tool("modinfo", "--json", module);
-        tool("insmod", "--kernel=" + work.resolve("kernel"), module);
+        required("modinfo", module);
+        required("modinfo", "--json", module);
+        required("insmod", "--kernel=" + work.resolve("kernel"), module);
     }
 
-    private static void tool(String... args) {
-        Main.run(SINK, SINK, args);
+    private static int tool(String... args) {
+        return Main.run(SINK, SINK, args);
+    }
+
+    private static void required(String... args) {
+        if (tool(args) != 0) {
+            throw new IllegalStateException("training: " + String.join(" ", args) + " failed; are the modules built"
+                    + " for the default kernel, " + EmbeddedKernel.DEFAULT.version() + "?");
+        }
     }
 
     private static void delete(Path dir) throws IOException {
