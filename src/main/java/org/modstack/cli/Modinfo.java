@@ -106,8 +106,10 @@ final class Modinfo extends GetoptTool {
             io.error("missing module or filename.\n");
             return 1;
         }
-        // modinfo looks names up one at a time, through libkmod's stream reader.
-        if (basedir == null && kernelVersion == null && kernel.named().isPresent()) {
+        // modinfo looks names up one at a time, through libkmod's stream reader. A named kernel
+        // matters only to lookups: files are read as they are, booted kernel or not.
+        boolean lookups = argIsModname || !names.stream().allMatch(Modinfo::isModuleFile);
+        if (lookups && basedir == null && kernelVersion == null && kernel.named().isPresent()) {
             try (KernelStore s = kernel.read()) {  // names are looked up in that kernel's tree
                 basedir = s.kernel().description().root().toString();
                 kernelVersion = s.kernel().description().release();

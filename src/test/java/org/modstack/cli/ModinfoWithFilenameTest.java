@@ -2,9 +2,11 @@ package org.modstack.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.modstack.util.WorkingDirectory;
 
 /** {@code modinfo -H}: each value of several files says which file it comes from; without it, kmod's output. */
@@ -17,6 +19,11 @@ class ModinfoWithFilenameTest {
         args.addAll(List.of(options));
         args.addAll(FILES);
         return SampleTree.run(args.toArray(String[]::new)).out();
+    }
+
+    @Test
+    void filesNeedNoBootedKernel(@TempDir Path none) {
+        assertThat(modinfo("--kernel=" + none.resolve("not-booted"))).isEqualTo(modinfo());
     }
 
     @Test
