@@ -6,12 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.stream.Stream;
+import org.modstack.TestFiles;
 
 /**
  * Scenarios run on Debian's real kernel under qemu, a batch at a time: one {@code run-scenario},
@@ -57,12 +56,8 @@ final class RealKernel {
 
     private static void clear(Path dir) {
         try {
-            if (Files.exists(dir)) {
-                try (Stream<Path> files = Files.walk(dir)) {
-                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
+            if (Files.exists(dir)) {  // no transcript of an earlier run may pass for this one's
+                TestFiles.deleteTree(dir);
             }
             Files.createDirectories(dir);
         } catch (IOException e) {

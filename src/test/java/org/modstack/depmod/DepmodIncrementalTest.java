@@ -14,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -25,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
+import org.modstack.TestFiles;
 import org.modstack.cli.Main;
 
 /**
@@ -572,7 +572,7 @@ class DepmodIncrementalTest {
         assertThat(DepmodCache.defaultDirectory(copyDir).resolve(DepmodCache.FILE_NAME)).as("--no-cache writes no cache").doesNotExist();
         Outcome out = new Outcome(new Run(run.status(), run.out().replace(copy.toString(), root.toString()),
                 run.err().replace(copy.toString(), root.toString())), files(copyDir));
-        deleteTree(copy);
+        TestFiles.deleteTree(copy);
         return out;
     }
 
@@ -656,14 +656,6 @@ class DepmodIncrementalTest {
                 } else if (p.getParent().equals(fromDir) ? INPUTS.contains(name) : Files.isRegularFile(p)) {
                     Files.copy(p, target);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }
