@@ -1,5 +1,7 @@
 package org.modstack.conformance;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
 import org.modstack.TestFiles;
 
 /**
@@ -40,6 +44,29 @@ final class RealKernel {
             scenarios.forEach(s -> cmd.add(s.toString()));
             return new RealKernel(dir, Kmod.exec(cmd, env, timeoutSeconds));
         }, executor);
+    }
+
+    /**
+     * Runs, as one batch with run-scenario's {@code options} and {@code -g generation}, every scenario
+     * with an oracle on {@code generation} (in that generation's own version where it has one): a
+     * container of one test per scenario, each holding the transcript to its oracle.
+     */
+    static DynamicContainer givesOracles(String label, String generation, List<String> options,
+            Map<String, String> env, int timeoutSeconds, Executor executor) {
+        List<Path> scenarios = Scenarios.all().stream()
+                .filter(s -> Files.exists(Scenarios.oracle(s, generation)))
+                .map(s -> Scenarios.onGeneration(s, generation)).toList();
+        List<String> withGeneration = new ArrayList<>(options);
+        withGeneration.addAll(List.of("-g", generation));
+        CompletableFuture<RealKernel> runs = run(label, withGeneration, scenarios, env, timeoutSeconds, executor);
+        return DynamicContainer.dynamicContainer(generation, scenarios.stream().map(s -> DynamicTest.dynamicTest(
+                s.getFileName().toString(), () -> runs.join().assertGives(s, Scenarios.oracle(s, generation)))));
+    }
+
+    /** Asserts that the real kernel's transcript of {@code scenario} is {@code oracle}'s, addresses masked. */
+    void assertGives(Path scenario, Path oracle) throws IOException {
+        String expected = Files.readString(oracle, StandardCharsets.ISO_8859_1);
+        assertThat(Scenarios.masked(transcript(scenario))).isEqualTo(Scenarios.masked(expected));
     }
 
     /** The real kernel's transcript of {@code scenario}, or an AssertionError saying why there is none. */

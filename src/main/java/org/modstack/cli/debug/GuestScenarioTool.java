@@ -18,15 +18,17 @@ import org.modstack.cli.ToolOutput;
  * the rest run on a snapshot of the running system. With {@code --from=FIFO} the rest of the
  * command line comes later, as a line on FIFO: run-scenario starts the JVM before it saves the
  * booted guest, so that each guest restored for a scenario finds it started (under TCG a JVM's
- * start costs more than a scenario's steps).
+ * start costs more than a scenario's steps); with {@code --warm-up} it also takes each path of a
+ * step once before it waits, so that the first step of each scenario does not pay for it.
  */
 public final class GuestScenarioTool implements Tool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.longOnly("snapshot-after", Getopt.Arg.REQUIRED, "snapshot-after"),
             Getopt.Spec.longOnly("from", Getopt.Arg.REQUIRED, "from"),
+            Getopt.Spec.longOnly("warm-up", Getopt.Arg.REQUIRED, "warm-up"),
             Getopt.Spec.flag('h', "help")));
     private static final String USAGE = "Usage: modstack kernel guest-scenario [--snapshot-after=N] FILE\n"
-            + "       modstack kernel guest-scenario --from=FIFO\n";
+            + "       modstack kernel guest-scenario [--warm-up=MODULE] --from=FIFO\n";
     private static final String HELP = USAGE
             + "\truns a scenario's steps on the running kernel with modstack's tools (inside\n"
             + "\trun-scenario's guest); prints run-scenario's transcript, without its end line\n"
@@ -34,6 +36,8 @@ public final class GuestScenarioTool implements Tool {
             + "\t--snapshot-after=N  kmod's tools run steps 1..N, the rest run on a snapshot\n"
             + "\t                    of the running system (kernel boot --from-running)\n"
             + "\t--from=FIFO         wait for the other arguments, one line on FIFO\n"
+            + "\t--warm-up=MODULE    before waiting, take each path a step takes once (modinfo\n"
+            + "\t                    of MODULE, lsmod, a process, a failing delete_module)\n"
             + "\t-h, --help          show this help\n";
 
     @Override
@@ -46,13 +50,19 @@ public final class GuestScenarioTool implements Tool {
             return 1;
         }
         int snapshotAfter = -1;
+        Path from = null;
         for (Getopt.Option o : parsed.options()) {
             if (o.key().equals("h")) {
                 io.print(HELP);
                 return 0;
             }
             if (o.key().equals("from")) {
-                return run(io, awaitArguments(io.resolve(o.value())));
+                from = io.resolve(o.value());
+                continue;
+            }
+            if (o.key().equals("warm-up")) {
+                GuestRun.warmUp(io.resolve(o.value()));
+                continue;
             }
             try {
                 snapshotAfter = Integer.parseInt(o.value());
@@ -60,6 +70,9 @@ public final class GuestScenarioTool implements Tool {
                 io.printErr(io.tool() + ": --snapshot-after needs a number of steps\n" + USAGE);
                 return 1;
             }
+        }
+        if (from != null) {
+            return run(io, awaitArguments(from));
         }
         if (parsed.operands().size() != 1) {
             io.printErr(USAGE);

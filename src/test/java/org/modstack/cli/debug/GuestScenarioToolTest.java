@@ -25,4 +25,19 @@ class GuestScenarioToolTest {
         assertThat(status).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("kernel: --snapshot-after needs a number of steps");
     }
+
+    @Test
+    void warmUpPrintsNothingAndThenWaitsForTheArguments(@TempDir Path dir) throws IOException {
+        Path fifo = dir.resolve("next");
+        Files.writeString(fifo, "--snapshot-after=two " + dir.resolve("scenario") + "\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int status = Main.run(out, err, "kernel", "guest-scenario",
+                "--warm-up=src/test/resources/signed/gen/6.12/stack_core.ko", "--from=" + fifo);
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("kernel: --snapshot-after needs a number of steps");
+    }
 }
