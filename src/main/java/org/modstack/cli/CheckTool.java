@@ -32,7 +32,7 @@ final class CheckTool extends GetoptTool {
     private CheckFormat format = CheckFormat.TABLE;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return new Getopt(List.of(Getopt.Spec.value('k', "kernel-release"),
                 Getopt.Spec.longOnly("cmdline", Getopt.Arg.REQUIRED, "cmdline"),
                 Getopt.Spec.longOnly("deb", Getopt.Arg.REQUIRED, "deb"), KernelChoice.OPTION,
@@ -42,7 +42,7 @@ final class CheckTool extends GetoptTool {
     }
 
     @Override
-    String help() {
+    protected String help() {
         return "Usage: modstack check [options] MODULE.ko|DIR...\n"
                 + "Will these modules load on those kernels, and if not, why and what to change.\n"
                 + "Options:\n"
@@ -65,12 +65,12 @@ final class CheckTool extends GetoptTool {
     }
 
     @Override
-    int usageStatus() {
+    protected int usageStatus() {
         return INPUT_ERROR;
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option option) {
+    protected Integer apply(ToolOutput io, Getopt.Option option) {
         switch (option.key()) {
             case "k" -> targets.add(option.value());
             case "cmdline" -> cmdline = option.value();
@@ -87,7 +87,7 @@ final class CheckTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (operands.isEmpty()) {
             io.printErr(help().replace("%s", io.tool()));
             return INPUT_ERROR;

@@ -5,7 +5,7 @@ import java.util.List;
 /** {@code modstack completion bash|zsh|fish}: the shell's completion script, on standard output. */
 final class CompletionTool extends OperandsOnlyTool {
     @Override
-    String help() {
+    protected String help() {
         return "Usage: modstack completion bash|zsh|fish\n"
                 + "\tprints the shell's completion script for modstack, e.g.\n"
                 + "\tsource <(modstack completion bash); scripts/install-shell-support installs all three\n"
@@ -13,7 +13,7 @@ final class CompletionTool extends OperandsOnlyTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) {
+    protected int operate(ToolOutput io, List<String> operands) {
         String shell = operands.size() == 1 ? operands.get(0) : "";
         String script = switch (shell) {
             case "bash" -> CompletionScripts.bash();

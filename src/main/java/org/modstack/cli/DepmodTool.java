@@ -84,17 +84,17 @@ final class DepmodTool extends GetoptTool {
     private String cacheDir;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return HELP;
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         String release;
         if (!operands.isEmpty()) {
             if (!Depmod.isVersionNumber(operands.get(0))) {
@@ -114,7 +114,7 @@ final class DepmodTool extends GetoptTool {
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "a" -> { }
             case "A" -> maybeAll = true;

@@ -31,17 +31,17 @@ final class DepsTool extends GetoptTool {
     private boolean json;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return HELP;
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "J" -> json = true;
             default -> {
@@ -54,7 +54,7 @@ final class DepsTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> names) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> names) throws ErrnoException {
         ModuleDirectory dir = tree.directory();
         List<DirectDependencies.Node> nodes;
         try {

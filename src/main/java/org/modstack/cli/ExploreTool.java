@@ -50,17 +50,17 @@ final class ExploreTool extends GetoptTool {
     private String output;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return HELP;
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "H" -> holders = true;
             case "kernel" -> kernel.set(o.value());
@@ -75,7 +75,7 @@ final class ExploreTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (!operands.isEmpty()) {
             io.printErr(HELP.replace("%s", io.tool()));
             return 1;

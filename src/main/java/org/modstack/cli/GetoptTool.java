@@ -8,23 +8,23 @@ import org.modstack.index.KmodVersion;
 /**
  * A tool whose options are parsed as kmod's: options act in command-line order, {@code -h}
  * and {@code -V} end the run when reached, and a bad option is reported in getopt's words
- * after the options before it have acted.
+ * after the options before it have acted. Public for the harness's commands in
+ * {@code cli.debug}; the tools themselves are this package's.
  */
-abstract class GetoptTool implements Tool {
+public abstract class GetoptTool implements Tool {
 
     /** The tool's options; {@code h} and {@code V} are handled here. */
-    abstract Getopt options();
+    protected abstract Getopt options();
 
     /** The {@code -h} text, {@code %s} standing for the tool's name. */
-    abstract String help();
+    protected abstract String help();
 
     /** Applies one option; returns an exit status to end the run with, or null to go on. */
-    abstract Integer apply(ToolOutput io, Getopt.Option option);
+    protected abstract Integer apply(ToolOutput io, Getopt.Option option);
 
     /** Does the work once every option has been applied. */
-    abstract int operate(ToolOutput io, List<String> operands) throws ErrnoException;
+    protected abstract int operate(ToolOutput io, List<String> operands) throws ErrnoException;
 
-    /** The exit status of a bad option: 1 as kmod's tools; a tool with its own convention overrides it. */
     /** The release {@code --kmod-version} names, or empty after saying it names none. */
     static Optional<KmodVersion> kmodVersion(ToolOutput io, String value) {
         Optional<KmodVersion> named = KmodVersion.named(value);
@@ -34,12 +34,13 @@ abstract class GetoptTool implements Tool {
         return named;
     }
 
-    int usageStatus() {
+    /** The exit status of a bad option: 1 as kmod's tools; a tool with its own convention overrides it. */
+    protected int usageStatus() {
         return 1;
     }
 
     /** The arguments as getopt is to see them (a tool with an unusual operand may reorder them). */
-    List<String> arguments(List<String> args) {
+    protected List<String> arguments(List<String> args) {
         return args;
     }
 

@@ -54,17 +54,17 @@ final class GraphTool extends GetoptTool {
     private String output;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return HELP;
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "r" -> users = true;
             case "H" -> holders = true;
@@ -82,7 +82,7 @@ final class GraphTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> names) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> names) throws ErrnoException {
         if (!List.of("dot", "svg", "png", "json").contains(format)) {
             io.error("unknown format '" + format + "': dot, svg, png or json\n");
             return 1;

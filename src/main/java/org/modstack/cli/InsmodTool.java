@@ -15,12 +15,12 @@ final class InsmodTool extends GetoptTool {
     private boolean force;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return "Usage:\n\t%s [options] filename [args]\nOptions:\n"
                 + "\t-f                DANGEROUS: forces a module load (ignores modversions\n"
                 + "\t                  and vermagic)\n"
@@ -30,7 +30,7 @@ final class InsmodTool extends GetoptTool {
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "f" -> force = true;
             case "kernel" -> kernel.set(o.value());
@@ -40,7 +40,7 @@ final class InsmodTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (operands.isEmpty()) {
             io.error("missing filename.\n");
             return 1;

@@ -20,7 +20,7 @@ final class KernelInitTool extends KernelSubcommand {
 
     /** A negative number is RESULT, not a cluster of options, as {@code kill -9} reads it. */
     @Override
-    List<String> arguments(List<String> args) {
+    protected List<String> arguments(List<String> args) {
         List<String> options = new ArrayList<>();
         List<String> numbers = new ArrayList<>();
         for (String a : args) {

@@ -23,7 +23,7 @@ abstract class KernelSubcommand extends GetoptTool {
     }
 
     @Override
-    final String help() {
+    protected final String help() {
         return "Usage: modstack kernel " + usage() + "\n" + about() + "Options:\n" + optionsHelp()
                 + "\t--kernel=DIR      the virtual kernel's directory (default: $MODSTACK_KERNEL,\n"
                 + "\t                  else ~/.local/state/modstack/kernel)\n"
@@ -47,7 +47,7 @@ abstract class KernelSubcommand extends GetoptTool {
     abstract int act(ToolOutput io, List<String> operands) throws ErrnoException;
 
     @Override
-    final Getopt options() {
+    protected final Getopt options() {
         List<Getopt.Spec> specs = new ArrayList<>(extraOptions());
         specs.add(KernelChoice.OPTION);
         specs.add(Getopt.Spec.flag('h', "help"));
@@ -55,7 +55,7 @@ abstract class KernelSubcommand extends GetoptTool {
     }
 
     @Override
-    final Integer apply(ToolOutput io, Getopt.Option o) {
+    protected final Integer apply(ToolOutput io, Getopt.Option o) {
         if (o.key().equals("kernel")) {
             kernel.set(o.value());
         } else {
@@ -65,7 +65,7 @@ abstract class KernelSubcommand extends GetoptTool {
     }
 
     @Override
-    final int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected final int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (!takes(operands.size())) {
             io.printErr("Usage: modstack kernel " + usage() + "\n");
             return 1;

@@ -14,12 +14,12 @@ final class LsmodTool extends GetoptTool {
     private boolean json;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return "Usage:\n\t%s [options]\nOptions:\n"
                 + "\t-s, --syslog      print to syslog, not stderr\n"
                 + "\t-v, --verbose     enables more messages\n"
@@ -29,7 +29,7 @@ final class LsmodTool extends GetoptTool {
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         if (o.key().equals("kernel")) {
             kernel.set(o.value());
         } else if (o.key().equals("J")) {
@@ -39,7 +39,7 @@ final class LsmodTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (!operands.isEmpty()) {
             io.printErr("Usage: " + io.tool() + "\n");
             return 1;

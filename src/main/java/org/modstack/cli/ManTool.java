@@ -14,14 +14,14 @@ import org.modstack.ErrnoException;
  */
 final class ManTool extends OperandsOnlyTool {
     @Override
-    String help() {
+    protected String help() {
         return "Usage: modstack man [TOOL]\n"
                 + "\tprints modstack's manual page, or TOOL's, in roff: modstack man modprobe | man -l -\n"
                 + "Options:\n\t-h, --help        show this help\n";
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (operands.size() > 1 || operands.size() == 1 && !ToolTable.TOOLS.containsKey(operands.get(0))) {
             io.printErr("Usage: modstack man [TOOL]\n");
             return 1;

@@ -63,19 +63,19 @@ final class Modinfo extends GetoptTool {
     private final KernelChoice kernel = new KernelChoice();
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return HELP + KernelChoice.HELP.replace("act on", "look names up in")
                 + "\t-J, --json                  One JSON object per module (docs/json.md)\n"
                 + "\t-H, --with-filename         Start each value with its module's file\n";
     }
 
     @Override
-    Integer apply(ToolOutput out, Getopt.Option o) {
+    protected Integer apply(ToolOutput out, Getopt.Option o) {
         switch (o.key()) {
             case "a" -> field = "author";
             case "d" -> field = "description";
@@ -96,7 +96,7 @@ final class Modinfo extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput out, List<String> names) throws ErrnoException {
+    protected int operate(ToolOutput out, List<String> names) throws ErrnoException {
         this.io = out;
         return show(names);
     }

@@ -81,18 +81,18 @@ final class ModprobeTool extends GetoptTool {
     private String cmdlineText;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return ModprobeHelp.TEXT + KernelChoice.HELP
                 + "\t-J, --json        with -D or -n: the load plan as JSON (docs/json.md)\n";
     }
 
     @Override
-    int operate(ToolOutput io, List<String> names) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> names) throws ErrnoException {
         if (!showConfig && names.isEmpty()) {
             io.error("missing parameters. See -h.\n");
             return 1;
@@ -198,7 +198,7 @@ final class ModprobeTool extends GetoptTool {
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "a" -> {
                 all = true;

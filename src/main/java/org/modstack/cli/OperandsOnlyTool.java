@@ -7,12 +7,12 @@ abstract class OperandsOnlyTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(Getopt.Spec.flag('h', "help")));
 
     @Override
-    final Getopt options() {
+    protected final Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    final Integer apply(ToolOutput io, Getopt.Option option) {
+    protected final Integer apply(ToolOutput io, Getopt.Option option) {
         return null;  // -h is GetoptTool's
     }
 }

@@ -16,12 +16,12 @@ final class RmmodTool extends GetoptTool {
     private boolean force;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         return "Usage:\n\t%s [options] modulename ...\nOptions:\n"
                 + "\t-f, --force       forces a module unload and may crash your\n"
                 + "\t                  machine. This requires Forced Module Removal\n"
@@ -34,7 +34,7 @@ final class RmmodTool extends GetoptTool {
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "f" -> force = true;
             case "kernel" -> kernel.set(o.value());
@@ -44,7 +44,7 @@ final class RmmodTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (operands.isEmpty()) {
             io.error("missing module name.\n");
             return 1;

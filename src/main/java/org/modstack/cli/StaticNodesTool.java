@@ -49,12 +49,12 @@ final class StaticNodesTool extends GetoptTool {
     private String output;
 
     @Override
-    Getopt options() {
+    protected Getopt options() {
         return OPTIONS;
     }
 
     @Override
-    String help() {
+    protected String help() {
         StringBuilder sb = new StringBuilder("Usage:\n\tkmod static-nodes [options]\n\n"
                 + "kmod static-nodes outputs the static-node information of the currently running kernel.\n\n"
                 + "Options:\n\t-f, --format=FORMAT  choose format to use: see \"Formats\"\n"
@@ -66,7 +66,7 @@ final class StaticNodesTool extends GetoptTool {
     }
 
     @Override
-    Integer apply(ToolOutput io, Getopt.Option o) {
+    protected Integer apply(ToolOutput io, Getopt.Option o) {
         if (o.key().equals("o")) {
             output = o.value();
             return null;
@@ -83,7 +83,7 @@ final class StaticNodesTool extends GetoptTool {
     }
 
     @Override
-    int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         String release = ModuleDirectory.runningRelease();
         Path devname = Path.of("/lib/modules", release, "modules.devname");
         List<String> lines;

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicTest;
-import org.modstack.TestFiles;
+import org.modstack.util.FileTrees;
 
 /**
  * Scenarios run on Debian's real kernel under qemu, a batch at a time: one {@code run-scenario},
@@ -84,7 +84,7 @@ final class RealKernel {
     private static void clear(Path dir) {
         try {
             if (Files.exists(dir)) {  // no transcript of an earlier run may pass for this one's
-                TestFiles.deleteTree(dir);
+                FileTrees.delete(dir);
             }
             Files.createDirectories(dir);
         } catch (IOException e) {

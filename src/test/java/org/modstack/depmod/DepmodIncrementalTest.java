@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
-import org.modstack.TestFiles;
+import org.modstack.util.FileTrees;
 import org.modstack.cli.Main;
 
 /**
@@ -572,7 +572,7 @@ class DepmodIncrementalTest {
         assertThat(DepmodCache.defaultDirectory(copyDir).resolve(DepmodCache.FILE_NAME)).as("--no-cache writes no cache").doesNotExist();
         Outcome out = new Outcome(new Run(run.status(), run.out().replace(copy.toString(), root.toString()),
                 run.err().replace(copy.toString(), root.toString())), files(copyDir));
-        TestFiles.deleteTree(copy);
+        FileTrees.delete(copy);
         return out;
     }
 

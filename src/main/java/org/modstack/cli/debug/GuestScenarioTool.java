@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.cli.Getopt;
-import org.modstack.cli.Tool;
+import org.modstack.cli.GetoptTool;
 import org.modstack.cli.ToolOutput;
 
 /**
@@ -21,7 +21,7 @@ import org.modstack.cli.ToolOutput;
  * start costs more than a scenario's steps); with {@code --warm-up} it also takes each path of a
  * step once before it waits, so that the first step of each scenario does not pay for it.
  */
-public final class GuestScenarioTool implements Tool {
+public final class GuestScenarioTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.longOnly("snapshot-after", Getopt.Arg.REQUIRED, "snapshot-after"),
             Getopt.Spec.longOnly("from", Getopt.Arg.REQUIRED, "from"),
@@ -40,45 +40,53 @@ public final class GuestScenarioTool implements Tool {
             + "\t                    of MODULE, lsmod, a process, a failing delete_module)\n"
             + "\t-h, --help          show this help\n";
 
+    private int snapshotAfter = -1;
+    private Path from;
+    private Path warmUp;
+
     @Override
-    public int run(ToolOutput io, List<String> args) throws ErrnoException {
-        Getopt.Result parsed;
-        try {
-            parsed = OPTIONS.parse(args);
-        } catch (Getopt.UsageException e) {
-            io.printErr(io.tool() + ": " + e.getMessage() + "\n" + USAGE);
-            return 1;
+    protected Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    protected String help() {
+        return HELP;
+    }
+
+    @Override
+    protected Integer apply(ToolOutput io, Getopt.Option option) {
+        switch (option.key()) {
+            case "from" -> from = io.resolve(option.value());
+            case "warm-up" -> warmUp = io.resolve(option.value());
+            default -> {
+                try {
+                    snapshotAfter = Integer.parseInt(option.value());
+                } catch (NumberFormatException e) {
+                    io.printErr(io.tool() + ": --snapshot-after needs a number of steps\n" + USAGE);
+                    return 1;
+                }
+            }
         }
-        int snapshotAfter = -1;
-        Path from = null;
-        for (Getopt.Option o : parsed.options()) {
-            if (o.key().equals("h")) {
-                io.print(HELP);
-                return 0;
-            }
-            if (o.key().equals("from")) {
-                from = io.resolve(o.value());
-                continue;
-            }
-            if (o.key().equals("warm-up")) {
-                GuestRun.warmUp(io.resolve(o.value()));
-                continue;
-            }
-            try {
-                snapshotAfter = Integer.parseInt(o.value());
-            } catch (NumberFormatException e) {
-                io.printErr(io.tool() + ": --snapshot-after needs a number of steps\n" + USAGE);
-                return 1;
-            }
+        return null;
+    }
+
+    @Override
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+        if (warmUp != null) {
+            GuestRun.warmUp(warmUp);
         }
         if (from != null) {
-            return run(io, awaitArguments(from));
+            Path fifo = from;
+            from = null;
+            warmUp = null;
+            return run(io, awaitArguments(fifo));
         }
-        if (parsed.operands().size() != 1) {
+        if (operands.size() != 1) {
             io.printErr(USAGE);
             return 1;
         }
-        Path scenario = io.resolve(parsed.operands().get(0));
+        Path scenario = io.resolve(operands.get(0));
         List<String> lines;
         Path cwd;
         try {

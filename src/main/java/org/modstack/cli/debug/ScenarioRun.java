@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +19,7 @@ import org.modstack.cli.DepmodRun;
 import org.modstack.cli.Main;
 import org.modstack.kernel.KernelStore;
 import org.modstack.module.ModuleName;
+import org.modstack.util.FileTrees;
 
 /**
  * Runs a scenario (the format of {@code scripts/qemu/run-scenario}) on a freshly booted virtual
@@ -231,9 +231,9 @@ public final class ScenarioRun {
         if (root == null) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        try {
+            FileTrees.delete(root);
+        } catch (ErrnoException e) {
             // a temporary directory left behind is harmless
         }
     }

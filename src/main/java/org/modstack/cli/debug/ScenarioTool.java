@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.modstack.ErrnoException;
 import org.modstack.cli.Getopt;
-import org.modstack.cli.Tool;
+import org.modstack.cli.GetoptTool;
 import org.modstack.cli.ToolOutput;
 
 /**
@@ -12,7 +12,7 @@ import org.modstack.cli.ToolOutput;
  * harness's command, not a user's. It runs a scenario file on a fresh virtual kernel and prints
  * the transcript {@code scripts/qemu/run-scenario} prints for the real kernel.
  */
-public final class ScenarioTool implements Tool {
+public final class ScenarioTool extends GetoptTool {
     private static final Getopt OPTIONS = new Getopt(List.of(
             Getopt.Spec.longOnly("root", Getopt.Arg.REQUIRED, "root"),
             Getopt.Spec.longOnly("modules", Getopt.Arg.REQUIRED, "modules"), Getopt.Spec.flag('h', "help")));
@@ -25,28 +25,31 @@ public final class ScenarioTool implements Tool {
             + "\t--modules=DIR     where its fixture modules are (default: the scenario's directory)\n"
             + "\t-h, --help        show this help\n";
 
+    private String root;
+    private String moduleDir;
+
     @Override
-    public int run(ToolOutput io, List<String> args) throws ErrnoException {
-        Getopt.Result parsed;
-        try {
-            parsed = OPTIONS.parse(args);
-        } catch (Getopt.UsageException e) {
-            io.printErr(io.tool() + ": " + e.getMessage() + "\n" + USAGE);
-            return 1;
+    protected Getopt options() {
+        return OPTIONS;
+    }
+
+    @Override
+    protected String help() {
+        return HELP;
+    }
+
+    @Override
+    protected Integer apply(ToolOutput io, Getopt.Option option) {
+        if (option.key().equals("root")) {
+            root = option.value();
+        } else {
+            moduleDir = option.value();
         }
-        String root = null;
-        String moduleDir = null;
-        for (Getopt.Option o : parsed.options()) {
-            if (o.key().equals("h")) {
-                io.print(HELP);
-                return 0;
-            } else if (o.key().equals("root")) {
-                root = o.value();
-            } else {
-                moduleDir = o.value();
-            }
-        }
-        List<String> operands = parsed.operands();
+        return null;
+    }
+
+    @Override
+    protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
         if (operands.isEmpty() || root == null) {
             io.printErr(USAGE);
             return 1;

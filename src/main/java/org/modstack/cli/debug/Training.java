@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.modstack.cli.Main;
 import org.modstack.kernel.EmbeddedKernel;
+import org.modstack.util.FileTrees;
 
 /**
  * The fixed workload the launcher trains its class-data archive on, once per build: every tool
@@ -34,7 +35,7 @@ public final class Training {
                 signed(args[i], work);
             }
         } finally {
-            delete(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -90,14 +91,6 @@ public final class Training {
         if (tool(args) != 0) {
             throw new IllegalStateException("training: " + String.join(" ", args) + " failed; are the modules built"
                     + " for the default kernel, " + EmbeddedKernel.DEFAULT.version() + "?");
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

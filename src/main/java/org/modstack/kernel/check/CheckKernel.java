@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.BootState;
@@ -18,6 +16,7 @@ import org.modstack.kernel.InTreeModules;
 import org.modstack.kernel.KernelDescription;
 import org.modstack.kernel.VirtualKernel;
 import org.modstack.modprobe.ModuleDirectory;
+import org.modstack.util.FileTrees;
 
 /**
  * A kernel to check against: its description and what is known of its in-tree modules. A carried
@@ -138,11 +137,9 @@ public record CheckKernel(String name, KernelDescription description, InTreeModu
         if (temporary == null) {
             return;
         }
-        try (Stream<Path> s = Files.walk(temporary)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
+        try {
+            FileTrees.delete(temporary);
+        } catch (ErrnoException e) {
             // a temporary file left behind is harmless; the check's result stands
         }
     }
