@@ -7,10 +7,14 @@ import org.modstack.kernel.EmbeddedKernel;
 /** Our sample modules (built by fixtures/build-modules.sh) and other committed test data. */
 public final class Fixtures {
     /**
-     * The carried kernel the sample modules in {@code modules/} were built for (their vermagic
-     * names 6.1.0-56-amd64): tests that load them name it, whatever the default kernel is.
+     * The carried 6.1 kernel, Debian 12's (the amd64 tree's): the sample modules in {@code modules/}
+     * were built for it (their vermagic names 6.1.0-56-amd64), so tests that load them name it,
+     * whatever the default kernel is.
      */
     public static final EmbeddedKernel KERNEL_6_1 = EmbeddedKernel.named("6.1").orElseThrow();
+
+    /** The carried 6.12 kernel, Debian 13's and the default: {@code modules/gen/6.12/} were built for it. */
+    public static final EmbeddedKernel KERNEL_6_12 = EmbeddedKernel.named("6.12").orElseThrow();
 
     private Fixtures() {
     }

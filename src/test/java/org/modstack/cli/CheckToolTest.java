@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
-import org.modstack.kernel.EmbeddedKernel;
 
 /** {@code modstack check} on the sample modules and the carried 6.1 kernel they were built for (named: -k 6.1). */
 class CheckToolTest {
@@ -60,7 +59,7 @@ class CheckToolTest {
         int status = Main.run(out, new ByteArrayOutputStream(), "check", Fixtures.module("6.12", "stack_core").toString());
         assertThat(status).isZero();
         assertThat(out.toString(StandardCharsets.ISO_8859_1)).startsWith("MODULE      "
-                + EmbeddedKernel.named("6.12").orElseThrow().release() + "\nstack_core  1: loads, taints OE\n");
+                + Fixtures.KERNEL_6_12.release() + "\nstack_core  1: loads, taints OE\n");
         ByteArrayOutputStream help = new ByteArrayOutputStream();
         Main.run(help, new ByteArrayOutputStream(), "check", "--help");
         assertThat(help.toString(StandardCharsets.ISO_8859_1)).contains("repeatable; default: 6.12\n");

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
-import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelStore;
 
 /**
@@ -25,8 +24,6 @@ import org.modstack.kernel.KernelStore;
  * way to pass options, help that lists them, and failures in one line that name their file.
  */
 class CommandLineTest {
-    private static final String RELEASE_6_12 = EmbeddedKernel.named("6.12").orElseThrow().release();
-
     @TempDir
     Path tmp;
     private Path kernel;
@@ -51,10 +48,10 @@ class CommandLineTest {
     @Test
     void withoutAReleaseKernelBootAndTreeTakeDebiansCurrentStable612() {
         Path k = tmp.resolve("default");
-        assertThat(run("kernel", "boot", "--kernel=" + k)).isEqualTo(new Run(0, "booted " + RELEASE_6_12 + " in " + k + "\n", ""));
+        assertThat(run("kernel", "boot", "--kernel=" + k)).isEqualTo(new Run(0, "booted " + Fixtures.KERNEL_6_12.release() + " in " + k + "\n", ""));
         assertThat(run("insmod", "--kernel=" + k, Fixtures.module("6.12", "stack_core").toString()).status()).isZero();
         assertThat(run("lsmod", "--kernel=" + k).out()).endsWith("\nstack_core             12288  0\n");
-        assertThat(run("kernel", "tree", tmp.resolve("tree").toString())).isEqualTo(new Run(0, RELEASE_6_12 + "\n", ""));
+        assertThat(run("kernel", "tree", tmp.resolve("tree").toString())).isEqualTo(new Run(0, Fixtures.KERNEL_6_12.release() + "\n", ""));
         assertThat(run("kernel", "boot", "--help").out()).contains("trixie...); default 6.12\n");
         assertThat(run("kernel", "tree", "--help").out()).contains("the default carried kernel's files (6.12)");
     }

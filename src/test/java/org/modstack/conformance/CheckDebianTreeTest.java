@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.modstack.Fixtures;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.InTreeModules;
 import org.modstack.kernel.KernelDescription;
@@ -76,7 +77,7 @@ class CheckDebianTreeTest {
         Path family = tree.moduleDir().resolve("kernel/drivers/usb/serial");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int status = org.modstack.cli.Main.run(out, new java.io.ByteArrayOutputStream(), "check", "--json", "-k",
-                EmbeddedKernel.named("6.1").orElseThrow().release(),
+                Fixtures.KERNEL_6_1.release(),
                 "-k", tree.root().toString(), "src/test/resources/modules/stack_nons.ko", family.toString());
         assertThat(status).isEqualTo(1);
         com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -120,7 +121,7 @@ class CheckDebianTreeTest {
         return every50th.stream().map(rel -> DynamicTest.dynamicTest(rel, () -> {
             Path copy = Files.createDirectories(tmp.resolve(rel).getParent()).resolve(Path.of(rel).getFileName());
             Files.copy(tree.moduleDir().resolve(rel), copy);
-            try (CheckKernel kernel = CheckKernel.open(EmbeddedKernel.named("6.1").orElseThrow().release(), null, "").get(0)) {
+            try (CheckKernel kernel = CheckKernel.open(Fixtures.KERNEL_6_1.release(), null, "").get(0)) {
                 Verdict v = StackCheck.run(StackModule.read(List.of(copy), (p, e) -> {
                     throw new AssertionError(e);
                 }), kernel).get(0);

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.modstack.Fixtures;
 import org.modstack.kernel.BootState;
 import org.modstack.kernel.EmbeddedKernel;
 import org.modstack.kernel.KernelDescription;
@@ -23,8 +24,6 @@ import org.modstack.module.ModuleFile;
  */
 @Tag("conformance")
 class EmbeddedKernelTest {
-    private static final EmbeddedKernel BOOKWORM = EmbeddedKernel.named("6.1").orElseThrow();
-
     @Test
     void defaultKernelIsDebiansCurrentStable() {
         assertThat(EmbeddedKernel.DEFAULT.version()).isEqualTo("6.12");
@@ -34,11 +33,11 @@ class EmbeddedKernelTest {
     @Test
     void embeddedKernelDescribesTheDebianKernel(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
-        assertThat(BOOKWORM.release())
+        assertThat(Fixtures.KERNEL_6_1.release())
                 .as("the embedded kernel (src/main/resources/org/modstack/kernel/embedded-kernel/6.1/release) is not the"
                         + " amd64 tree's kernel; scripts/repin regenerates it from the tree")
                 .isEqualTo(tree.release());
-        BOOKWORM.write(tmp);
+        Fixtures.KERNEL_6_1.write(tmp);
         KernelDescription embedded = KernelDescription.fromTree(tmp, null, "");
         KernelDescription debian = KernelDescription.fromTree(tree.root(), null, "");
         assertThat(embedded.exports()).isEqualTo(debian.exports());
@@ -50,7 +49,7 @@ class EmbeddedKernelTest {
     @Test
     void debianSignedModuleLoadsUntaintedAtItsRealSize(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
-        BOOKWORM.write(tmp);
+        Fixtures.KERNEL_6_1.write(tmp);
         VirtualKernel k = new VirtualKernel(KernelDescription.fromTree(tmp, null, ""), BootState.boot());
         k.load(ModuleFile.read(tree.moduleDir().resolve("kernel/fs/fat/fat.ko")).image(), "", 0);  // throws if refused
         // the size the real kernel showed (scripts/qemu/scenarios/force-size.oracle.txt: 90112 on 6.1.0-56)
@@ -62,7 +61,7 @@ class EmbeddedKernelTest {
     @Test
     void signedModuleWhoseBytesChangedIsRejectedWithEkeyrejected(@TempDir Path tmp) throws Exception {
         Trees.Tree tree = Trees.require("amd64");
-        BOOKWORM.write(tmp);
+        Fixtures.KERNEL_6_1.write(tmp);
         VirtualKernel k = new VirtualKernel(KernelDescription.fromTree(tmp, null, ""), BootState.boot());
         java.nio.ByteBuffer image = ModuleFile.read(tree.moduleDir().resolve("kernel/fs/fat/fat.ko")).image();
         java.nio.ByteBuffer tampered = java.nio.ByteBuffer.allocate(image.remaining()).put(image.duplicate()).flip();

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.TestFactory;
  * qemu with modstack's tools instead of kmod's ({@code run-scenario -T modstack}: a jlinked JRE
  * and modstack in the initramfs, every step in one JVM on the live kernel) must give the committed
  * oracle, kmod's transcript on the same kernel (QemuScenarioConformanceTest proves kmod's own run
- * still gives it), on every generation's kernel (6.1, 5.10, 6.12, 7.2). And on 6.1 a snapshot of the running guest ({@code kernel boot --from-running}, taken
- * after kmod ran the first steps) must carry on, on the virtual kernel, as the real one did.
+ * still gives it), on every generation's kernel (6.1, 5.10, 6.12, 7.2). And on 6.1 a snapshot of
+ * the running guest ({@code kernel boot --from-running}, taken after kmod ran the first steps)
+ * must carry on, on the virtual kernel, as the real one did.
  */
 @Tag("conformance")
 class LiveGuestConformanceTest {
@@ -33,7 +34,7 @@ class LiveGuestConformanceTest {
     private static final ExecutorService BATCHES = Executors.newSingleThreadExecutor();
     /** A guest run's limit: a JVM under TCG on a loaded machine is slow. */
     private static final int GUEST_SECONDS = 840;
-    /** A batch's: every scenario, two guests at a time, each about 30 s on a loaded machine. */
+    /** A batch's: a generation's 64 scenarios, two guests at a time, took 4 to 5 minutes on 2 quiet cores. */
     private static final int BATCH_SECONDS = 3600;
 
     /** Scenarios snapshotted part-way: name and the number of steps kmod runs before the snapshot. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.modstack.ErrnoException;
+import org.modstack.Fixtures;
 
 /** The carried in-tree module summary: its format, its dependency order, its damage. */
 class InTreeModulesTest {
@@ -53,7 +54,7 @@ class InTreeModulesTest {
 
     @Test
     void carriedSummaryDescribesEveryInTreeModuleOfTheCarriedKernel() throws Exception {
-        InTreeModules carried = EmbeddedKernel.named("6.1").orElseThrow().inTree();
+        InTreeModules carried = Fixtures.KERNEL_6_1.inTree();
         assertThat(carried.size()).isEqualTo(4023);
         assertThat(carried.withDependencies("usbserial")).extracting(InTreeModules.InTreeModule::name)
                 .containsExactly("usb_common", "usbcore", "usbserial");
