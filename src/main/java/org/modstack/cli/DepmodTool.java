@@ -175,8 +175,8 @@ final class DepmodTool extends GetoptTool {
                         m -> io.error(m.text()))
                 : DepmodConfig.load(List.of(), release, m -> { });
         String outDir = outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, moduleDirectory, release);
-        Depmod.Options options = new Depmod.Options(moduleDir, release, config, modules, kernel, symvers != null,
-                reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version,
+        Depmod.Options options = new Depmod.Options(moduleDir, outDir, release, config, modules, kernel,
+                symvers != null, reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version,
                 cache(moduleDir), dryRun);
         List<IndexSet.File> files;
         try {

@@ -47,6 +47,7 @@ public final class Depmod {
      * What to index.
      *
      * @param moduleDir the module directory, {@code <base>/lib/modules/<release>}
+     * @param outputDir where the indexes are written: the module directory unless {@code -o}
      * @param release the kernel release (for depmod.d kernel patterns)
      * @param config depmod.d's settings; used only when searching the whole tree
      * @param explicitModules absolute paths of the modules to index instead of searching
@@ -59,7 +60,8 @@ public final class Depmod {
      * @param cacheDir where the cache of module contents lives ({@link DepmodCache}), if used
      * @param dryRun {@code depmod -n}: render only the text files and leave the cache alone
      */
-    public record Options(String moduleDir, String release, DepmodConfig config, List<String> explicitModules,
+    public record Options(String moduleDir, String outputDir, String release, DepmodConfig config,
+                          List<String> explicitModules,
                           Optional<List<SymbolVersion>> kernelSymbols, boolean checkVersions,
                           boolean reportUnknown, boolean warnDuplicates, char symbolPrefix, KmodVersion version,
                           Optional<Path> cacheDir, boolean dryRun) {
@@ -78,11 +80,8 @@ public final class Depmod {
         }
     }
 
-    /**
-     * The computed stacks: modules in output order and the symbol table; and the cache being
-     * written meanwhile.
-     */
-    record Stacks(List<DepmodModule> modules, Map<String, Symbol> symbols, CompletableFuture<Void> cacheWritten) {
+    /** The computed stacks: modules in output order and the symbol table. */
+    record Stacks(List<DepmodModule> modules, Map<String, Symbol> symbols) {
     }
 
     private Depmod() {
@@ -95,31 +94,62 @@ public final class Depmod {
      *     directory), after the cause was logged in depmod's words
      */
     public static List<IndexSet.File> run(Options options, Log log) throws ErrnoException, DepmodException {
-        Stacks stacks = compute(options, log);
+        return index(options, log).files();
+    }
+
+    /**
+     * The files of a run, and whether they are the previous run's, found on disk as rendered
+     * ({@link PreviousRun}) instead of rendered again.
+     */
+    record Indexed(List<IndexSet.File> files, boolean reused) {
+    }
+
+    static Indexed index(Options options, Log log) throws ErrnoException, DepmodException {
+        List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
+        DepmodCache cache = options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty);
+        ModuleReader.Result read = ModuleReader.readAll(modules, cache, log);
+        long generation = read.contentsChanged() ? DepmodCache.newGeneration() : cache.generation();
+        // When only stamps changed (a touched module), the cache read is written again with them:
+        // encoding the whole tree's contents again took longer than the rest of such a run.
+        boolean restamp = !read.contentsChanged() && cache.holdsExactly(modules);
+        CompletableFuture<Void> cacheWritten = restamp
+                ? storeCache(options, read.stamps(), dir -> cache.restamp(dir, read.stamps()))
+                : CompletableFuture.completedFuture(null);
         try {
-            return new DepmodOutputs(options, stacks, log).render();
+            Optional<Path> keep = options.dryRun() ? Optional.empty() : options.cacheDir();
+            Optional<byte[]> inputs = keep.isPresent() ? PreviousRun.inputs(options, modules) : Optional.empty();
+            if (inputs.isPresent()) {
+                Optional<List<IndexSet.File>> same = PreviousRun.load(keep.get())
+                        .flatMap(p -> p.reuse(generation, inputs.get(), Path.of(options.outputDir()), log));
+                if (same.isPresent()) {
+                    return new Indexed(same.get(), true);
+                }
+            }
+            ModuleReader.decodeCached(modules, cache);
+            if (!restamp) {
+                cacheWritten = storeCache(options, read.stamps(),
+                        dir -> DepmodCache.store(dir, generation, modules, read.stamps()));
+            }
+            BufferedLog rendering = new BufferedLog();
+            List<IndexSet.File> files;
+            try {
+                files = new DepmodOutputs(options, link(modules, options, rendering), rendering).render();
+            } finally {
+                rendering.replayTo(log);
+            }
+            if (inputs.isPresent()) {
+                keepRun(keep.get(), generation, inputs.get(), files, rendering);
+            }
+            return new Indexed(files, false);
         } finally {
-            stacks.cacheWritten().join();
+            cacheWritten.join();
         }
     }
 
-    static Stacks compute(Options options, Log log) throws ErrnoException, DepmodException {
+    /** Resolves every module's imports to the modules owning the symbols, and orders the stacks. */
+    static Stacks link(List<DepmodModule> modules, Options options, Log log) throws DepmodException {
         Map<String, Symbol> symbols = new HashMap<>();
         options.kernelSymbols().ifPresent(ks -> addKernelSymbols(symbols, ks, options.symbolPrefix()));
-        List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
-        DepmodCache cache = options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty);
-        Map<String, DepmodCache.Stamp> stamps = ModuleReader.readAll(modules, cache, log);
-        // The cache is written beside the work that follows, which does not change the modules' contents.
-        CompletableFuture<Void> cacheWritten = CompletableFuture.completedFuture(null);
-        if (!options.dryRun() && options.cacheDir().isPresent() && !stamps.isEmpty()) {
-            // its own thread: the common pool has one worker on two cores, and rendering needs it
-            cacheWritten = CompletableFuture.runAsync(() -> storeCache(options.cacheDir().get(), modules, stamps),
-                    task -> {
-                        Thread t = new Thread(task, "depmod-cache");
-                        t.setDaemon(true);
-                        t.start();
-                    });
-        }
         for (DepmodModule m : modules) {
             for (SymbolVersion s : m.contents.provided()) {
                 add(symbols, s.name(), m, s.crc(), options.symbolPrefix(), false);
@@ -128,20 +158,46 @@ public final class Depmod {
         for (DepmodModule m : modules) {
             resolve(m, symbols, options, log);
         }
-        try {
-            Dependencies.sort(modules, log);
-        } catch (DepmodException e) {
-            cacheWritten.join();
-            throw e;
-        }
-        return new Stacks(modules, symbols, cacheWritten);
+        Dependencies.sort(modules, log);
+        return new Stacks(modules, symbols);
     }
 
-    private static void storeCache(Path dir, List<DepmodModule> modules, Map<String, DepmodCache.Stamp> stamps) {
+    /** Writes the cache into its directory, whole or not at all. */
+    private interface CacheWrite {
+        void into(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes the cache beside the work that follows, which does not change the modules'
+     * contents; on its own thread: the common pool has one worker on two cores, and rendering
+     * needs it. Nothing is written for a dry run, without a cache, or when every file was found
+     * unchanged ({@code stamps} empty).
+     */
+    private static CompletableFuture<Void> storeCache(Options options, Map<String, DepmodCache.Stamp> stamps,
+                                                      CacheWrite write) {
+        if (options.dryRun() || options.cacheDir().isEmpty() || stamps.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Path dir = options.cacheDir().get();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                write.into(dir);
+            } catch (IOException e) {
+                // The cache only saves time; a run that cannot keep one still indexes correctly.
+            }
+        }, task -> {
+            Thread t = new Thread(task, "depmod-cache");
+            t.setDaemon(true);
+            t.start();
+        });
+    }
+
+    private static void keepRun(Path dir, long generation, byte[] inputs, List<IndexSet.File> files,
+                                BufferedLog rendering) {
         try {
-            DepmodCache.store(dir, modules, stamps);
+            PreviousRun.store(dir, generation, inputs, files, rendering.messages());
         } catch (IOException e) {
-            // The cache only saves time; a run that cannot keep one still indexes correctly.
+            // as the cache: the next run renders again
         }
     }
 

@@ -12,13 +12,13 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.modstack.module.Import;
@@ -32,9 +32,14 @@ import org.modstack.module.SymbolVersion;
  * <p>The cache is a hint, never trusted: a file whose magic, version, length or checksum is
  * wrong is ignored whole and rebuilt by the run.
  *
+ * <p>Its generation names what the entries hold: a run that finds a module's contents changed
+ * (or a module it had not cached) writes a new one; a run that only learns new stamps keeps it.
+ * {@link PreviousRun} names the generation its indexes were rendered from.
+ *
  * <pre>
  * file:    "MSDC" u32 version | u32 crc32 of the rest | body
- * body:    u32 nstrings, {u16 len, bytes} x nstrings        (every string once)
+ * body:    u64 generation
+ *          u32 nstrings, {u16 len, bytes} x nstrings        (every string once)
  *          u32 nmodules, module x nmodules
  * module:  str path, u64 size, u64 mtime ns, u64 ctime ns, u64 inode, str error (0xFFFFFFFF: none)
  *          u32 n, {str name, u64 crc} x n                    provided symbols
@@ -47,7 +52,7 @@ public final class DepmodCache {
     /** The cache's file name in its directory. */
     public static final String FILE_NAME = ".modstack-depmod.cache";
     private static final int MAGIC = 0x4D534443;  // "MSDC"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final int NONE = -1;
 
     /**
@@ -67,13 +72,27 @@ public final class DepmodCache {
         }
     }
 
-    record Entry(Stamp stamp, DepmodModule.Contents contents) {
+    /**
+     * An entry: the file's stamp, where the stamp lies in the cache file, the error reading the
+     * module (or null), and where its contents start, decoded only when asked for
+     * ({@link #contents}): a run that finds nothing to render never decodes them.
+     */
+    record Entry(Stamp stamp, int stampAt, String error, int contentsAt) {
     }
 
+    private final byte[] file;
+    private final long generation;
     private final Map<String, Entry> entries;
+    /** Where each string of the table starts; decoded once, when first used. */
+    private final int[] stringAt;
+    private final String[] strings;
 
-    private DepmodCache(Map<String, Entry> entries) {
+    private DepmodCache(byte[] file, long generation, Map<String, Entry> entries, int[] stringAt) {
+        this.file = file;
+        this.generation = generation;
         this.entries = entries;
+        this.stringAt = stringAt;
+        this.strings = new String[stringAt.length];
     }
 
     /**
@@ -99,15 +118,23 @@ public final class DepmodCache {
 
     /** An empty cache. */
     static DepmodCache empty() {
-        return new DepmodCache(new HashMap<>());
+        return new DepmodCache(new byte[0], 0, new HashMap<>(), new int[0]);
+    }
+
+    /** A generation no cache has had yet (0 is the empty cache's). */
+    static long newGeneration() {
+        long g;
+        do {
+            g = ThreadLocalRandom.current().nextLong();
+        } while (g == 0);
+        return g;
     }
 
     /** The cache in {@code dir}, or an empty one when it is missing or damaged. */
     static DepmodCache load(Path dir) {
         Path file = dir.resolve(FILE_NAME);
         try {
-            byte[] data = Files.readAllBytes(file);
-            return new DepmodCache(decode(ByteBuffer.wrap(data)));
+            return decode(Files.readAllBytes(file));
         } catch (IOException | CacheFormatException e) {
             return empty();  // missing or damaged: every module is read again
         }
@@ -118,10 +145,30 @@ public final class DepmodCache {
         return entries.size();
     }
 
-    /** The contents cached for {@code path} if the file is unchanged. */
-    DepmodModule.Contents lookup(String path, Stamp stamp) {
+    /** What the entries hold; see the class comment. */
+    long generation() {
+        return generation;
+    }
+
+    /** The entry for {@code path} if the file is unchanged. */
+    Entry lookup(String path, Stamp stamp) {
         Entry e = entries.get(path);
-        return e != null && e.stamp().equals(stamp) ? e.contents() : null;
+        return e != null && e.stamp().equals(stamp) ? e : null;
+    }
+
+    /** The contents cached for {@code path} whatever its stamp, or null when it has none. */
+    DepmodModule.Contents previous(String path) {
+        Entry e = entries.get(path);
+        return e != null ? contents(e) : null;
+    }
+
+    /** The contents of one of this cache's entries (checked whole when the cache was loaded). */
+    DepmodModule.Contents contents(Entry e) {
+        try {
+            return readContents(ByteBuffer.wrap(file).position(e.contentsAt()), e.error());
+        } catch (CacheFormatException impossible) {
+            throw new IllegalStateException("the cache was checked when loaded", impossible);
+        }
     }
 
     private static final class CacheFormatException extends Exception {
@@ -132,7 +179,9 @@ public final class DepmodCache {
         }
     }
 
-    private static Map<String, Entry> decode(ByteBuffer buf) throws CacheFormatException {
+    /** Checks the whole file and indexes its entries, decoding only paths and stamps. */
+    private static DepmodCache decode(byte[] file) throws CacheFormatException {
+        ByteBuffer buf = ByteBuffer.wrap(file);
         if (buf.remaining() < 12 || buf.getInt() != MAGIC || buf.getInt() != VERSION) {
             throw new CacheFormatException("bad header");
         }
@@ -142,25 +191,56 @@ public final class DepmodCache {
         if ((int) check.getValue() != crc) {
             throw new CacheFormatException("bad checksum");
         }
-        String[] strings = new String[count(buf, 2)];
-        for (int i = 0; i < strings.length; i++) {
+        long generation = i64(buf);
+        int[] stringAt = new int[count(buf, 2)];
+        for (int i = 0; i < stringAt.length; i++) {
             int len = Short.toUnsignedInt(need(buf, 2).getShort());
-            strings[i] = new String(buf.array(), need(buf, len).position(), len, StandardCharsets.ISO_8859_1);
+            stringAt[i] = need(buf, len).position();
             buf.position(buf.position() + len);
         }
+        DepmodCache cache = new DepmodCache(file, generation, new HashMap<>(), stringAt);
         int count = count(buf, 40);
-        Map<String, Entry> out = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
-            String path = string(buf, strings);
+            String path = cache.string(buf);
+            int stampAt = buf.position();
             Stamp stamp = new Stamp(i64(buf), i64(buf), i64(buf), i64(buf));
             int errRef = i32(buf);
-            String err = errRef == NONE ? null : stringAt(errRef, strings);
-            out.put(path, new Entry(stamp, readContents(buf, strings, err)));
+            String err = errRef == NONE ? null : cache.stringAt(errRef);
+            cache.entries.put(path, new Entry(stamp, stampAt, err, buf.position()));
+            cache.skipContents(buf);
         }
         if (buf.hasRemaining()) {
             throw new CacheFormatException("trailing bytes");
         }
-        return out;
+        return cache;
+    }
+
+    /** Checks one entry's contents (every count and string reference) and steps over them. */
+    private void skipContents(ByteBuffer buf) throws CacheFormatException {
+        for (int n = count(buf, 12); n > 0; n--) {
+            checkRef(buf);
+            i64(buf);
+        }
+        int n = i32(buf);
+        if (n != NONE) {
+            buf.position(buf.position() - 4);
+            for (n = count(buf, 14); n > 0; n--) {
+                checkRef(buf);
+                need(buf, 10).position(buf.position() + 10);
+            }
+        }
+        for (int list = 0; list < 3; list++) {
+            for (n = count(buf, 4); n > 0; n--) {
+                checkRef(buf);
+            }
+        }
+    }
+
+    private void checkRef(ByteBuffer buf) throws CacheFormatException {
+        int index = i32(buf);
+        if (index < 0 || index >= stringAt.length) {
+            throw new CacheFormatException("string " + index + " out of range");
+        }
     }
 
     /**
@@ -175,12 +255,11 @@ public final class DepmodCache {
         return n;
     }
 
-    private static DepmodModule.Contents readContents(ByteBuffer buf, String[] strings, String error)
-            throws CacheFormatException {
+    private DepmodModule.Contents readContents(ByteBuffer buf, String error) throws CacheFormatException {
         int n = count(buf, 12);
         List<SymbolVersion> provided = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            provided.add(new SymbolVersion(string(buf, strings), i64(buf)));
+            provided.add(new SymbolVersion(string(buf), i64(buf)));
         }
         List<Import> required = null;
         n = i32(buf);
@@ -189,7 +268,7 @@ public final class DepmodCache {
             n = count(buf, 14);
             required = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                String name = string(buf, strings);
+                String name = string(buf);
                 boolean weak = need(buf, 1).get() != 0;
                 boolean hasCrc = need(buf, 1).get() != 0;
                 long crc = i64(buf);
@@ -197,14 +276,14 @@ public final class DepmodCache {
             }
         }
         return new DepmodModule.Contents(List.copyOf(provided), required == null ? null : List.copyOf(required),
-                readStrings(buf, strings), readStrings(buf, strings), readStrings(buf, strings), error);
+                readStrings(buf), readStrings(buf), readStrings(buf), error);
     }
 
-    private static List<String> readStrings(ByteBuffer buf, String[] strings) throws CacheFormatException {
+    private List<String> readStrings(ByteBuffer buf) throws CacheFormatException {
         int n = count(buf, 4);
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(string(buf, strings));
+            out.add(string(buf));
         }
         return List.copyOf(out);
     }
@@ -225,19 +304,31 @@ public final class DepmodCache {
         return need(buf, 8).getLong();
     }
 
-    private static String string(ByteBuffer buf, String[] strings) throws CacheFormatException {
-        return stringAt(i32(buf), strings);
+    private String string(ByteBuffer buf) throws CacheFormatException {
+        return stringAt(i32(buf));
     }
 
-    private static String stringAt(int index, String[] strings) throws CacheFormatException {
-        if (index < 0 || index >= strings.length) {
+    /**
+     * The string at {@code index} of the table, decoded on first use. Threads decoding entries
+     * at once may each decode it; any of the equal strings may stay.
+     */
+    private String stringAt(int index) throws CacheFormatException {
+        if (index < 0 || index >= stringAt.length) {
             throw new CacheFormatException("string " + index + " out of range");
         }
-        return strings[index];
+        String s = strings[index];
+        if (s == null) {
+            int at = stringAt[index];
+            int length = (file[at - 2] & 0xFF) << 8 | file[at - 1] & 0xFF;
+            s = new String(file, at, length, StandardCharsets.ISO_8859_1);
+            strings[index] = s;
+        }
+        return s;
     }
 
     /** Writes the cache for {@code modules} into {@code dir}, whole or not at all. */
-    static void store(Path dir, List<DepmodModule> modules, Map<String, Stamp> stamps) throws IOException {
+    static void store(Path dir, long generation, List<DepmodModule> modules, Map<String, Stamp> stamps)
+            throws IOException {
         Map<String, Integer> table = new LinkedHashMap<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
         DataOutputStream out = new DataOutputStream(body);
@@ -253,6 +344,7 @@ public final class DepmodCache {
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream(body.size() + (1 << 20));
         DataOutputStream w = new DataOutputStream(whole);
+        w.writeLong(generation);
         w.writeInt(table.size());
         for (String s : table.keySet()) {
             byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
@@ -264,13 +356,49 @@ public final class DepmodCache {
         }
         body.writeTo(w);
         byte[] payload = whole.toByteArray();
+        byte[] file = new byte[12 + payload.length];
+        ByteBuffer.wrap(file).putInt(MAGIC).putInt(VERSION).putInt(0).put(payload);
+        write(dir, file);
+    }
+
+    /** Whether this cache holds an entry for each of {@code modules} and for nothing else. */
+    boolean holdsExactly(List<DepmodModule> modules) {
+        if (modules.size() != entries.size()) {
+            return false;
+        }
+        for (DepmodModule m : modules) {
+            if (!entries.containsKey(m.path)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes this cache into {@code dir} again with the {@code stamps} of its paths, for a run
+     * that found every module's contents as cached: its own bytes with the stamps replaced,
+     * without encoding anything again.
+     */
+    void restamp(Path dir, Map<String, Stamp> stamps) throws IOException {
+        byte[] copy = file.clone();
+        ByteBuffer buf = ByteBuffer.wrap(copy);
+        for (Map.Entry<String, Entry> e : entries.entrySet()) {
+            Stamp s = stamps.get(e.getKey());
+            buf.position(e.getValue().stampAt());
+            buf.putLong(s.size()).putLong(s.mtimeNanos()).putLong(s.ctimeNanos()).putLong(s.inode());
+        }
+        write(dir, copy);
+    }
+
+    /** Writes {@code file} (its checksum filled in here) as the cache in {@code dir}, whole or not at all. */
+    private static void write(Path dir, byte[] file) throws IOException {
         CRC32 crc = new CRC32();
-        crc.update(payload);
-        ByteBuffer header = ByteBuffer.allocate(12).putInt(MAGIC).putInt(VERSION).putInt((int) crc.getValue());
+        crc.update(file, 12, file.length - 12);
+        ByteBuffer.wrap(file).putInt(8, (int) crc.getValue());
         Files.createDirectories(dir);
         Path tmp = dir.resolve(FILE_NAME + "." + ProcessHandle.current().pid());
         try {
-            Files.write(tmp, concat(header.array(), payload));
+            Files.write(tmp, file);
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -312,11 +440,5 @@ public final class DepmodCache {
 
     private static int ref(Map<String, Integer> table, String s) {
         return table.computeIfAbsent(s, k -> table.size());
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 }

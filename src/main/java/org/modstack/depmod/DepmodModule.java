@@ -26,7 +26,10 @@ final class DepmodModule {
     boolean visited;
     /** Direct dependencies, each once, first in symbol order, later by depSortIndex. */
     final List<DepmodModule> deps = new ArrayList<>(4);
+    /** What depmod read from the file; until {@link ModuleReader#decodeCached}, not for a cached file. */
     Contents contents = Contents.EMPTY;
+    /** The cache's entry when the file is unchanged, its contents not decoded yet; else null. */
+    DepmodCache.Entry cached;
 
     /**
      * What depmod reads from the module file.
@@ -59,6 +62,11 @@ final class DepmodModule {
             this.relpath = null;
             this.uncompressedRelpath = null;
         }
+    }
+
+    /** The failure reading its exports, if any, whether read now or cached. */
+    String error() {
+        return cached != null ? cached.error() : contents.error();
     }
 
     /** The path modules.dep names it by: relative inside the module directory, else absolute. */

@@ -23,16 +23,26 @@ final class ModuleReader {
     }
 
     /**
-     * Fills in every module's contents, from {@code cache} where the file is unchanged.
+     * What reading the modules learnt against the cache.
      *
-     * @return each readable file's stamp, by path, for the next cache; empty when every module
-     *     came from the cache unchanged, so the cache needs no rewrite
+     * @param stamps each readable file's stamp, by path, for the next cache; empty when every
+     *     module came from the cache unchanged, so the cache needs no rewrite
+     * @param contentsChanged whether some module's contents differ from what the cache held for
+     *     its path (or the cache held nothing): the cache's generation no longer describes them
      */
-    static Map<String, DepmodCache.Stamp> readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
+    record Result(Map<String, DepmodCache.Stamp> stamps, boolean contentsChanged) {
+    }
+
+    /**
+     * Reads every module whose file changed since {@code cache} was written; the others keep
+     * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}.
+     */
+    static Result readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
         Map<String, DepmodCache.Stamp> stamps = new ConcurrentHashMap<>();
-        AtomicBoolean changed = new AtomicBoolean();
+        AtomicBoolean reread = new AtomicBoolean();
+        AtomicBoolean contentsChanged = new AtomicBoolean();
         modules.parallelStream().forEach(m -> {
-            DepmodModule.Contents cached = null;
+            DepmodCache.Entry cached = null;
             try {
                 DepmodCache.Stamp stamp = DepmodCache.Stamp.of(m.path);
                 stamps.put(m.path, stamp);
@@ -40,20 +50,33 @@ final class ModuleReader {
             } catch (IOException e) {
                 // unreadable: read() below reports it as kmod does
             }
-            m.contents = cached != null ? cached : read(m);
-            if (cached == null) {
-                changed.set(true);
+            if (cached != null) {
+                m.cached = cached;
+                return;
+            }
+            reread.set(true);
+            m.contents = read(m);
+            if (!m.contents.equals(cache.previous(m.path))) {  // a touched file usually holds the same
+                contentsChanged.set(true);
             }
         });
-        if (!changed.get() && cache.size() == modules.size()) {
+        if (!reread.get() && cache.size() == modules.size()) {
             stamps.clear();
         }
         for (DepmodModule m : modules) {
-            if (m.contents.error() != null) {
-                log.error("failed to load symbols from " + m.path + ": " + m.contents.error() + "\n");
+            if (m.error() != null) {
+                log.error("failed to load symbols from " + m.path + ": " + m.error() + "\n");
             }
         }
-        return stamps;
+        return new Result(stamps, contentsChanged.get());
+    }
+
+    /** Decodes the contents of every module {@link #readAll} found unchanged in {@code cache}. */
+    static void decodeCached(List<DepmodModule> modules, DepmodCache cache) {
+        modules.parallelStream().filter(m -> m.cached != null).forEach(m -> {
+            m.contents = cache.contents(m.cached);
+            m.cached = null;
+        });
     }
 
     static DepmodModule.Contents read(DepmodModule m) {

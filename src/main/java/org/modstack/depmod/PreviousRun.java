@@ -1,0 +1,250 @@
+package org.modstack.depmod;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
+import org.modstack.module.SymbolVersion;
+
+/**
+ * The last rendering run, kept beside the cache: the inputs it indexed, the files it rendered and
+ * the messages it logged while linking and rendering. Most depmod runs index a tree whose
+ * modules did not change in anything depmod reads (a kernel package's postinst, a DKMS rebuild
+ * of the same source): such a run finds the last run's files still on disk, checks them, and
+ * writes them again without linking or rendering anything.
+ *
+ * <p>The inputs are everything the rendering reads besides the modules' contents: the options,
+ * the modules' paths in their order and the tree's own input files. The contents are named by
+ * the cache's generation ({@link DepmodCache}). A file on disk counts only with the length and
+ * CRC-32C it was rendered with; anything else renders the tree again.
+ *
+ * <pre>
+ * file:    "MSDL" u32 version | u32 crc32 of the rest | body
+ * body:    u64 generation | u32 length, bytes: the inputs
+ *          u32 n, {str name, u32 length, u32 crc32c} x n     the files, in writing order
+ *          u32 n, {u8 level, str text} x n                    the messages, in logging order
+ * str:     u32 length, bytes (ISO-8859-1)
+ * </pre>
+ */
+final class PreviousRun {
+    /** The file's name in the cache directory. */
+    static final String FILE_NAME = ".modstack-depmod.last";
+    private static final int MAGIC = 0x4D53444C;  // "MSDL"
+    private static final int VERSION = 1;
+    /** The tree's files the rendering reads, at the top of the module directory. */
+    private static final List<String> TREE_INPUTS = List.of("modules.order", "modules.builtin", "modules.builtin.modinfo");
+
+    private record Output(String name, int length, int crc) {
+    }
+
+    private final long generation;
+    private final byte[] inputs;
+    private final List<Output> outputs;
+    private final List<BufferedLog.Message> messages;
+
+    private PreviousRun(long generation, byte[] inputs, List<Output> outputs, List<BufferedLog.Message> messages) {
+        this.generation = generation;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.messages = messages;
+    }
+
+    /**
+     * The inputs of a run over {@code modules}, as bytes compared whole with the kept run's, or
+     * empty when one of the tree's input files cannot be read (such a run always renders).
+     */
+    static Optional<byte[]> inputs(Depmod.Options options, List<DepmodModule> modules) {
+        Inputs in = new Inputs();
+        in.text(options.moduleDir()).text(options.release());
+        for (List<String> values : List.of(options.config().searches(), options.config().overrides(),
+                options.config().externals(), options.config().excludes(), options.explicitModules())) {
+            in.texts(values);
+        }
+        in.number(options.kernelSymbols().isPresent() ? 1 : 0);
+        for (SymbolVersion s : options.kernelSymbols().orElse(List.of())) {
+            in.text(s.name()).number(s.crc());
+        }
+        in.number(options.checkVersions() ? 1 : 0).number(options.reportUnknown() ? 1 : 0)
+          .number(options.warnDuplicates() ? 1 : 0).number(options.symbolPrefix()).text(options.version().name());
+        in.number(modules.size());
+        for (DepmodModule m : modules) {
+            in.text(m.path);
+        }
+        for (String name : TREE_INPUTS) {
+            try {
+                in.bytes(Files.readAllBytes(Path.of(options.moduleDir(), name)));
+            } catch (NoSuchFileException e) {
+                in.number(-1);  // the rendering logs it; the messages are kept
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(in.toByteArray());
+    }
+
+    /** The last run kept in {@code dir}, if there is a readable one. */
+    static Optional<PreviousRun> load(Path dir) {
+        try {
+            return Optional.of(decode(ByteBuffer.wrap(Files.readAllBytes(dir.resolve(FILE_NAME)))));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();  // missing or damaged: the run renders
+        }
+    }
+
+    /**
+     * The files this run rendered, read back from {@code outputDir}, when it indexed the same
+     * inputs over the same contents and every file is still on disk as rendered; its messages
+     * are then logged again to {@code log}, as the rendering logged them.
+     */
+    Optional<List<IndexSet.File>> reuse(long generation, byte[] inputs, Path outputDir, Depmod.Log log) {
+        if (generation != this.generation || !Arrays.equals(inputs, this.inputs)) {
+            return Optional.empty();
+        }
+        List<IndexSet.File> files = new ArrayList<>(outputs.size());
+        for (Output o : outputs) {
+            byte[] contents;
+            try {
+                contents = Files.readAllBytes(outputDir.resolve(o.name()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+            if (contents.length != o.length() || crc32c(contents) != o.crc()) {
+                return Optional.empty();
+            }
+            files.add(new IndexSet.File(o.name(), contents));
+        }
+        BufferedLog.replay(messages, log);
+        return Optional.of(files);
+    }
+
+    /** Keeps a rendering run in {@code dir}, whole or not at all. */
+    static void store(Path dir, long generation, byte[] inputs, List<IndexSet.File> files,
+                      List<BufferedLog.Message> messages) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeLong(generation);
+        out.writeInt(inputs.length);
+        out.write(inputs);
+        out.writeInt(files.size());
+        for (IndexSet.File f : files) {
+            writeString(out, f.name());
+            out.writeInt(f.contents().length);
+            out.writeInt(crc32c(f.contents()));
+        }
+        out.writeInt(messages.size());
+        for (BufferedLog.Message m : messages) {
+            out.writeByte(m.level().ordinal());
+            writeString(out, m.text());
+        }
+        byte[] body = bytes.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        ByteBuffer file = ByteBuffer.allocate(12 + body.length).putInt(MAGIC).putInt(VERSION)
+                .putInt((int) crc.getValue()).put(body);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(FILE_NAME + "." + ProcessHandle.current().pid());
+        try {
+            Files.write(tmp, file.array());
+            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Decodes a kept run; a damaged one throws (a buffer underflow, or the checks below). */
+    private static PreviousRun decode(ByteBuffer buf) throws IOException {
+        if (buf.getInt() != MAGIC || buf.getInt() != VERSION) {
+            throw new IOException("not a kept run");
+        }
+        int crc = buf.getInt();
+        CRC32 check = new CRC32();
+        check.update(buf.duplicate());
+        if ((int) check.getValue() != crc) {
+            throw new IOException("bad checksum");
+        }
+        long generation = buf.getLong();
+        byte[] inputs = new byte[count(buf)];
+        buf.get(inputs);
+        List<Output> outputs = new ArrayList<>();
+        for (int n = count(buf); n > 0; n--) {
+            outputs.add(new Output(readString(buf), buf.getInt(), buf.getInt()));
+        }
+        List<BufferedLog.Message> messages = new ArrayList<>();
+        BufferedLog.Level[] levels = BufferedLog.Level.values();
+        for (int n = count(buf); n > 0; n--) {
+            messages.add(new BufferedLog.Message(levels[buf.get()], readString(buf)));
+        }
+        if (buf.hasRemaining()) {
+            throw new IOException("trailing bytes");
+        }
+        return new PreviousRun(generation, inputs, List.copyOf(outputs), List.copyOf(messages));
+    }
+
+    /** A count no larger than the bytes left could hold (a damaged file never sizes anything). */
+    private static int count(ByteBuffer buf) throws IOException {
+        int n = buf.getInt();
+        if (n < 0 || n > buf.remaining()) {
+            throw new IOException("impossible count " + n);
+        }
+        return n;
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(ByteBuffer buf) throws IOException {
+        byte[] b = new byte[count(buf)];
+        buf.get(b);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int crc32c(byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        return (int) crc.getValue();
+    }
+
+    /** Values, each length-prefixed, so that no two sequences of values give the same bytes. */
+    private static final class Inputs extends ByteArrayOutputStream {
+        Inputs() {
+            super(1 << 16);
+        }
+
+        Inputs number(long n) {
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                write((int) (n >>> shift));
+            }
+            return this;
+        }
+
+        Inputs bytes(byte[] b) {
+            number(b.length);
+            writeBytes(b);
+            return this;
+        }
+
+        Inputs text(String s) {
+            return bytes(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Inputs texts(List<String> values) {
+            number(values.size());
+            values.forEach(this::text);
+            return this;
+        }
+    }
+}
