@@ -42,6 +42,7 @@ import org.modstack.module.SymbolVersion;
  *          u32 nstrings, {u16 len, bytes} x nstrings        (every string once)
  *          u32 nmodules, module x nmodules
  * module:  str path, u64 size, u64 mtime ns, u64 ctime ns, u64 inode, str error (0xFFFFFFFF: none)
+ *          u32 length of the contents that follow
  *          u32 n, {str name, u64 crc} x n                    provided symbols
  *          u32 n (0xFFFFFFFF: unreadable), {str name, u8 weak, u8 hascrc, u64 crc} x n
  *          3 x (u32 n, str x n)                              alias, softdep, weakdep values
@@ -61,8 +62,18 @@ public final class DepmodCache {
      * {@code touch -r}) is still seen.
      */
     record Stamp(long size, long mtimeNanos, long ctimeNanos, long inode) {
+        /**
+         * The attributes a stamp is made of, and the file's mode, for {@link Files#readAttributes}:
+         * a search that stats each file for its type takes the stamp from the same call.
+         */
+        static final String ATTRIBUTES = "unix:mode,ino,size,lastModifiedTime,ctime";
+
         static Stamp of(String path) throws IOException {
-            Map<String, Object> a = Files.readAttributes(Path.of(path), "unix:ino,size,lastModifiedTime,ctime");
+            return of(Files.readAttributes(Path.of(path), ATTRIBUTES));
+        }
+
+        /** The stamp in attributes read with {@link #ATTRIBUTES}. */
+        static Stamp of(Map<String, Object> a) {
             return new Stamp((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
                     (Long) a.get("ino"));
         }
@@ -77,7 +88,7 @@ public final class DepmodCache {
      * module (or null), and where its contents start, decoded only when asked for
      * ({@link #contents}): a run that finds nothing to render never decodes them.
      */
-    record Entry(Stamp stamp, int stampAt, String error, int contentsAt) {
+    record Entry(Stamp stamp, int stampAt, String error, int contentsAt, int contentsLength) {
     }
 
     private final byte[] file;
@@ -156,18 +167,23 @@ public final class DepmodCache {
         return e != null && e.stamp().equals(stamp) ? e : null;
     }
 
-    /** The contents cached for {@code path} whatever its stamp, or null when it has none. */
+    /** The contents cached for {@code path} whatever its stamp, or null when it has none (or they are damaged). */
     DepmodModule.Contents previous(String path) {
         Entry e = entries.get(path);
         return e != null ? contents(e) : null;
     }
 
-    /** The contents of one of this cache's entries (checked whole when the cache was loaded). */
+    /**
+     * The contents of one of this cache's entries, or null when they do not decode: the
+     * checksum makes that unlikely, and the module is then read from its file.
+     */
     DepmodModule.Contents contents(Entry e) {
+        ByteBuffer buf = ByteBuffer.wrap(file, e.contentsAt(), e.contentsLength()).slice();
         try {
-            return readContents(ByteBuffer.wrap(file).position(e.contentsAt()), e.error());
-        } catch (CacheFormatException impossible) {
-            throw new IllegalStateException("the cache was checked when loaded", impossible);
+            DepmodModule.Contents c = readContents(buf, e.error());
+            return buf.hasRemaining() ? null : c;
+        } catch (CacheFormatException damaged) {
+            return null;
         }
     }
 
@@ -179,7 +195,7 @@ public final class DepmodCache {
         }
     }
 
-    /** Checks the whole file and indexes its entries, decoding only paths and stamps. */
+    /** Checks the file's checksum and indexes its entries, decoding only paths and stamps. */
     private static DepmodCache decode(byte[] file) throws CacheFormatException {
         ByteBuffer buf = ByteBuffer.wrap(file);
         if (buf.remaining() < 12 || buf.getInt() != MAGIC || buf.getInt() != VERSION) {
@@ -206,41 +222,14 @@ public final class DepmodCache {
             Stamp stamp = new Stamp(i64(buf), i64(buf), i64(buf), i64(buf));
             int errRef = i32(buf);
             String err = errRef == NONE ? null : cache.stringAt(errRef);
-            cache.entries.put(path, new Entry(stamp, stampAt, err, buf.position()));
-            cache.skipContents(buf);
+            int length = count(buf, 1);
+            cache.entries.put(path, new Entry(stamp, stampAt, err, buf.position(), length));
+            buf.position(buf.position() + length);
         }
         if (buf.hasRemaining()) {
             throw new CacheFormatException("trailing bytes");
         }
         return cache;
-    }
-
-    /** Checks one entry's contents (every count and string reference) and steps over them. */
-    private void skipContents(ByteBuffer buf) throws CacheFormatException {
-        for (int n = count(buf, 12); n > 0; n--) {
-            checkRef(buf);
-            i64(buf);
-        }
-        int n = i32(buf);
-        if (n != NONE) {
-            buf.position(buf.position() - 4);
-            for (n = count(buf, 14); n > 0; n--) {
-                checkRef(buf);
-                need(buf, 10).position(buf.position() + 10);
-            }
-        }
-        for (int list = 0; list < 3; list++) {
-            for (n = count(buf, 4); n > 0; n--) {
-                checkRef(buf);
-            }
-        }
-    }
-
-    private void checkRef(ByteBuffer buf) throws CacheFormatException {
-        int index = i32(buf);
-        if (index < 0 || index >= stringAt.length) {
-            throw new CacheFormatException("string " + index + " out of range");
-        }
     }
 
     /**
@@ -339,8 +328,9 @@ public final class DepmodCache {
             }
         }
         out.writeInt(cached.size());
+        ByteArrayOutputStream contents = new ByteArrayOutputStream(1 << 12);
         for (DepmodModule m : cached) {
-            writeModule(out, m, stamps.get(m.path), table);
+            writeModule(out, m, stamps.get(m.path), table, contents);
         }
         ByteArrayOutputStream whole = new ByteArrayOutputStream(body.size() + (1 << 20));
         DataOutputStream w = new DataOutputStream(whole);
@@ -405,8 +395,9 @@ public final class DepmodCache {
         }
     }
 
-    private static void writeModule(DataOutputStream out, DepmodModule m, Stamp stamp, Map<String, Integer> table)
-            throws IOException {
+    /** Writes one module; {@code scratch} holds its contents meanwhile, written after their length. */
+    private static void writeModule(DataOutputStream out, DepmodModule m, Stamp stamp, Map<String, Integer> table,
+                                    ByteArrayOutputStream scratch) throws IOException {
         DepmodModule.Contents c = m.contents;
         out.writeInt(ref(table, m.path));
         out.writeLong(stamp.size());
@@ -414,6 +405,14 @@ public final class DepmodCache {
         out.writeLong(stamp.ctimeNanos());
         out.writeLong(stamp.inode());
         out.writeInt(c.error() == null ? NONE : ref(table, c.error()));
+        scratch.reset();
+        writeContents(new DataOutputStream(scratch), c, table);
+        out.writeInt(scratch.size());
+        scratch.writeTo(out);
+    }
+
+    private static void writeContents(DataOutputStream out, DepmodModule.Contents c, Map<String, Integer> table)
+            throws IOException {
         out.writeInt(c.provided().size());
         for (SymbolVersion s : c.provided()) {
             out.writeInt(ref(table, s.name()));

@@ -44,7 +44,7 @@ final class ModuleReader {
         modules.parallelStream().forEach(m -> {
             DepmodCache.Entry cached = null;
             try {
-                DepmodCache.Stamp stamp = DepmodCache.Stamp.of(m.path);
+                DepmodCache.Stamp stamp = m.stamp != null ? m.stamp : DepmodCache.Stamp.of(m.path);
                 stamps.put(m.path, stamp);
                 cached = cache.lookup(m.path, stamp);
             } catch (IOException e) {
@@ -74,7 +74,8 @@ final class ModuleReader {
     /** Decodes the contents of every module {@link #readAll} found unchanged in {@code cache}. */
     static void decodeCached(List<DepmodModule> modules, DepmodCache cache) {
         modules.parallelStream().filter(m -> m.cached != null).forEach(m -> {
-            m.contents = cache.contents(m.cached);
+            DepmodModule.Contents c = cache.contents(m.cached);
+            m.contents = c != null ? c : read(m);
             m.cached = null;
         });
     }

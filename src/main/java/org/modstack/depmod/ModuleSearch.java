@@ -72,13 +72,14 @@ final class ModuleSearch {
                     continue;
                 }
                 String path = prefix + name;
-                int mode;
+                Map<String, Object> attributes;
                 try {
-                    mode = (Integer) Files.getAttribute(entry, "unix:mode");  // follows links, as fstatat
+                    attributes = Files.readAttributes(entry, DepmodCache.Stamp.ATTRIBUTES);  // follows links, as fstatat
                 } catch (IOException e) {
                     log.error("fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, path).errno().message() + "\n");
                     continue;
                 }
+                int mode = (Integer) attributes.get("mode");
                 if ((mode & S_IFMT) == 0040000) {
                     try {
                         searchDir(entry, path + "/", fd + 1);
@@ -87,7 +88,7 @@ final class ModuleSearch {
                                 + ErrnoException.of(e, path).errno().message() + "\n");
                     }
                 } else if ((mode & S_IFMT) == 0100000) {
-                    consider(path, name);
+                    consider(path, name, DepmodCache.Stamp.of(attributes));
                 } else {
                     log.error("unsupported file type " + path + ": " + Integer.toOctalString(mode & S_IFMT) + "\n");
                 }
@@ -100,7 +101,7 @@ final class ModuleSearch {
                 || config.excludes().contains(name);
     }
 
-    private void consider(String path, String fileName) {
+    private void consider(String path, String fileName, DepmodCache.Stamp stamp) {
         if (!Compression.isModuleFileName(fileName)) {
             return;
         }
@@ -110,7 +111,9 @@ final class ModuleSearch {
             return;
         }
         byName.remove(name);
-        byName.put(name, new DepmodModule(name, path, moduleDir));
+        DepmodModule m = new DepmodModule(name, path, moduleDir);
+        m.stamp = stamp;
+        byName.put(name, m);
     }
 
 
