@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.modstack.ErrnoException;
 import org.modstack.index.KmodVersion;
 import org.modstack.module.Import;
@@ -105,8 +107,14 @@ public final class Depmod {
     }
 
     static Indexed index(Options options, Log log) throws ErrnoException, DepmodException {
+        Optional<Path> keep = options.dryRun() ? Optional.empty() : options.cacheDir();
+        // read beside the search, which they do not depend on: the cache, and the last run with its files
+        CompletableFuture<DepmodCache> cacheLoaded = background("depmod-cache-load",
+                () -> options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty));
+        CompletableFuture<Optional<PreviousRun>> lastRun = background("depmod-last-run",
+                () -> keep.flatMap(dir -> PreviousRun.load(dir, Path.of(options.outputDir()))));
         List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
-        DepmodCache cache = options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty);
+        DepmodCache cache = cacheLoaded.join();
         ModuleReader.Result read = ModuleReader.readAll(modules, cache, log);
         long generation = read.contentsChanged() ? DepmodCache.newGeneration() : cache.generation();
         // When only stamps changed (a touched module), the cache read is written again with them:
@@ -116,34 +124,44 @@ public final class Depmod {
                 ? storeCache(options, read.stamps(), dir -> cache.restamp(dir, read.stamps()))
                 : CompletableFuture.completedFuture(null);
         try {
-            Optional<Path> keep = options.dryRun() ? Optional.empty() : options.cacheDir();
             Optional<byte[]> inputs = keep.isPresent() ? PreviousRun.inputs(options, modules) : Optional.empty();
-            if (inputs.isPresent()) {
-                Optional<List<IndexSet.File>> same = PreviousRun.load(keep.get())
-                        .flatMap(p -> p.reuse(generation, inputs.get(), Path.of(options.outputDir()), log));
-                if (same.isPresent()) {
-                    return new Indexed(same.get(), true);
-                }
+            Optional<PreviousRun> same = lastRun.join()
+                    .filter(p -> inputs.isPresent() && p.indexed(generation, inputs.get()));
+            if (same.isPresent()) {
+                same.get().replayTo(log);
+                return new Indexed(same.get().files(), true);
             }
             ModuleReader.decodeCached(modules, cache);
             if (!restamp) {
                 cacheWritten = storeCache(options, read.stamps(),
                         dir -> DepmodCache.store(dir, generation, modules, read.stamps()));
             }
-            BufferedLog rendering = new BufferedLog();
-            List<IndexSet.File> files;
-            try {
-                files = new DepmodOutputs(options, link(modules, options, rendering), rendering).render();
-            } finally {
-                rendering.replayTo(log);
-            }
-            if (inputs.isPresent()) {
-                keepRun(keep.get(), generation, inputs.get(), files, rendering);
-            }
+            List<IndexSet.File> files = render(modules, options, log, rendering -> {
+                if (inputs.isPresent()) {
+                    keepRun(keep.get(), generation, inputs.get(), rendering);
+                }
+            });
             return new Indexed(files, false);
         } finally {
             cacheWritten.join();
         }
+    }
+
+    /**
+     * Links and renders, logging as it goes; {@code rendered} is then given the files and
+     * every message logged.
+     */
+    private static List<IndexSet.File> render(List<DepmodModule> modules, Options options, Log log,
+                                              Consumer<PreviousRun.Rendering> rendered) throws DepmodException {
+        BufferedLog messages = new BufferedLog();
+        List<IndexSet.File> files;
+        try {
+            files = new DepmodOutputs(options, link(modules, options, messages), messages).render();
+        } finally {
+            messages.replayTo(log);
+        }
+        rendered.accept(new PreviousRun.Rendering(files, messages.messages()));
+        return files;
     }
 
     /** Resolves every module's imports to the modules owning the symbols, and orders the stacks. */
@@ -169,8 +187,7 @@ public final class Depmod {
 
     /**
      * Writes the cache beside the work that follows, which does not change the modules'
-     * contents; on its own thread: the common pool has one worker on two cores, and rendering
-     * needs it. Nothing is written for a dry run, without a cache, or when every file was found
+     * contents. Nothing is written for a dry run, without a cache, or when every file was found
      * unchanged ({@code stamps} empty).
      */
     private static CompletableFuture<Void> storeCache(Options options, Map<String, DepmodCache.Stamp> stamps,
@@ -179,23 +196,31 @@ public final class Depmod {
             return CompletableFuture.completedFuture(null);
         }
         Path dir = options.cacheDir().get();
-        return CompletableFuture.runAsync(() -> {
+        return background("depmod-cache-store", () -> {
             try {
                 write.into(dir);
             } catch (IOException e) {
                 // The cache only saves time; a run that cannot keep one still indexes correctly.
             }
-        }, task -> {
-            Thread t = new Thread(task, "depmod-cache");
+            return null;
+        });
+    }
+
+    /**
+     * {@code work} on a thread of its own: the common pool has one worker on two cores, and the
+     * search and the rendering need it.
+     */
+    private static <T> CompletableFuture<T> background(String name, Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, task -> {
+            Thread t = new Thread(task, name);
             t.setDaemon(true);
             t.start();
         });
     }
 
-    private static void keepRun(Path dir, long generation, byte[] inputs, List<IndexSet.File> files,
-                                BufferedLog rendering) {
+    private static void keepRun(Path dir, long generation, byte[] inputs, PreviousRun.Rendering rendering) {
         try {
-            PreviousRun.store(dir, generation, inputs, files, rendering.messages());
+            PreviousRun.store(dir, generation, inputs, rendering);
         } catch (IOException e) {
             // as the cache: the next run renders again
         }

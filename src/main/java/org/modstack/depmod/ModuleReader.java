@@ -3,9 +3,9 @@ package org.modstack.depmod;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFormatException;
@@ -38,10 +38,9 @@ final class ModuleReader {
      * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}.
      */
     static Result readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
-        Map<String, DepmodCache.Stamp> stamps = new ConcurrentHashMap<>();
-        AtomicBoolean reread = new AtomicBoolean();
-        AtomicBoolean contentsChanged = new AtomicBoolean();
-        modules.parallelStream().forEach(m -> {
+        Map<String, DepmodCache.Stamp> stamps = new HashMap<>();
+        List<DepmodModule> changed = new ArrayList<>();
+        for (DepmodModule m : modules) {  // in one thread: a lookup costs less than handing it over
             DepmodCache.Entry cached = null;
             try {
                 DepmodCache.Stamp stamp = m.stamp != null ? m.stamp : DepmodCache.Stamp.of(m.path);
@@ -52,15 +51,18 @@ final class ModuleReader {
             }
             if (cached != null) {
                 m.cached = cached;
-                return;
+            } else {
+                changed.add(m);
             }
-            reread.set(true);
+        }
+        AtomicBoolean contentsChanged = new AtomicBoolean();
+        changed.parallelStream().forEach(m -> {
             m.contents = read(m);
             if (!m.contents.equals(cache.previous(m.path))) {  // a touched file usually holds the same
                 contentsChanged.set(true);
             }
         });
-        if (!reread.get() && cache.size() == modules.size()) {
+        if (changed.isEmpty() && cache.size() == modules.size()) {
             stamps.clear();
         }
         for (DepmodModule m : modules) {

@@ -45,19 +45,21 @@ final class PreviousRun {
     /** The tree's files the rendering reads, at the top of the module directory. */
     private static final List<String> TREE_INPUTS = List.of("modules.order", "modules.builtin", "modules.builtin.modinfo");
 
+    /** What a rendering run gave: its files, and every message it logged while linking and rendering. */
+    record Rendering(List<IndexSet.File> files, List<BufferedLog.Message> messages) {
+    }
+
     private record Output(String name, int length, int crc) {
     }
 
     private final long generation;
     private final byte[] inputs;
-    private final List<Output> outputs;
-    private final List<BufferedLog.Message> messages;
+    private final Rendering rendering;
 
-    private PreviousRun(long generation, byte[] inputs, List<Output> outputs, List<BufferedLog.Message> messages) {
+    private PreviousRun(long generation, byte[] inputs, Rendering rendering) {
         this.generation = generation;
         this.inputs = inputs;
-        this.outputs = outputs;
-        this.messages = messages;
+        this.rendering = rendering;
     }
 
     /**
@@ -93,57 +95,48 @@ final class PreviousRun {
         return Optional.of(in.toByteArray());
     }
 
-    /** The last run kept in {@code dir}, if there is a readable one. */
-    static Optional<PreviousRun> load(Path dir) {
+    /**
+     * The run kept in {@code dir} when every file it rendered is still in {@code outputDir} as
+     * rendered (same length and CRC-32C), with those files.
+     */
+    static Optional<PreviousRun> load(Path dir, Path outputDir) {
         try {
-            return Optional.of(decode(ByteBuffer.wrap(Files.readAllBytes(dir.resolve(FILE_NAME)))));
+            return decode(ByteBuffer.wrap(Files.readAllBytes(dir.resolve(FILE_NAME))), outputDir);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();  // missing or damaged: the run renders
         }
     }
 
-    /**
-     * The files this run rendered, read back from {@code outputDir}, when it indexed the same
-     * inputs over the same contents and every file is still on disk as rendered; its messages
-     * are then logged again to {@code log}, as the rendering logged them.
-     */
-    Optional<List<IndexSet.File>> reuse(long generation, byte[] inputs, Path outputDir, Depmod.Log log) {
-        if (generation != this.generation || !Arrays.equals(inputs, this.inputs)) {
-            return Optional.empty();
-        }
-        List<IndexSet.File> files = new ArrayList<>(outputs.size());
-        for (Output o : outputs) {
-            byte[] contents;
-            try {
-                contents = Files.readAllBytes(outputDir.resolve(o.name()));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-            if (contents.length != o.length() || crc32c(contents) != o.crc()) {
-                return Optional.empty();
-            }
-            files.add(new IndexSet.File(o.name(), contents));
-        }
-        BufferedLog.replay(messages, log);
-        return Optional.of(files);
+    /** Whether this run indexed the same {@code inputs} over the same module contents. */
+    boolean indexed(long generation, byte[] inputs) {
+        return generation == this.generation && Arrays.equals(inputs, this.inputs);
+    }
+
+    /** The files it rendered, read back from disk. */
+    List<IndexSet.File> files() {
+        return rendering.files();
+    }
+
+    /** Logs its messages again, as its rendering logged them. */
+    void replayTo(Depmod.Log log) {
+        BufferedLog.replay(rendering.messages(), log);
     }
 
     /** Keeps a rendering run in {@code dir}, whole or not at all. */
-    static void store(Path dir, long generation, byte[] inputs, List<IndexSet.File> files,
-                      List<BufferedLog.Message> messages) throws IOException {
+    static void store(Path dir, long generation, byte[] inputs, Rendering rendering) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeLong(generation);
         out.writeInt(inputs.length);
         out.write(inputs);
-        out.writeInt(files.size());
-        for (IndexSet.File f : files) {
+        out.writeInt(rendering.files().size());
+        for (IndexSet.File f : rendering.files()) {
             writeString(out, f.name());
             out.writeInt(f.contents().length);
             out.writeInt(crc32c(f.contents()));
         }
-        out.writeInt(messages.size());
-        for (BufferedLog.Message m : messages) {
+        out.writeInt(rendering.messages().size());
+        for (BufferedLog.Message m : rendering.messages()) {
             out.writeByte(m.level().ordinal());
             writeString(out, m.text());
         }
@@ -162,8 +155,11 @@ final class PreviousRun {
         }
     }
 
-    /** Decodes a kept run; a damaged one throws (a buffer underflow, or the checks below). */
-    private static PreviousRun decode(ByteBuffer buf) throws IOException {
+    /**
+     * Decodes a kept run and reads its files back; a damaged one throws (a buffer underflow, or
+     * the checks below).
+     */
+    private static Optional<PreviousRun> decode(ByteBuffer buf, Path outputDir) throws IOException {
         if (buf.getInt() != MAGIC || buf.getInt() != VERSION) {
             throw new IOException("not a kept run");
         }
@@ -176,9 +172,13 @@ final class PreviousRun {
         long generation = buf.getLong();
         byte[] inputs = new byte[count(buf)];
         buf.get(inputs);
-        List<Output> outputs = new ArrayList<>();
+        List<IndexSet.File> files = new ArrayList<>();
         for (int n = count(buf); n > 0; n--) {
-            outputs.add(new Output(readString(buf), buf.getInt(), buf.getInt()));
+            Optional<IndexSet.File> f = onDisk(new Output(readString(buf), buf.getInt(), buf.getInt()), outputDir);
+            if (f.isEmpty()) {
+                return Optional.empty();
+            }
+            files.add(f.get());
         }
         List<BufferedLog.Message> messages = new ArrayList<>();
         BufferedLog.Level[] levels = BufferedLog.Level.values();
@@ -188,7 +188,21 @@ final class PreviousRun {
         if (buf.hasRemaining()) {
             throw new IOException("trailing bytes");
         }
-        return new PreviousRun(generation, inputs, List.copyOf(outputs), List.copyOf(messages));
+        return Optional.of(new PreviousRun(generation, inputs, new Rendering(List.copyOf(files), List.copyOf(messages))));
+    }
+
+    /** The file {@code o} names, if it is in {@code outputDir} as rendered. */
+    private static Optional<IndexSet.File> onDisk(Output o, Path outputDir) {
+        byte[] contents;
+        try {
+            contents = Files.readAllBytes(outputDir.resolve(o.name()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (contents.length != o.length() || crc32c(contents) != o.crc()) {
+            return Optional.empty();
+        }
+        return Optional.of(new IndexSet.File(o.name(), contents));
     }
 
     /** A count no larger than the bytes left could hold (a damaged file never sizes anything). */
@@ -224,10 +238,10 @@ final class PreviousRun {
             super(1 << 16);
         }
 
+        private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES);
+
         Inputs number(long n) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                write((int) (n >>> shift));
-            }
+            write(scratch.putLong(0, n).array(), 0, Long.BYTES);
             return this;
         }
 

@@ -98,7 +98,8 @@ class DepmodIncrementalTest {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(cache).as("kept under $XDG_CACHE_HOME, keyed by the module directory").isRegularFile();
         try (Stream<Path> files = Stream.concat(Files.walk(root), Files.walk(out))) {
-            assertThat(files.map(p -> p.getFileName().toString())).doesNotContain(DepmodCache.FILE_NAME);
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .doesNotContain(DepmodCache.FILE_NAME, PreviousRun.FILE_NAME);
         }
     }
 
@@ -471,12 +472,13 @@ class DepmodIncrementalTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** A cache file with a correct header and checksum around {@code body}. */
+    /** A cache file of the current version with a correct header and checksum around a generation and {@code body}. */
     private static byte[] checksummed(byte[] body) {
+        byte[] all = ByteBuffer.allocate(8 + body.length).putLong(42).put(body).array();
         CRC32 crc = new CRC32();
-        crc.update(body);
-        return ByteBuffer.allocate(12 + body.length).putInt(0x4D534443).putInt(1).putInt((int) crc.getValue())
-                .put(body).array();
+        crc.update(all);
+        return ByteBuffer.allocate(12 + all.length).putInt(0x4D534443).putInt(DepmodCache.VERSION)
+                .putInt((int) crc.getValue()).put(all).array();
     }
 
     /** Alternates a small real change, so that a damaged cache meets both unchanged and changed files. */
@@ -543,7 +545,6 @@ class DepmodIncrementalTest {
         return incremental;
     }
 
-    /** A full run on a fresh copy of the tree's current state (modules and inputs, no outputs, no cache). */
     /** Equal maps of file name to contents; on a difference, names the file and the first differing byte. */
     private static void assertSameFiles(String what, Map<String, String> actual, Map<String, String> expected) {
         assertThat(actual.keySet()).as(what + ": the files in the module directory").isEqualTo(expected.keySet());
@@ -562,6 +563,7 @@ class DepmodIncrementalTest {
         }
     }
 
+    /** A full run on a fresh copy of the tree's current state (modules and inputs, no outputs, no cache). */
     private Outcome fullRun(List<String> mode) throws IOException {
         Path copy = tmp.resolve("full-" + copies++);
         copyTree(root, copy);
