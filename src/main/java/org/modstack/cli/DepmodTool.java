@@ -204,7 +204,7 @@ final class DepmodTool extends GetoptTool {
     private int publish(ToolOutput io, List<IndexSet.File> files, String outDir) throws ErrnoException {
         if (dryRun) {
             for (IndexSet.File f : files) {
-                io.print(new String(f.contents(), StandardCharsets.ISO_8859_1));
+                io.print(new String(f.bytes(), StandardCharsets.ISO_8859_1));
             }
             return 0;
         }

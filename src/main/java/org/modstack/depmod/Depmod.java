@@ -108,11 +108,14 @@ public final class Depmod {
 
     static Indexed index(Options options, Log log) throws ErrnoException, DepmodException {
         Optional<Path> keep = options.dryRun() ? Optional.empty() : options.cacheDir();
-        // read beside the search, which they do not depend on: the cache, and the last run with its files
+        // read beside the search, which they do not depend on: the cache, the last run with its
+        // files, and the tree's own input files
         CompletableFuture<DepmodCache> cacheLoaded = background("depmod-cache-load",
                 () -> options.cacheDir().map(DepmodCache::load).orElseGet(DepmodCache::empty));
         CompletableFuture<Optional<PreviousRun>> lastRun = background("depmod-last-run",
                 () -> keep.flatMap(dir -> PreviousRun.load(dir, Path.of(options.outputDir()))));
+        CompletableFuture<Optional<byte[]>> treeFiles = background("depmod-tree-files",
+                () -> keep.flatMap(dir -> PreviousRun.treeFiles(options.moduleDir())));
         List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
         DepmodCache cache = cacheLoaded.join();
         ModuleReader.Result read = ModuleReader.readAll(modules, cache, log);
@@ -124,7 +127,7 @@ public final class Depmod {
                 ? storeCache(options, read.stamps(), dir -> cache.restamp(dir, read.stamps()))
                 : CompletableFuture.completedFuture(null);
         try {
-            Optional<byte[]> inputs = keep.isPresent() ? PreviousRun.inputs(options, modules) : Optional.empty();
+            Optional<byte[]> inputs = treeFiles.join().map(tree -> PreviousRun.inputs(options, modules, tree));
             Optional<PreviousRun> same = lastRun.join()
                     .filter(p -> inputs.isPresent() && p.indexed(generation, inputs.get()));
             if (same.isPresent()) {

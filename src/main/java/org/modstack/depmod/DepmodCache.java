@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -57,6 +59,10 @@ public final class DepmodCache {
     /** The format's version; a file of another is ignored. */
     static final int VERSION = 3;
     private static final int NONE = -1;
+    /** Magic, version and checksum. */
+    private static final int HEADER_SIZE = 12;
+    /** A stamp's four u64 in the file. */
+    private static final int STAMP_SIZE = 32;
 
     /**
      * A module file's identity: reuse an entry only for the very same file. The change time is
@@ -351,10 +357,7 @@ public final class DepmodCache {
             w.write(b);
         }
         body.writeTo(w);
-        byte[] payload = whole.toByteArray();
-        byte[] file = new byte[12 + payload.length];
-        ByteBuffer.wrap(file).putInt(MAGIC).putInt(VERSION).putInt(0).put(payload);
-        write(dir, file);
+        write(dir, List.of(ByteBuffer.wrap(whole.toByteArray())));
     }
 
     /** Whether this cache holds an entry for each of {@code modules} and for nothing else. */
@@ -372,30 +375,49 @@ public final class DepmodCache {
 
     /**
      * Writes this cache into {@code dir} again with the {@code stamps} of its paths, for a run
-     * that found every module's contents as cached: its own bytes with the stamps replaced,
-     * without encoding anything again.
+     * that found every module's contents as cached: the file as read, in pieces between the
+     * stamps that changed, copied by the kernel from the mapping, nothing encoded again.
      */
     void restamp(Path dir, Map<String, Stamp> stamps) throws IOException {
-        byte[] copy = new byte[file.capacity()];
-        file.get(0, copy);
-        ByteBuffer buf = ByteBuffer.wrap(copy);
+        List<Map.Entry<String, Entry>> changed = new ArrayList<>();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
-            Stamp s = stamps.get(e.getKey());
-            buf.position(e.getValue().stampAt());
-            buf.putLong(s.size()).putLong(s.mtimeNanos()).putLong(s.ctimeNanos()).putLong(s.inode());
+            if (!stamps.get(e.getKey()).equals(e.getValue().stamp())) {
+                changed.add(e);
+            }
         }
-        write(dir, copy);
+        changed.sort(Comparator.comparingInt(e -> e.getValue().stampAt()));
+        List<ByteBuffer> body = new ArrayList<>();
+        int from = HEADER_SIZE;
+        for (Map.Entry<String, Entry> e : changed) {
+            int at = e.getValue().stampAt();
+            Stamp s = stamps.get(e.getKey());
+            body.add(file.slice(from, at - from));
+            body.add(ByteBuffer.allocate(STAMP_SIZE).putLong(s.size()).putLong(s.mtimeNanos())
+                    .putLong(s.ctimeNanos()).putLong(s.inode()).flip());
+            from = at + STAMP_SIZE;
+        }
+        body.add(file.slice(from, file.capacity() - from));
+        write(dir, body);
     }
 
-    /** Writes {@code file} (its checksum filled in here) as the cache in {@code dir}, whole or not at all. */
-    private static void write(Path dir, byte[] file) throws IOException {
+    /** Writes the header and {@code body} as the cache in {@code dir}, whole or not at all. */
+    private static void write(Path dir, List<ByteBuffer> body) throws IOException {
         CRC32 crc = new CRC32();
-        crc.update(file, 12, file.length - 12);
-        ByteBuffer.wrap(file).putInt(8, (int) crc.getValue());
+        body.forEach(b -> crc.update(b.duplicate()));
+        List<ByteBuffer> file = new ArrayList<>(body.size() + 1);
+        file.add(ByteBuffer.allocate(HEADER_SIZE).putInt(MAGIC).putInt(VERSION).putInt((int) crc.getValue()).flip());
+        body.forEach(b -> file.add(b.duplicate()));
         Files.createDirectories(dir);
         Path tmp = dir.resolve(FILE_NAME + "." + ProcessHandle.current().pid());
         try {
-            Files.write(tmp, file);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer[] pieces = file.toArray(ByteBuffer[]::new);
+                long left = file.stream().mapToLong(ByteBuffer::remaining).sum();
+                while (left > 0) {
+                    left -= ch.write(pieces);
+                }
+            }
             Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,6 +1,8 @@
 package org.modstack.depmod;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,9 +38,25 @@ public final class IndexSet {
      * One output file.
      *
      * @param name the file name, e.g. {@code modules.dep.bin}
-     * @param contents the file's bytes
+     * @param contents the file's bytes, read-only: rendered in the heap, or an unchanged file
+     *     mapped from disk
      */
-    public record File(String name, byte[] contents) {
+    public record File(String name, ByteBuffer contents) {
+        public File {
+            contents = contents.asReadOnlyBuffer();
+        }
+
+        /** A file of rendered bytes. */
+        public File(String name, byte[] contents) {
+            this(name, ByteBuffer.wrap(contents));
+        }
+
+        /** The contents as a new byte array. */
+        public byte[] bytes() {
+            byte[] b = new byte[contents.remaining()];
+            contents.duplicate().get(b);
+            return b;
+        }
     }
 
     /** Writes every file into {@code dir} (created if missing), atomically as a set. */
@@ -50,7 +68,7 @@ public final class IndexSet {
             for (File f : files) {
                 Path tmp = dir.resolve(f.name() + unique);
                 staged.add(new Path[] {tmp, dir.resolve(f.name())});
-                Files.write(tmp, f.contents(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                writeNew(tmp, f.contents().duplicate());
                 pause();
             }
             for (Path[] p : staged) {
@@ -66,6 +84,14 @@ public final class IndexSet {
                 }
             }
             throw ErrnoException.of(e, dir.toString());
+        }
+    }
+
+    private static void writeNew(Path file, ByteBuffer contents) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (contents.hasRemaining()) {
+                ch.write(contents);
+            }
         }
     }
 

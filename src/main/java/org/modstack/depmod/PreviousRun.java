@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,10 +64,25 @@ final class PreviousRun {
     }
 
     /**
-     * The inputs of a run over {@code modules}, as bytes compared whole with the kept run's, or
-     * empty when one of the tree's input files cannot be read (such a run always renders).
+     * The tree's own files the rendering reads, as they are for {@link #inputs}, or empty when
+     * one of them cannot be read (such a run always renders).
      */
-    static Optional<byte[]> inputs(Depmod.Options options, List<DepmodModule> modules) {
+    static Optional<byte[]> treeFiles(String moduleDir) {
+        Inputs in = new Inputs();
+        for (String name : TREE_INPUTS) {
+            try {
+                in.bytes(Files.readAllBytes(Path.of(moduleDir, name)));
+            } catch (NoSuchFileException e) {
+                in.number(-1);  // the rendering logs it; the messages are kept
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(in.toByteArray());
+    }
+
+    /** The inputs of a run over {@code modules}, as bytes compared whole with the kept run's. */
+    static byte[] inputs(Depmod.Options options, List<DepmodModule> modules, byte[] treeFiles) {
         Inputs in = new Inputs();
         in.text(options.moduleDir()).text(options.release());
         for (List<String> values : List.of(options.config().searches(), options.config().overrides(),
@@ -83,16 +99,8 @@ final class PreviousRun {
         for (DepmodModule m : modules) {
             in.text(m.path);
         }
-        for (String name : TREE_INPUTS) {
-            try {
-                in.bytes(Files.readAllBytes(Path.of(options.moduleDir(), name)));
-            } catch (NoSuchFileException e) {
-                in.number(-1);  // the rendering logs it; the messages are kept
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(in.toByteArray());
+        in.bytes(treeFiles);
+        return in.toByteArray();
     }
 
     /**
@@ -132,7 +140,7 @@ final class PreviousRun {
         out.writeInt(rendering.files().size());
         for (IndexSet.File f : rendering.files()) {
             writeString(out, f.name());
-            out.writeInt(f.contents().length);
+            out.writeInt(f.contents().remaining());
             out.writeInt(crc32c(f.contents()));
         }
         out.writeInt(rendering.messages().size());
@@ -191,18 +199,22 @@ final class PreviousRun {
         return Optional.of(new PreviousRun(generation, inputs, new Rendering(List.copyOf(files), List.copyOf(messages))));
     }
 
-    /** The file {@code o} names, if it is in {@code outputDir} as rendered. */
+    /**
+     * The file {@code o} names, if it is in {@code outputDir} as rendered: mapped, not read into
+     * the heap, and written from the mapping (the kernel keeps a replaced file's pages while
+     * they are mapped).
+     */
     private static Optional<IndexSet.File> onDisk(Output o, Path outputDir) {
-        byte[] contents;
-        try {
-            contents = Files.readAllBytes(outputDir.resolve(o.name()));
+        ByteBuffer contents;
+        try (FileChannel ch = FileChannel.open(outputDir.resolve(o.name()))) {
+            if (ch.size() != o.length()) {
+                return Optional.empty();
+            }
+            contents = ch.map(FileChannel.MapMode.READ_ONLY, 0, o.length());
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (contents.length != o.length() || crc32c(contents) != o.crc()) {
-            return Optional.empty();
-        }
-        return Optional.of(new IndexSet.File(o.name(), contents));
+        return crc32c(contents) == o.crc() ? Optional.of(new IndexSet.File(o.name(), contents)) : Optional.empty();
     }
 
     /** A count no larger than the bytes left could hold (a damaged file never sizes anything). */
@@ -226,9 +238,9 @@ final class PreviousRun {
         return new String(b, StandardCharsets.ISO_8859_1);
     }
 
-    private static int crc32c(byte[] data) {
+    private static int crc32c(ByteBuffer data) {
         CRC32C crc = new CRC32C();
-        crc.update(data);
+        crc.update(data.duplicate());
         return (int) crc.getValue();
     }
 

@@ -57,7 +57,7 @@ class PreviousRunTest {
     private record Run(Depmod.Indexed indexed, List<BufferedLog.Message> messages) {
         Map<String, String> files() {
             Map<String, String> out = new TreeMap<>();
-            indexed.files().forEach(f -> out.put(f.name(), new String(f.contents(), StandardCharsets.ISO_8859_1)));
+            indexed.files().forEach(f -> out.put(f.name(), new String(f.bytes(), StandardCharsets.ISO_8859_1)));
             return out;
         }
     }
