@@ -1,0 +1,62 @@
+package org.modstack.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+/** liblzma's decoder through JNA: what it hands out, and that it is what was compressed. */
+class LiblzmaTest {
+
+    @Test
+    void aSmallStreamIsCopiedOutOfTheThreadsReusedBuffer() throws IOException {
+        byte[] first = sample(100_000, 1);
+        byte[] second = sample(100_000, 2);
+        ByteBuffer a = Liblzma.decode(xz(first)).orElseThrow();
+        ByteBuffer b = Liblzma.decode(xz(second)).orElseThrow();
+        assertThat(a.isDirect()).as("a copy in the heap").isFalse();
+        assertThat(bytes(a)).as("untouched by the next decode on this thread").isEqualTo(first);
+        assertThat(bytes(b)).isEqualTo(second);
+    }
+
+    @Test
+    void aLargeStreamGetsABufferOfItsOwnWithoutACopy() throws IOException {
+        // larger than a thread's reused buffer (8 MB), as amdgpu.ko is (30 MB)
+        byte[] large = sample(9 << 20, 3);
+        ByteBuffer out = Liblzma.decode(xz(large)).orElseThrow();
+        assertThat(out.isDirect()).isTrue();
+        assertThat(bytes(out)).isEqualTo(large);
+        byte[] small = sample(50_000, 4);
+        assertThat(bytes(Liblzma.decode(xz(small)).orElseThrow())).isEqualTo(small);
+        assertThat(bytes(out)).as("not the thread's reused buffer").isEqualTo(large);
+    }
+
+    /** Module-like data: compressible, not uniform. */
+    private static byte[] sample(int size, long seed) {
+        Random r = new Random(seed);
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (r.nextInt(16) == 0 ? r.nextInt(256) : i % 61);
+        }
+        return b;
+    }
+
+    private static byte[] xz(byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (XZOutputStream xz = new XZOutputStream(out, new LZMA2Options(1))) {
+            xz.write(data);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}
