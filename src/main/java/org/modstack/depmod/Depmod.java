@@ -24,7 +24,8 @@ import org.modstack.module.SymbolVersion;
  * <p>The steps are kmod's: find the modules, order them (kmod's hash order, then
  * modules.order), read their exports and imports, resolve each import to the module that owns
  * the symbol, sort the modules topologically, and render the files ({@link DepmodOutputs}).
- * Nothing is written here; see {@link IndexSet} for writing.
+ * Only the cache is written here ({@link DepmodCache}, {@link PreviousRun}); see {@link IndexSet}
+ * for writing the indexes.
  */
 public final class Depmod {
 
@@ -122,7 +123,7 @@ public final class Depmod {
         long generation = read.contentsChanged() ? DepmodCache.newGeneration() : cache.generation();
         // When only stamps changed (a touched module), the cache read is written again with them:
         // encoding the whole tree's contents again took longer than the rest of such a run.
-        boolean restamp = !read.contentsChanged() && cache.holdsExactly(modules);
+        boolean restamp = !read.contentsChanged() && cache.holdsExactly(read.stamps().keySet());
         CompletableFuture<Void> cacheWritten = restamp
                 ? storeCache(options, read.stamps(), dir -> cache.restamp(dir, read.stamps()))
                 : CompletableFuture.completedFuture(null);

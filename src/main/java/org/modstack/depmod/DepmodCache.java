@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -360,17 +361,9 @@ public final class DepmodCache {
         write(dir, List.of(ByteBuffer.wrap(whole.toByteArray())));
     }
 
-    /** Whether this cache holds an entry for each of {@code modules} and for nothing else. */
-    boolean holdsExactly(List<DepmodModule> modules) {
-        if (modules.size() != entries.size()) {
-            return false;
-        }
-        for (DepmodModule m : modules) {
-            if (!entries.containsKey(m.path)) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether this cache holds an entry for each of {@code paths} and for nothing else. */
+    boolean holdsExactly(Set<String> paths) {
+        return entries.keySet().equals(paths);
     }
 
     /**
