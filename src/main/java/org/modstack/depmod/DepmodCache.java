@@ -8,8 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +22,6 @@ import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 import org.modstack.module.Import;
 import org.modstack.module.SymbolVersion;
 
@@ -60,8 +57,6 @@ public final class DepmodCache {
     /** The format's version; a file of another is ignored. */
     static final int VERSION = 3;
     private static final int NONE = -1;
-    /** Magic, version and checksum. */
-    private static final int HEADER_SIZE = 12;
     /** A stamp's four u64 in the file. */
     private static final int STAMP_SIZE = 32;
 
@@ -209,16 +204,8 @@ public final class DepmodCache {
 
     /** Checks the file's checksum and indexes its entries, decoding only paths and stamps. */
     private static DepmodCache decode(ByteBuffer file) throws CacheFormatException {
-        ByteBuffer buf = file.duplicate();
-        if (buf.remaining() < 12 || buf.getInt() != MAGIC || buf.getInt() != VERSION) {
-            throw new CacheFormatException("bad header");
-        }
-        int crc = buf.getInt();
-        CRC32 check = new CRC32();
-        check.update(buf.duplicate());
-        if ((int) check.getValue() != crc) {
-            throw new CacheFormatException("bad checksum");
-        }
+        ByteBuffer buf = CheckedFile.body(file, MAGIC, VERSION)
+                .orElseThrow(() -> new CacheFormatException("bad header or checksum"));
         long generation = i64(buf);
         int[] stringAt = new int[count(buf, 2)];
         for (int i = 0; i < stringAt.length; i++) {
@@ -358,7 +345,7 @@ public final class DepmodCache {
             w.write(b);
         }
         body.writeTo(w);
-        write(dir, List.of(ByteBuffer.wrap(whole.toByteArray())));
+        CheckedFile.write(dir, FILE_NAME, MAGIC, VERSION, List.of(ByteBuffer.wrap(whole.toByteArray())));
     }
 
     /** Whether this cache holds an entry for each of {@code paths} and for nothing else. */
@@ -380,7 +367,7 @@ public final class DepmodCache {
         }
         changed.sort(Comparator.comparingInt(e -> e.getValue().stampAt()));
         List<ByteBuffer> body = new ArrayList<>();
-        int from = HEADER_SIZE;
+        int from = CheckedFile.HEADER_SIZE;
         for (Map.Entry<String, Entry> e : changed) {
             int at = e.getValue().stampAt();
             Stamp s = stamps.get(e.getKey());
@@ -390,31 +377,7 @@ public final class DepmodCache {
             from = at + STAMP_SIZE;
         }
         body.add(file.slice(from, file.capacity() - from));
-        write(dir, body);
-    }
-
-    /** Writes the header and {@code body} as the cache in {@code dir}, whole or not at all. */
-    private static void write(Path dir, List<ByteBuffer> body) throws IOException {
-        CRC32 crc = new CRC32();
-        body.forEach(b -> crc.update(b.duplicate()));
-        List<ByteBuffer> file = new ArrayList<>(body.size() + 1);
-        file.add(ByteBuffer.allocate(HEADER_SIZE).putInt(MAGIC).putInt(VERSION).putInt((int) crc.getValue()).flip());
-        body.forEach(b -> file.add(b.duplicate()));
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE_NAME + "." + ProcessHandle.current().pid());
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer[] pieces = file.toArray(ByteBuffer[]::new);
-                long left = file.stream().mapToLong(ByteBuffer::remaining).sum();
-                while (left > 0) {
-                    left -= ch.write(pieces);
-                }
-            }
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        CheckedFile.write(dir, FILE_NAME, MAGIC, VERSION, body);
     }
 
     /** Writes one module; {@code scratch} holds its contents meanwhile, written after their length. */

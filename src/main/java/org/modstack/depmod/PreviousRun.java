@@ -9,12 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
 import org.modstack.module.SymbolVersion;
 
@@ -148,35 +146,15 @@ final class PreviousRun {
             out.writeByte(m.level().ordinal());
             writeString(out, m.text());
         }
-        byte[] body = bytes.toByteArray();
-        CRC32 crc = new CRC32();
-        crc.update(body);
-        ByteBuffer file = ByteBuffer.allocate(12 + body.length).putInt(MAGIC).putInt(VERSION)
-                .putInt((int) crc.getValue()).put(body);
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE_NAME + "." + ProcessHandle.current().pid());
-        try {
-            Files.write(tmp, file.array());
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        CheckedFile.write(dir, FILE_NAME, MAGIC, VERSION, List.of(ByteBuffer.wrap(bytes.toByteArray())));
     }
 
     /**
      * Decodes a kept run and reads its files back; a damaged one throws (a buffer underflow, or
      * the checks below).
      */
-    private static Optional<PreviousRun> decode(ByteBuffer buf, Path outputDir) throws IOException {
-        if (buf.getInt() != MAGIC || buf.getInt() != VERSION) {
-            throw new IOException("not a kept run");
-        }
-        int crc = buf.getInt();
-        CRC32 check = new CRC32();
-        check.update(buf.duplicate());
-        if ((int) check.getValue() != crc) {
-            throw new IOException("bad checksum");
-        }
+    private static Optional<PreviousRun> decode(ByteBuffer file, Path outputDir) throws IOException {
+        ByteBuffer buf = CheckedFile.body(file, MAGIC, VERSION).orElseThrow(() -> new IOException("not a kept run"));
         long generation = buf.getLong();
         byte[] inputs = new byte[count(buf)];
         buf.get(inputs);

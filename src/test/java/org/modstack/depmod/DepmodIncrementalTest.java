@@ -66,19 +66,9 @@ class DepmodIncrementalTest {
     void sampleTree() throws IOException {
         root = tmp.resolve("root");
         moduleDir = root.resolve("lib/modules").resolve(RELEASE);
-        extra = Files.createDirectories(moduleDir.resolve("extra"));
+        extra = SampleTree.write(moduleDir, SAMPLES);
         cache = DepmodCache.defaultDirectory(moduleDir).resolve(DepmodCache.FILE_NAME);
         Files.createDirectories(cache.getParent());  // tests plant caches before any run
-        StringBuilder order = new StringBuilder();
-        for (String m : SAMPLES) {
-            Files.copy(Fixtures.module(m), extra.resolve(m + ".ko"));
-            order.append("extra/").append(m).append(".ko\n");
-        }
-        Files.writeString(moduleDir.resolve("modules.order"), order);
-        // builtin modules too, so that every output file has content
-        Path small = Fixtures.resource("index/small");
-        Files.copy(small.resolve("modules.builtin"), moduleDir.resolve("modules.builtin"));
-        Files.copy(small.resolve("modules.builtin.modinfo"), moduleDir.resolve("modules.builtin.modinfo"));
     }
 
     // ---------------------------------------------------------------- the cache itself

@@ -40,17 +40,8 @@ class PreviousRunTest {
     @BeforeEach
     void sampleTree() throws IOException {
         moduleDir = tmp.resolve("root/lib/modules").resolve(RELEASE);
-        extra = Files.createDirectories(moduleDir.resolve("extra"));
+        extra = SampleTree.write(moduleDir, SAMPLES);
         cacheDir = tmp.resolve("cache");
-        StringBuilder order = new StringBuilder();
-        for (String m : SAMPLES) {
-            Files.copy(Fixtures.module(m), extra.resolve(m + ".ko"));
-            order.append("extra/").append(m).append(".ko\n");
-        }
-        Files.writeString(moduleDir.resolve("modules.order"), order);
-        Path small = Fixtures.resource("index/small");
-        Files.copy(small.resolve("modules.builtin"), moduleDir.resolve("modules.builtin"));
-        Files.copy(small.resolve("modules.builtin.modinfo"), moduleDir.resolve("modules.builtin.modinfo"));
     }
 
     /** A run and what it logged. */
