@@ -74,7 +74,8 @@ final class ModuleSearch {
                 String path = prefix + name;
                 Map<String, Object> attributes;
                 try {
-                    attributes = Files.readAttributes(entry, DepmodCache.Stamp.ATTRIBUTES);  // follows links, as fstatat
+                    // follows links, as fstatat
+                    attributes = Files.readAttributes(entry, DepmodCache.Stamp.ATTRIBUTES);
                 } catch (IOException e) {
                     log.error("fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, path).errno().message() + "\n");
                     continue;

@@ -42,7 +42,8 @@ final class PreviousRun {
     private static final int MAGIC = 0x4D53444C;  // "MSDL"
     private static final int VERSION = 1;
     /** The tree's files the rendering reads, at the top of the module directory. */
-    private static final List<String> TREE_INPUTS = List.of("modules.order", "modules.builtin", "modules.builtin.modinfo");
+    private static final List<String> TREE_INPUTS =
+            List.of("modules.order", "modules.builtin", "modules.builtin.modinfo");
 
     /** What a rendering run gave: its files, and every message it logged while linking and rendering. */
     record Rendering(List<IndexSet.File> files, List<BufferedLog.Message> messages) {
@@ -174,7 +175,8 @@ final class PreviousRun {
         if (buf.hasRemaining()) {
             throw new IOException("trailing bytes");
         }
-        return Optional.of(new PreviousRun(generation, inputs, new Rendering(List.copyOf(files), List.copyOf(messages))));
+        Rendering rendering = new Rendering(List.copyOf(files), List.copyOf(messages));
+        return Optional.of(new PreviousRun(generation, inputs, rendering));
     }
 
     /**
@@ -224,11 +226,11 @@ final class PreviousRun {
 
     /** Values, each length-prefixed, so that no two sequences of values give the same bytes. */
     private static final class Inputs extends ByteArrayOutputStream {
+        private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES);
+
         Inputs() {
             super(1 << 16);
         }
-
-        private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES);
 
         Inputs number(long n) {
             write(scratch.putLong(0, n).array(), 0, Long.BYTES);
