@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.XZInputStream;
@@ -73,16 +72,6 @@ public enum Compression {
     }
 
     /**
-     * The .xz modules a process decodes in Java before it turns to liblzma. Loading liblzma
-     * through JNA costs about 55 ms (one vxlan.ko.xz in a fresh JVM: 126 ms through liblzma, 71
-     * ms in Java); after that it decodes in half the Java decoder's time, about 1.5 ms a module
-     * less: it pays off from some 40 modules on, so a one-module modinfo or an incremental depmod
-     * never loads it.
-     */
-    private static final int XZ_FIRST_IN_JAVA = 32;
-    private static final AtomicInteger XZ_DECODED = new AtomicInteger();
-
-    /**
      * Decompresses a whole stream.
      *
      * <p>Like libkmod, concatenated streams are read through, and a zstd stream cut short ends
@@ -90,7 +79,7 @@ public enum Compression {
      * whether the last frame was complete); xz and gzip treat a short stream as an error.
      */
     public ByteBuffer decompress(byte[] compressed) throws IOException {
-        if (this == XZ && XZ_DECODED.getAndIncrement() >= XZ_FIRST_IN_JAVA) {
+        if (this == XZ) {
             Optional<ByteBuffer> fast = Liblzma.decode(compressed);
             if (fast.isPresent()) {
                 return fast.get();
