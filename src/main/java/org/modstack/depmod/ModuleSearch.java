@@ -89,7 +89,7 @@ final class ModuleSearch {
                                 + ErrnoException.of(e, path).errno().message() + "\n");
                     }
                 } else if ((mode & S_IFMT) == 0100000) {
-                    consider(path, name, DepmodCache.Stamp.of(attributes));
+                    consider(path, name, attributes);
                 } else {
                     log.error("unsupported file type " + path + ": " + Integer.toOctalString(mode & S_IFMT) + "\n");
                 }
@@ -102,7 +102,7 @@ final class ModuleSearch {
                 || config.excludes().contains(name);
     }
 
-    private void consider(String path, String fileName, DepmodCache.Stamp stamp) {
+    private void consider(String path, String fileName, Map<String, Object> attributes) {
         if (!Compression.isModuleFileName(fileName)) {
             return;
         }
@@ -113,7 +113,7 @@ final class ModuleSearch {
         }
         byName.remove(name);
         DepmodModule m = new DepmodModule(name, path, moduleDir);
-        m.stamp = stamp;
+        m.stamp = DepmodCache.Stamp.of(attributes);  // only for the files kept
         byName.put(name, m);
     }
 
