@@ -22,13 +22,17 @@ import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import org.modstack.module.Import;
 import org.modstack.module.SymbolVersion;
 
 /**
  * What depmod read from each module file, kept beside the indexes so that the next run reads
- * only the files that changed. An entry is reused only when the file's path, size,
- * modification time (nanoseconds) and inode are all unchanged.
+ * only the files that changed. An entry is reused when the file's path, size, modification
+ * time (nanoseconds), change time and inode are all unchanged; or, for a compressed module
+ * (read whole anyway), when its bytes are: same length, CRC-32C and CRC-32, so that a module
+ * touched or copied again is not decompressed again.
  *
  * <p>The cache is a hint, never trusted: a file whose magic, version, length or checksum is
  * wrong is ignored whole and rebuilt by the run.
@@ -42,7 +46,8 @@ import org.modstack.module.SymbolVersion;
  * body:    u64 generation
  *          u32 nstrings, {u16 len, bytes} x nstrings        (every string once)
  *          u32 nmodules, module x nmodules
- * module:  str path, u64 size, u64 mtime ns, u64 ctime ns, u64 inode, str error (0xFFFFFFFF: none)
+ * module:  str path, u64 size, u64 mtime ns, u64 ctime ns, u64 inode, u64 digest (0: none),
+ *          str error (0xFFFFFFFF: none)
  *          u32 length of the contents that follow
  *          u32 n, {str name, u64 crc} x n                    provided symbols
  *          u32 n (0xFFFFFFFF: unreadable), {str name, u8 weak, u8 hascrc, u64 crc} x n
@@ -55,17 +60,21 @@ public final class DepmodCache {
     public static final String FILE_NAME = ".modstack-depmod.cache";
     private static final int MAGIC = 0x4D534443;  // "MSDC"
     /** The format's version; a file of another is ignored. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     private static final int NONE = -1;
-    /** A stamp's four u64 in the file. */
-    private static final int STAMP_SIZE = 32;
+    /** A stamp's five u64 in the file. */
+    private static final int STAMP_SIZE = 40;
 
     /**
-     * A module file's identity: reuse an entry only for the very same file. The change time is
-     * part of it so that a rewrite which restores the modification time ({@code cp -p},
+     * A module file's identity, and what its bytes were: reuse an entry for the very same file
+     * ({@link #sameFile}), or for the same bytes ({@link #sameBytes}). The change time is part of
+     * the identity so that a rewrite which restores the modification time ({@code cp -p},
      * {@code touch -r}) is still seen.
+     *
+     * @param digest the CRC-32C of a compressed file's bytes in the high half, their CRC-32 in
+     *     the low half; 0 when not known (an uncompressed module is mapped, not read whole)
      */
-    record Stamp(long size, long mtimeNanos, long ctimeNanos, long inode) {
+    record Stamp(long size, long mtimeNanos, long ctimeNanos, long inode, long digest) {
         /**
          * The attributes a stamp is made of, and the file's mode, for {@link Files#readAttributes}:
          * a search that stats each file for its type takes the stamp from the same call.
@@ -79,7 +88,28 @@ public final class DepmodCache {
         /** The stamp in attributes read with {@link #ATTRIBUTES}. */
         static Stamp of(Map<String, Object> a) {
             return new Stamp((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
-                    (Long) a.get("ino"));
+                    (Long) a.get("ino"), 0);
+        }
+
+        /** This stamp with the digest of the file's {@code bytes}. */
+        Stamp withBytes(byte[] bytes) {
+            CRC32C c = new CRC32C();
+            c.update(bytes);
+            CRC32 d = new CRC32();
+            d.update(bytes);
+            long digest = c.getValue() << 32 | d.getValue();
+            return new Stamp(size, mtimeNanos, ctimeNanos, inode, digest == 0 ? 1 : digest);
+        }
+
+        /** Whether {@code other} stats as the same file, unchanged. */
+        boolean sameFile(Stamp other) {
+            return size == other.size && mtimeNanos == other.mtimeNanos && ctimeNanos == other.ctimeNanos
+                    && inode == other.inode;
+        }
+
+        /** Whether both know their file's bytes, and they are the same. */
+        boolean sameBytes(Stamp other) {
+            return digest != 0 && digest == other.digest && size == other.size;
         }
 
         private static long nanos(Object time) {
@@ -171,13 +201,12 @@ public final class DepmodCache {
     /** The entry for {@code path} if the file is unchanged. */
     Entry lookup(String path, Stamp stamp) {
         Entry e = entries.get(path);
-        return e != null && e.stamp().equals(stamp) ? e : null;
+        return e != null && e.stamp().sameFile(stamp) ? e : null;
     }
 
-    /** The contents cached for {@code path} whatever its stamp, or null when it has none (or they are damaged). */
-    DepmodModule.Contents previous(String path) {
-        Entry e = entries.get(path);
-        return e != null ? contents(e) : null;
+    /** The entry for {@code path} whatever its stamp, or null. */
+    Entry entry(String path) {
+        return entries.get(path);
     }
 
     /**
@@ -214,11 +243,11 @@ public final class DepmodCache {
             buf.position(buf.position() + len);
         }
         DepmodCache cache = new DepmodCache(file, generation, new HashMap<>(), stringAt);
-        int count = count(buf, 40);
+        int count = count(buf, 4 + STAMP_SIZE + 8);  // path, stamp, error, length
         for (int i = 0; i < count; i++) {
             String path = cache.string(buf);
             int stampAt = buf.position();
-            Stamp stamp = new Stamp(i64(buf), i64(buf), i64(buf), i64(buf));
+            Stamp stamp = new Stamp(i64(buf), i64(buf), i64(buf), i64(buf), i64(buf));
             int errRef = i32(buf);
             String err = errRef == NONE ? null : cache.stringAt(errRef);
             int length = count(buf, 1);
@@ -373,7 +402,7 @@ public final class DepmodCache {
             Stamp s = stamps.get(e.getKey());
             body.add(file.slice(from, at - from));
             body.add(ByteBuffer.allocate(STAMP_SIZE).putLong(s.size()).putLong(s.mtimeNanos())
-                    .putLong(s.ctimeNanos()).putLong(s.inode()).flip());
+                    .putLong(s.ctimeNanos()).putLong(s.inode()).putLong(s.digest()).flip());
             from = at + STAMP_SIZE;
         }
         body.add(file.slice(from, file.capacity() - from));
@@ -389,6 +418,7 @@ public final class DepmodCache {
         out.writeLong(stamp.mtimeNanos());
         out.writeLong(stamp.ctimeNanos());
         out.writeLong(stamp.inode());
+        out.writeLong(stamp.digest());
         out.writeInt(c.error() == null ? NONE : ref(table, c.error()));
         scratch.reset();
         writeContents(new DataOutputStream(scratch), c, table);

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFormatException;
 import org.modstack.module.Import;
 import org.modstack.module.KernelModule;
 import org.modstack.module.ModinfoEntry;
+import org.modstack.module.ModuleFile;
 import org.modstack.module.SymbolVersion;
 
 /**
@@ -44,8 +46,8 @@ final class ModuleReader {
             DepmodCache.Entry cached = null;
             try {
                 DepmodCache.Stamp stamp = m.stamp != null ? m.stamp : DepmodCache.Stamp.of(m.path);
-                stamps.put(m.path, stamp);
                 cached = cache.lookup(m.path, stamp);
+                stamps.put(m.path, cached != null ? cached.stamp() : stamp);  // the cached one knows the digest
             } catch (IOException e) {
                 // unreadable: read() below reports it as kmod does
             }
@@ -56,12 +58,20 @@ final class ModuleReader {
             }
         }
         AtomicBoolean contentsChanged = new AtomicBoolean();
+        Map<String, DepmodCache.Stamp> digested = new ConcurrentHashMap<>();
         changed.parallelStream().forEach(m -> {
-            m.contents = read(m);
-            if (!m.contents.equals(cache.previous(m.path))) {  // a touched file usually holds the same
-                contentsChanged.set(true);
+            DepmodCache.Entry previous = cache.entry(m.path);
+            DepmodCache.Stamp stamp = stamps.get(m.path);
+            if (stamp == null || m.path.endsWith(".ko")) {  // unreadable, or mapped: not read whole
+                m.contents = read(m);
+            } else {
+                readWhole(m, stamp, previous, digested);
+            }
+            if (m.cached == null && !m.contents.equals(previous != null ? cache.contents(previous) : null)) {
+                contentsChanged.set(true);  // a touched file usually holds the same
             }
         });
+        stamps.putAll(digested);
         if (changed.isEmpty() && cache.size() == modules.size()) {
             stamps.clear();
         }
@@ -82,18 +92,53 @@ final class ModuleReader {
         });
     }
 
+    /**
+     * Reads a compressed module whole, and takes its cache entry instead when its bytes are the
+     * ones cached ({@code m.cached}); else decompresses and reads them. {@code digested} is given
+     * the stamp with the bytes' digest.
+     */
+    private static void readWhole(DepmodModule m, DepmodCache.Stamp stamp, DepmodCache.Entry previous,
+                                  Map<String, DepmodCache.Stamp> digested) {
+        Path path = Path.of(m.path);
+        byte[] bytes;
+        try {
+            bytes = ModuleFile.readWhole(path);
+        } catch (ErrnoException e) {
+            m.contents = failed(e);
+            return;
+        }
+        DepmodCache.Stamp read = stamp.withBytes(bytes);
+        digested.put(m.path, read);
+        if (previous != null && read.sameBytes(previous.stamp())) {
+            m.cached = previous;
+            return;
+        }
+        KernelModule module;
+        try {
+            module = KernelModule.of(ModuleFile.of(path, bytes));
+        } catch (ErrnoException e) {
+            m.contents = failed(e);
+            return;
+        }
+        m.contents = contents(module);
+    }
+
     static DepmodModule.Contents read(DepmodModule m) {
         KernelModule module;
         try {
             module = KernelModule.open(Path.of(m.path));
         } catch (ErrnoException e) {
-            return new DepmodModule.Contents(List.of(), null, List.of(), List.of(), List.of(), e.errno().message());
+            return failed(e);
         }
         try {
             return contents(module);
         } finally {
             module.release();  // thousands of mapped modules would otherwise stay resident until collected
         }
+    }
+
+    private static DepmodModule.Contents failed(ErrnoException e) {
+        return new DepmodModule.Contents(List.of(), null, List.of(), List.of(), List.of(), e.errno().message());
     }
 
     private static DepmodModule.Contents contents(KernelModule module) {

@@ -58,7 +58,15 @@ public final class KernelModule {
      * @throws ErrnoException with the errno libkmod would report for the same file
      */
     public static KernelModule open(Path path) throws ErrnoException {
-        ModuleFile file = ModuleFile.read(path);
+        return of(ModuleFile.read(path));
+    }
+
+    /**
+     * The module in a file already read.
+     *
+     * @throws ElfFormatException when its image is not an ELF file this reader accepts
+     */
+    public static KernelModule of(ModuleFile file) throws ElfFormatException {
         return new KernelModule(file, ElfFile.read(file.image()));
     }
 

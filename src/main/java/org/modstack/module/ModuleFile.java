@@ -43,14 +43,47 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
                 ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(channel.size(), Integer.MAX_VALUE));
                 return new ModuleFile(path, compression, map.asReadOnlyBuffer());
             }
-            if (channel.size() > MAX_COMPRESSED) {
-                throw new ErrnoException(Errno.EINVAL, path + ": " + compression + " stream over 2 GiB");
-            }
-            byte[] compressed = Files.readAllBytes(path);
-            return new ModuleFile(path, compression, decompress(path, compression, compressed));
+            return of(path, readWhole(path, channel.size()));
         } catch (IOException e) {
             throw ErrnoException.of(e, path.toString());
         }
+    }
+
+    /**
+     * The whole file, for a reader that keeps its bytes besides decompressing them (a compressed
+     * module is read whole anyway); give them to {@link #of}.
+     *
+     * @throws ErrnoException as {@link #read} does
+     */
+    public static byte[] readWhole(Path path) throws ErrnoException {
+        try {
+            return readWhole(path, Files.size(path));
+        } catch (IOException e) {
+            throw ErrnoException.of(e, path.toString());
+        }
+    }
+
+    private static byte[] readWhole(Path path, long size) throws IOException {
+        if (size > MAX_COMPRESSED) {
+            throw new ErrnoException(Errno.EINVAL, path + ": stream over 2 GiB");
+        }
+        return Files.readAllBytes(path);
+    }
+
+    /**
+     * The module in {@code bytes}, the whole of file {@code path}, decompressed when its magic
+     * says so.
+     *
+     * @throws ErrnoException as {@link #read} does
+     */
+    public static ModuleFile of(Path path, byte[] bytes) throws ErrnoException {
+        if (bytes.length < Compression.MAGIC_MAX) {
+            throw new ErrnoException(Errno.EINVAL, path + ": file too short");
+        }
+        Compression compression = Compression.detect(bytes);
+        ByteBuffer image = compression == Compression.NONE ? ByteBuffer.wrap(bytes).asReadOnlyBuffer()
+                : decompress(path, compression, bytes);
+        return new ModuleFile(path, compression, image);
     }
 
     /**

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
+import org.modstack.SignedModules;
 import org.modstack.util.FileTrees;
 import org.modstack.cli.Main;
 
@@ -245,6 +246,66 @@ class DepmodIncrementalTest {
         rewriteInPlaceKeepingMtime(prop, propVariant());
         assertIncrementalEqualsFull("stack_prop.ko rewritten in place, mtime kept");
     }
+
+    // ---------------------------------------------------------------- compressed modules
+
+    @Test
+    void aTouchedCompressedModuleIsTakenFromTheCacheByItsBytes() throws Exception {
+        // A compressed module is read whole anyway: when its bytes are the cached ones, it is
+        // not decompressed and parsed again (liblzma's load alone was most of such a run).
+        Path prop = compress("stack_prop");
+        depmodOk();
+        Files.setLastModifiedTime(prop, FileTime.fromMillis(Files.getLastModifiedTime(prop).toMillis() + 5000));
+        DepmodModule m = new DepmodModule("stack_prop", prop.toString(), moduleDir.toString());
+        ModuleReader.Result read = ModuleReader.readAll(List.of(m), DepmodCache.load(cache.getParent()), QUIET);
+        assertThat(m.cached).as("stack_prop's entry, found by its bytes").isNotNull();
+        assertThat(read.contentsChanged()).isFalse();
+        assertThat(read.stamps().get(prop.toString()).digest()).as("the bytes' digest").isNotZero();
+        assertIncrementalEqualsFull("stack_prop.ko.xz touched");
+        assertCacheValid();
+    }
+
+    @Test
+    void aCompressedModuleWithOtherBytesOfTheSameLengthIsReadAgain() throws Exception {
+        Path prop = compress("stack_prop");
+        depmodOk();
+        byte[] bytes = Files.readAllBytes(prop);
+        bytes[bytes.length / 2] ^= 0x5a;  // the stream no longer decodes
+        rewriteInPlaceKeepingMtime(prop, bytes);
+        DepmodModule m = new DepmodModule("stack_prop", prop.toString(), moduleDir.toString());
+        ModuleReader.readAll(List.of(m), DepmodCache.load(cache.getParent()), QUIET);
+        assertThat(m.cached).as("no entry for other bytes").isNull();
+        assertThat(m.contents.error()).isNotNull();
+        assertIncrementalEqualsFull("stack_prop.ko.xz corrupted in place, same length and mtime");
+    }
+
+    @Test
+    void aCompressedModuleWithOtherContentsIsReadAgain() throws Exception {
+        Path prop = compress("stack_prop");
+        depmodOk();
+        Files.write(prop, SignedModules.Compressor.XZ.compress(propVariant()));
+        assertIncrementalEqualsFull("stack_prop.ko.xz replaced by a variant");
+        assertCacheValid();
+    }
+
+    /** Replaces {@code extra/<name>.ko} by its {@code .ko.xz}, as a distribution ships it. */
+    private Path compress(String name) throws IOException {
+        Path raw = extra.resolve(name + ".ko");
+        Path xz = extra.resolve(name + ".ko.xz");
+        Files.write(xz, SignedModules.Compressor.XZ.compress(Files.readAllBytes(raw)));
+        Files.delete(raw);
+        return xz;
+    }
+
+    private static final Depmod.Log QUIET = new Depmod.Log() {
+        @Override
+        public void error(String message) {
+        }
+
+        @Override
+        public void warning(String message) {
+        }
+    };
 
     @Test
     void everyUnchangedModuleIsServedFromTheCache() throws Exception {
