@@ -514,9 +514,18 @@ class DepmodIncrementalTest {
             Files.write(cache, checksummed(ByteBuffer.allocate(4).putInt(count).array()));  // nstrings
             assertIncrementalEqualsFull("cache with " + count + " strings");
             assertCacheValid();
-            // no strings, then the module count
-            Files.write(cache, checksummed(ByteBuffer.allocate(8).putInt(0).putInt(count).array()));
+            // no strings, no string bytes, then the module count
+            Files.write(cache, checksummed(ByteBuffer.allocate(12).putInt(0).putInt(0).putInt(count).array()));
             assertIncrementalEqualsFull("cache with " + count + " modules");
+            assertCacheValid();
+        }
+        // one string, said to start past the end of the file or to run past it, named by a module
+        for (int[] string : new int[][] {{1 << 20, 0}, {-4, 0}, {32, 0xFFFF}}) {
+            ByteBuffer body = ByteBuffer.allocate(4 + 4 + 4 + 2 + 4 + 4 + 40 + 4 + 4).putInt(1)
+                    .putInt(string[0] == 32 ? CheckedFile.HEADER_SIZE + 20 : string[0]).putInt(2)
+                    .putShort((short) string[1]).putInt(1).putInt(0).put(new byte[40]).putInt(-1).putInt(0);
+            Files.write(cache, checksummed(body.array()));
+            assertIncrementalEqualsFull("cache with a string at " + string[0] + " of length " + string[1]);
             assertCacheValid();
         }
     }
