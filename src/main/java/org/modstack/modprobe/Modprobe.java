@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringTokenizer;
 import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
@@ -176,10 +177,9 @@ public final class Modprobe {
             m.path = dir.resolve(l.substring(0, colon));
         }
         List<Mod> deps = new ArrayList<>();
-        for (String dep : l.substring(colon + 1).trim().split("[ \t]+")) {
-            if (dep.isEmpty()) {
-                continue;
-            }
+        // as libkmod's strtok_r(" \t"): a regex split compiled a pattern per line, a third of -a's time
+        for (StringTokenizer words = new StringTokenizer(l.substring(colon + 1), " \t"); words.hasMoreTokens(); ) {
+            String dep = words.nextToken();
             Mod d = module(ModuleName.fromPath(dep), null);
             if (d.path == null) {
                 // libkmod creates dependencies from their paths, which it makes absolute
