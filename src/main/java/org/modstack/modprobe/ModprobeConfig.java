@@ -10,6 +10,7 @@ import org.modstack.index.KmodVersion;
 import org.modstack.module.ModuleName;
 import org.modstack.util.ConfigFiles;
 import org.modstack.util.Fnmatch;
+import org.modstack.util.FnmatchList;
 import org.modstack.util.WorkingDirectory;
 
 /**
@@ -91,22 +92,22 @@ public final class ModprobeConfig {
     private final List<Alias> aliases;
     private final List<String> blacklist;
     private final List<Options> options;
-    private final List<Command> installCommands;
-    private final List<Command> removeCommands;
-    private final List<Softdep> softdeps;
+    private final FnmatchList<Command> installCommands;
+    private final FnmatchList<Command> removeCommands;
+    private final FnmatchList<Softdep> softdeps;
     private final List<String> softdepTexts;  // each softdep as modprobe -c prints its value
-    private final List<Weakdep> weakdeps;
+    private final FnmatchList<Weakdep> weakdeps;
 
     private ModprobeConfig(ModprobeConfigParser b) {
         version = b.version;
         aliases = List.copyOf(b.aliases);
         blacklist = List.copyOf(b.blacklist);
         options = List.copyOf(b.options);
-        installCommands = List.copyOf(b.installCommands);
-        removeCommands = List.copyOf(b.removeCommands);
-        softdeps = List.copyOf(b.softdeps);
+        installCommands = new FnmatchList<>(b.installCommands, Command::module);
+        removeCommands = new FnmatchList<>(b.removeCommands, Command::module);
+        softdeps = new FnmatchList<>(b.softdeps, Softdep::module);
         softdepTexts = List.copyOf(b.softdepTexts);
-        weakdeps = List.copyOf(b.weakdeps);
+        weakdeps = new FnmatchList<>(b.weakdeps, Weakdep::module);
     }
 
     /** The directories the given kmod release reads when no {@code -C} is given. */
@@ -236,22 +237,23 @@ public final class ModprobeConfig {
 
     /** Every install command, in the order read. */
     public List<Command> installCommands() {
-        return installCommands;
+        return installCommands.entries();
     }
 
     /** Every remove command, in the order read. */
     public List<Command> removeCommands() {
-        return removeCommands;
+        return removeCommands.entries();
     }
 
     /** The command of the first install line naming exactly {@code module} (a lookup by command). */
     public Optional<String> installCommandFor(String module) {
-        return installCommands.stream().filter(c -> c.module().equals(module)).map(Command::command).findFirst();
+        return installCommands.entries().stream().filter(c -> c.module().equals(module)).map(Command::command)
+                .findFirst();
     }
 
     /** Whether a remove line names exactly {@code module} (a lookup by command). */
     public boolean hasRemoveCommandFor(String module) {
-        return removeCommands.stream().anyMatch(c -> c.module().equals(module));
+        return removeCommands.entries().stream().anyMatch(c -> c.module().equals(module));
     }
 
     /** The command of the first install line whose pattern matches {@code module} (fnmatch). */
@@ -264,19 +266,13 @@ public final class ModprobeConfig {
         return firstCommand(removeCommands, module);
     }
 
-    private static Optional<String> firstCommand(List<Command> commands, String module) {
-        String name = ModuleName.normalize(module);
-        for (Command c : commands) {
-            if (Fnmatch.matches(c.module(), name)) {
-                return Optional.of(c.command());
-            }
-        }
-        return Optional.empty();
+    private static Optional<String> firstCommand(FnmatchList<Command> commands, String module) {
+        return commands.first(ModuleName.normalize(module)).map(Command::command);
     }
 
     /** Every softdep line, in the order read. */
     public List<Softdep> softdeps() {
-        return softdeps;
+        return softdeps.entries();
     }
 
     /**
@@ -284,29 +280,17 @@ public final class ModprobeConfig {
      * one only, later lines for the same module are ignored, not merged.
      */
     public Optional<Softdep> softdep(String module) {
-        String name = ModuleName.normalize(module);
-        for (Softdep s : softdeps) {
-            if (Fnmatch.matches(s.module(), name)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
+        return softdeps.first(ModuleName.normalize(module));
     }
 
     /** Every weakdep line, in the order read; always empty for kmod 30. */
     public List<Weakdep> weakdepLines() {
-        return weakdeps;
+        return weakdeps.entries();
     }
 
     /** The modules of the first weakdep line whose pattern matches {@code module} (fnmatch); empty if none. */
     public List<String> weakdeps(String module) {
-        String name = ModuleName.normalize(module);
-        for (Weakdep w : weakdeps) {
-            if (Fnmatch.matches(w.module(), name)) {
-                return w.deps();
-            }
-        }
-        return List.of();
+        return weakdeps.first(ModuleName.normalize(module)).map(Weakdep::deps).orElse(List.of());
     }
 
     /**
@@ -320,10 +304,10 @@ public final class ModprobeConfig {
         for (String m : blacklist) {
             out.append("blacklist ").append(m).append('\n');
         }
-        for (Command c : installCommands) {
+        for (Command c : installCommands.entries()) {
             out.append("install ").append(c.module()).append(' ').append(c.command()).append('\n');
         }
-        for (Command c : removeCommands) {
+        for (Command c : removeCommands.entries()) {
             out.append("remove ").append(c.module()).append(' ').append(c.command()).append('\n');
         }
         for (Alias a : aliases) {
@@ -332,10 +316,11 @@ public final class ModprobeConfig {
         for (Options o : options) {
             out.append("options ").append(o.module()).append(' ').append(o.options()).append('\n');
         }
-        for (int i = 0; i < softdeps.size(); i++) {
-            out.append("softdep ").append(softdeps.get(i).module()).append(' ').append(softdepTexts.get(i)).append('\n');
+        List<Softdep> lines = softdeps.entries();
+        for (int i = 0; i < lines.size(); i++) {
+            out.append("softdep ").append(lines.get(i).module()).append(' ').append(softdepTexts.get(i)).append('\n');
         }
-        for (Weakdep w : weakdeps) {
+        for (Weakdep w : weakdeps.entries()) {
             out.append("weakdep ").append(w.module()).append(' ').append(String.join(" ", w.deps())).append('\n');
         }
         out.append("\n# End of configuration files. Dumping indexes now:\n\n");
