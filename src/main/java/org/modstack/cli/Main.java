@@ -47,7 +47,7 @@ public final class Main {
         }
         ToolOutput io = new ToolOutput(args[0], out, err).inDirectory(cwd);
         try {
-            int status = ToolTable.TOOLS.get(args[0]).make().get().run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
+            int status = ToolTable.make(args[0]).run(io, List.of(Arrays.copyOfRange(args, 1, args.length)));
             io.flush();
             return status;
         } catch (ToolOutput.ReaderGone e) {
@@ -112,7 +112,7 @@ public final class Main {
     static String usage() {
         StringBuilder sb = new StringBuilder("Usage: modstack <tool> [options] [args]\n"
                 + "       modstack help [TOOL] | --help | --version\n\nTools:\n");
-        ToolTable.TOOLS.forEach((t, e) -> sb.append(String.format("  %-10s %s\n", t, e.about())));
+        ToolTable.TOOLS.forEach((t, about) -> sb.append(String.format("  %-10s %s\n", t, about)));
         sb.append("\nA tool acts on a virtual kernel only when one is named (--kernel DIR or\n"
                 + "$MODSTACK_KERNEL); otherwise on the running system, as kmod's tools do.\n"
                 + "'modstack help TOOL' shows a tool's options.\n");

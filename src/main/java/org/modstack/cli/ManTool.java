@@ -37,7 +37,7 @@ final class ManTool extends OperandsOnlyTool {
                 body.append('\n').append(helpOf("kernel", sub));
             }
         }
-        io.print(page("modstack-" + tool, ToolTable.TOOLS.get(tool).about(), body.toString()));
+        io.print(page("modstack-" + tool, ToolTable.TOOLS.get(tool), body.toString()));
         return 0;
     }
 

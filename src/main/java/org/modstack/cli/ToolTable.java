@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * Every tool by name, with the line {@code modstack help} says about it, and every command line's
@@ -13,25 +12,47 @@ import java.util.function.Supplier;
  * disagree.
  */
 final class ToolTable {
-    /** A tool: how to make one, and what it does in a line. */
-    record Entry(Supplier<Tool> make, String about) {
-    }
+    /** Every tool's name, with what it does in a line. */
+    static final Map<String, String> TOOLS = new TreeMap<>(Map.ofEntries(
+            Map.entry("modinfo", "show information about kernel modules"),
+            Map.entry("depmod", "write a module tree's dependency and alias indexes"),
+            Map.entry("modprobe", "load or remove a module with its whole stack"),
+            Map.entry("insmod", "insert one module file"),
+            Map.entry("rmmod", "remove modules"),
+            Map.entry("lsmod", "list the loaded modules"),
+            Map.entry("kernel", "boot and inspect a virtual kernel (modstack's own)"),
+            Map.entry("check", "will these modules load on those kernels, and if not, why"),
+            Map.entry("kmod", "kmod's multi-call name: list, static-nodes, help"),
+            Map.entry("deps", "a module tree's direct dependencies (hard and soft), as text or JSON"),
+            Map.entry("graph", "draw a stack: DOT, SVG, PNG (Graphviz) or JSON"),
+            Map.entry("explore", "write a browsable HTML page of a tree or a virtual kernel"),
+            Map.entry("completion", "print a shell's completion script: bash, zsh or fish"),
+            Map.entry("man", "print a tool's manual page (roff, for man -l)")));
 
-    static final Map<String, Entry> TOOLS = new TreeMap<>(Map.ofEntries(
-            Map.entry("modinfo", new Entry(Modinfo::new, "show information about kernel modules")),
-            Map.entry("depmod", new Entry(DepmodTool::new, "write a module tree's dependency and alias indexes")),
-            Map.entry("modprobe", new Entry(ModprobeTool::new, "load or remove a module with its whole stack")),
-            Map.entry("insmod", new Entry(InsmodTool::new, "insert one module file")),
-            Map.entry("rmmod", new Entry(RmmodTool::new, "remove modules")),
-            Map.entry("lsmod", new Entry(LsmodTool::new, "list the loaded modules")),
-            Map.entry("kernel", new Entry(KernelTool::new, "boot and inspect a virtual kernel (modstack's own)")),
-            Map.entry("check", new Entry(CheckTool::new, "will these modules load on those kernels, and if not, why")),
-            Map.entry("kmod", new Entry(KmodTool::new, "kmod's multi-call name: list, static-nodes, help")),
-            Map.entry("deps", new Entry(DepsTool::new, "a module tree's direct dependencies (hard and soft), as text or JSON")),
-            Map.entry("graph", new Entry(GraphTool::new, "draw a stack: DOT, SVG, PNG (Graphviz) or JSON")),
-            Map.entry("explore", new Entry(ExploreTool::new, "write a browsable HTML page of a tree or a virtual kernel")),
-            Map.entry("completion", new Entry(CompletionTool::new, "print a shell's completion script: bash, zsh or fish")),
-            Map.entry("man", new Entry(ManTool::new, "print a tool's manual page (roff, for man -l)"))));
+    /**
+     * A new tool of one of the names {@link #TOOLS} lists. A switch, not a table of constructor
+     * references: linking fourteen method references cost every command's start several
+     * milliseconds, for the one tool it runs.
+     */
+    static Tool make(String name) {
+        return switch (name) {
+            case "modinfo" -> new Modinfo();
+            case "depmod" -> new DepmodTool();
+            case "modprobe" -> new ModprobeTool();
+            case "insmod" -> new InsmodTool();
+            case "rmmod" -> new RmmodTool();
+            case "lsmod" -> new LsmodTool();
+            case "kernel" -> new KernelTool();
+            case "check" -> new CheckTool();
+            case "kmod" -> new KmodTool();
+            case "deps" -> new DepsTool();
+            case "graph" -> new GraphTool();
+            case "explore" -> new ExploreTool();
+            case "completion" -> new CompletionTool();
+            case "man" -> new ManTool();
+            default -> throw new IllegalArgumentException("no tool " + name);
+        };
+    }
 
     private ToolTable() {
     }
@@ -42,8 +63,8 @@ final class ToolTable {
      */
     static Map<String, List<Getopt.Spec>> optionTables() {
         Map<String, List<Getopt.Spec>> out = new LinkedHashMap<>();
-        TOOLS.forEach((name, e) -> {
-            if (e.make().get() instanceof GetoptTool g) {
+        TOOLS.keySet().forEach(name -> {
+            if (make(name) instanceof GetoptTool g) {
                 out.put(name, g.options().specs());
             }
         });

@@ -49,6 +49,8 @@ public final class ModuleDirectory {
     private final String dirname;
     private final IndexFile.Reader reader;
     private final Map<Index, Optional<IndexFile>> indexes = new HashMap<>();
+    /** The modules.dep lines looked up: modprobe reads each module's twice, to find it and for its dependencies. */
+    private final Map<String, Optional<String>> depLines = new HashMap<>();
     private Map<String, List<String>> builtinModinfo;
 
     private ModuleDirectory(String dirname, IndexFile.Reader reader) {
@@ -160,9 +162,14 @@ public final class ModuleDirectory {
     }
 
     /** The {@code modules.dep} line of module {@code name}: {@code relpath: dep dep...}. */
-    public Optional<String> depLine(String name) throws ErrnoException {
-        Optional<IndexFile> idx = index(Index.DEP);
-        return idx.isPresent() ? idx.get().search(name) : Optional.empty();
+    public synchronized Optional<String> depLine(String name) throws ErrnoException {
+        Optional<String> line = depLines.get(name);
+        if (line == null) {
+            Optional<IndexFile> idx = index(Index.DEP);
+            line = idx.isPresent() ? idx.get().search(name) : Optional.empty();
+            depLines.put(name, line);
+        }
+        return line;
     }
 
     /** The path of module {@code name} from {@code modules.dep}, resolved against this directory. */
