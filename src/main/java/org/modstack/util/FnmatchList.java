@@ -1,5 +1,6 @@
 package org.modstack.util;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -25,11 +26,12 @@ public final class FnmatchList<T> {
 
     public FnmatchList(List<T> entries, Function<T, String> pattern) {
         this.entries = List.copyOf(entries);
-        this.patterns = this.entries.stream().map(pattern).toList();
-        int[] w = new int[patterns.size()];
+        this.patterns = new ArrayList<>(entries.size());  // a loop, not a stream: it runs once, cold, in every modprobe
+        int[] w = new int[entries.size()];
         int n = 0;
-        for (int i = 0; i < patterns.size(); i++) {
-            String p = patterns.get(i);
+        for (int i = 0; i < this.entries.size(); i++) {
+            String p = pattern.apply(this.entries.get(i));
+            patterns.add(p);
             if (isLiteral(p)) {
                 firstLiteral.putIfAbsent(p, i);
             } else {
