@@ -3,6 +3,7 @@ package org.modstack.cli;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,46 +13,118 @@ import java.util.TreeMap;
  * disagree.
  */
 final class ToolTable {
-    /** Every tool's name, with what it does in a line. */
-    static final Map<String, String> TOOLS = new TreeMap<>(Map.ofEntries(
-            Map.entry("modinfo", "show information about kernel modules"),
-            Map.entry("depmod", "write a module tree's dependency and alias indexes"),
-            Map.entry("modprobe", "load or remove a module with its whole stack"),
-            Map.entry("insmod", "insert one module file"),
-            Map.entry("rmmod", "remove modules"),
-            Map.entry("lsmod", "list the loaded modules"),
-            Map.entry("kernel", "boot and inspect a virtual kernel (modstack's own)"),
-            Map.entry("check", "will these modules load on those kernels, and if not, why"),
-            Map.entry("kmod", "kmod's multi-call name: list, static-nodes, help"),
-            Map.entry("deps", "a module tree's direct dependencies (hard and soft), as text or JSON"),
-            Map.entry("graph", "draw a stack: DOT, SVG, PNG (Graphviz) or JSON"),
-            Map.entry("explore", "write a browsable HTML page of a tree or a virtual kernel"),
-            Map.entry("completion", "print a shell's completion script: bash, zsh or fish"),
-            Map.entry("man", "print a tool's manual page (roff, for man -l)")));
-
     /**
-     * A new tool of one of the names {@link #TOOLS} lists. A switch, not a table of constructor
-     * references: linking fourteen method references cost every command's start several
-     * milliseconds, for the one tool it runs.
+     * The tools, each named by its constant in lower case, with what it does in a line. Each
+     * makes its tool in a method of its own, not through a constructor reference: linking
+     * fourteen of those cost every command's start several milliseconds, for the one tool it ran.
      */
-    static Tool make(String name) {
-        return switch (name) {
-            case "modinfo" -> new Modinfo();
-            case "depmod" -> new DepmodTool();
-            case "modprobe" -> new ModprobeTool();
-            case "insmod" -> new InsmodTool();
-            case "rmmod" -> new RmmodTool();
-            case "lsmod" -> new LsmodTool();
-            case "kernel" -> new KernelTool();
-            case "check" -> new CheckTool();
-            case "kmod" -> new KmodTool();
-            case "deps" -> new DepsTool();
-            case "graph" -> new GraphTool();
-            case "explore" -> new ExploreTool();
-            case "completion" -> new CompletionTool();
-            case "man" -> new ManTool();
-            default -> throw new IllegalArgumentException("no tool " + name);
+    private enum Kind {
+        MODINFO("show information about kernel modules") {
+            @Override
+            Tool make() {
+                return new Modinfo();
+            }
+        },
+        DEPMOD("write a module tree's dependency and alias indexes") {
+            @Override
+            Tool make() {
+                return new DepmodTool();
+            }
+        },
+        MODPROBE("load or remove a module with its whole stack") {
+            @Override
+            Tool make() {
+                return new ModprobeTool();
+            }
+        },
+        INSMOD("insert one module file") {
+            @Override
+            Tool make() {
+                return new InsmodTool();
+            }
+        },
+        RMMOD("remove modules") {
+            @Override
+            Tool make() {
+                return new RmmodTool();
+            }
+        },
+        LSMOD("list the loaded modules") {
+            @Override
+            Tool make() {
+                return new LsmodTool();
+            }
+        },
+        KERNEL("boot and inspect a virtual kernel (modstack's own)") {
+            @Override
+            Tool make() {
+                return new KernelTool();
+            }
+        },
+        CHECK("will these modules load on those kernels, and if not, why") {
+            @Override
+            Tool make() {
+                return new CheckTool();
+            }
+        },
+        KMOD("kmod's multi-call name: list, static-nodes, help") {
+            @Override
+            Tool make() {
+                return new KmodTool();
+            }
+        },
+        DEPS("a module tree's direct dependencies (hard and soft), as text or JSON") {
+            @Override
+            Tool make() {
+                return new DepsTool();
+            }
+        },
+        GRAPH("draw a stack: DOT, SVG, PNG (Graphviz) or JSON") {
+            @Override
+            Tool make() {
+                return new GraphTool();
+            }
+        },
+        EXPLORE("write a browsable HTML page of a tree or a virtual kernel") {
+            @Override
+            Tool make() {
+                return new ExploreTool();
+            }
+        },
+        COMPLETION("print a shell's completion script: bash, zsh or fish") {
+            @Override
+            Tool make() {
+                return new CompletionTool();
+            }
+        },
+        MAN("print a tool's manual page (roff, for man -l)") {
+            @Override
+            Tool make() {
+                return new ManTool();
+            }
         };
+
+        private final String about;
+
+        Kind(String about) {
+            this.about = about;
+        }
+
+        abstract Tool make();
+    }
+
+    /** Every tool's name, with what it does in a line. */
+    static final Map<String, String> TOOLS = new TreeMap<>();
+
+    static {
+        for (Kind k : Kind.values()) {
+            TOOLS.put(k.name().toLowerCase(Locale.ROOT), k.about);
+        }
+    }
+
+    /** A new tool of one of the names {@link #TOOLS} lists. */
+    static Tool make(String name) {
+        return Kind.valueOf(name.toUpperCase(Locale.ROOT)).make();
     }
 
     private ToolTable() {
