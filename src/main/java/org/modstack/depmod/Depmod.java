@@ -194,7 +194,7 @@ public final class Depmod {
      * contents. Nothing is written for a dry run, without a cache, or when every file was found
      * unchanged ({@code stamps} empty).
      */
-    private static CompletableFuture<Void> storeCache(Options options, Map<String, DepmodCache.Stamp> stamps,
+    private static CompletableFuture<Void> storeCache(Options options, Map<String, ModuleStamp> stamps,
                                                       CacheWrite write) {
         if (options.dryRun() || options.cacheDir().isEmpty() || stamps.isEmpty()) {
             return CompletableFuture.completedFuture(null);

@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,9 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
 import org.modstack.module.Import;
 import org.modstack.module.SymbolVersion;
 
@@ -66,85 +62,11 @@ public final class DepmodCache {
     private static final int STAMP_SIZE = 40;
 
     /**
-     * A module file's identity, and what its bytes were: reuse an entry for the very same file
-     * ({@link #sameFile}), or for the same bytes ({@link #sameBytes}). The change time is part of
-     * the identity so that a rewrite which restores the modification time ({@code cp -p},
-     * {@code touch -r}) is still seen.
-     *
-     * @param digest the CRC-32C of a compressed file's bytes in the high half, their CRC-32 in
-     *     the low half; 0 when not known (an uncompressed module is mapped, not read whole)
-     */
-    record Stamp(long size, long mtimeNanos, long ctimeNanos, long inode, long digest) {
-        /**
-         * The attributes a stamp is made of, and the file's mode, for {@link Files#readAttributes}:
-         * a search that stats each file for its type takes the stamp from the same call.
-         */
-        static final String ATTRIBUTES = "unix:mode,ino,size,lastModifiedTime,ctime";
-
-        static Stamp of(String path) throws IOException {
-            return of(Files.readAttributes(Path.of(path), ATTRIBUTES));
-        }
-
-        /** The stamp in attributes read with {@link #ATTRIBUTES}. */
-        static Stamp of(Map<String, Object> a) {
-            return new Stamp((Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
-                    (Long) a.get("ino"), 0);
-        }
-
-        /** This stamp with the digest of the file's {@code bytes}. */
-        Stamp withBytes(byte[] bytes) {
-            long digest = DepmodCache.digest(bytes);
-            return new Stamp(size, mtimeNanos, ctimeNanos, inode, digest == 0 ? 1 : digest);
-        }
-
-        /**
-         * Written out: a record's own {@code equals} is bound through method handles on its
-         * first call, which took 40 ms of a 450 ms incremental run.
-         */
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Stamp other && sameFile(other) && digest == other.digest;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(size ^ mtimeNanos ^ ctimeNanos ^ inode ^ digest);
-        }
-
-        /** Whether {@code other} stats as the same file, unchanged. */
-        boolean sameFile(Stamp other) {
-            return size == other.size && mtimeNanos == other.mtimeNanos && ctimeNanos == other.ctimeNanos
-                    && inode == other.inode;
-        }
-
-        /** Whether both know their file's bytes, and they are the same. */
-        boolean sameBytes(Stamp other) {
-            return digest != 0 && digest == other.digest && size == other.size;
-        }
-
-        private static long nanos(Object time) {
-            return ((FileTime) time).to(TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /**
      * An entry: the file's stamp, where the stamp lies in the cache file, the error reading the
      * module (or null), and where its contents start, decoded only when asked for
      * ({@link #contents}): a run that finds nothing to render never decodes them.
      */
-    record Entry(Stamp stamp, int stampAt, String error, int contentsAt, int contentsLength) {
-    }
-
-    /**
-     * CRC-32C of {@code bytes} in the high half, CRC-32 in the low: 64 bits that the JDK computes
-     * at memory speed from its first call (a MessageDigest's providers took 18 ms to load).
-     */
-    static long digest(byte[] bytes) {
-        CRC32C c = new CRC32C();
-        c.update(bytes);
-        CRC32 d = new CRC32();
-        d.update(bytes);
-        return c.getValue() << 32 | d.getValue();
+    record Entry(ModuleStamp stamp, int stampAt, String error, int contentsAt, int contentsLength) {
     }
 
     /** The file as read: mapped, not copied (reading 5 MB into the heap took 50 ms of a 500 ms run). */
@@ -176,7 +98,7 @@ public final class DepmodCache {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         Path dir = moduleDir.toAbsolutePath().normalize();
-        String key = HexFormat.of().toHexDigits(digest(dir.toString().getBytes(StandardCharsets.UTF_8)));
+        String key = HexFormat.of().toHexDigits(ModuleStamp.digest(dir.toString().getBytes(StandardCharsets.UTF_8)));
         Path name = dir.getFileName();
         return base.resolve("modstack").resolve("depmod").resolve(key + (name == null ? "" : "-" + name));
     }
@@ -218,7 +140,7 @@ public final class DepmodCache {
     }
 
     /** The entry for {@code path} if the file is unchanged. */
-    Entry lookup(String path, Stamp stamp) {
+    Entry lookup(String path, ModuleStamp stamp) {
         Entry e = entries.get(path);
         return e != null && e.stamp().sameFile(stamp) ? e : null;
     }
@@ -265,7 +187,7 @@ public final class DepmodCache {
         for (int i = 0; i < count; i++) {
             String path = cache.string(buf);
             int stampAt = buf.position();
-            Stamp stamp = new Stamp(i64(buf), i64(buf), i64(buf), i64(buf), i64(buf));
+            ModuleStamp stamp = new ModuleStamp(i64(buf), i64(buf), i64(buf), i64(buf), i64(buf));
             int errRef = i32(buf);
             String err = errRef == NONE ? null : cache.stringAt(errRef);
             int length = count(buf, 1);
@@ -367,7 +289,7 @@ public final class DepmodCache {
     }
 
     /** Writes the cache for {@code modules} into {@code dir}, whole or not at all. */
-    static void store(Path dir, long generation, List<DepmodModule> modules, Map<String, Stamp> stamps)
+    static void store(Path dir, long generation, List<DepmodModule> modules, Map<String, ModuleStamp> stamps)
             throws IOException {
         Map<String, Integer> table = new LinkedHashMap<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
@@ -415,7 +337,7 @@ public final class DepmodCache {
      * that found every module's contents as cached: the file as read, in pieces between the
      * stamps that changed, copied by the kernel from the mapping, nothing encoded again.
      */
-    void restamp(Path dir, Map<String, Stamp> stamps) throws IOException {
+    void restamp(Path dir, Map<String, ModuleStamp> stamps) throws IOException {
         List<Map.Entry<String, Entry>> changed = new ArrayList<>();
         for (Map.Entry<String, Entry> e : entries.entrySet()) {
             if (!stamps.get(e.getKey()).equals(e.getValue().stamp())) {
@@ -427,7 +349,7 @@ public final class DepmodCache {
         int from = CheckedFile.HEADER_SIZE;
         for (Map.Entry<String, Entry> e : changed) {
             int at = e.getValue().stampAt();
-            Stamp s = stamps.get(e.getKey());
+            ModuleStamp s = stamps.get(e.getKey());
             body.add(file.slice(from, at - from));
             body.add(ByteBuffer.allocate(STAMP_SIZE).putLong(s.size()).putLong(s.mtimeNanos())
                     .putLong(s.ctimeNanos()).putLong(s.inode()).putLong(s.digest()).flip());
@@ -438,7 +360,7 @@ public final class DepmodCache {
     }
 
     /** Writes one module; {@code scratch} holds its contents meanwhile, written after their length. */
-    private static void writeModule(DataOutputStream out, DepmodModule m, Stamp stamp, Map<String, Integer> table,
+    private static void writeModule(DataOutputStream out, DepmodModule m, ModuleStamp stamp, Map<String, Integer> table,
                                     ByteArrayOutputStream scratch) throws IOException {
         DepmodModule.Contents c = m.contents;
         out.writeInt(ref(table, m.path));

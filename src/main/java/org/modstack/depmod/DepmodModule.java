@@ -27,7 +27,7 @@ final class DepmodModule {
     /** Direct dependencies, each once, first in symbol order, later by depSortIndex. */
     final List<DepmodModule> deps = new ArrayList<>(4);
     /** The file's stamp when the search took it, else null (read with the file). */
-    DepmodCache.Stamp stamp;
+    ModuleStamp stamp;
     /** What depmod read from the file; until {@link ModuleReader#decodeCached}, not for a cached file. */
     Contents contents = Contents.EMPTY;
     /** The cache's entry when the file is unchanged, its contents not decoded yet; else null. */

@@ -33,7 +33,7 @@ final class ModuleReader {
      * @param contentsChanged whether some module's contents differ from what the cache held for
      *     its path (or the cache held nothing): the cache's generation no longer describes them
      */
-    record Result(Map<String, DepmodCache.Stamp> stamps, boolean contentsChanged) {
+    record Result(Map<String, ModuleStamp> stamps, boolean contentsChanged) {
     }
 
     /**
@@ -41,12 +41,12 @@ final class ModuleReader {
      * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}.
      */
     static Result readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
-        Map<String, DepmodCache.Stamp> stamps = new HashMap<>();
+        Map<String, ModuleStamp> stamps = new HashMap<>();
         List<DepmodModule> changed = new ArrayList<>();
         for (DepmodModule m : modules) {  // in one thread: a lookup costs less than handing it over
             DepmodCache.Entry cached = null;
             try {
-                DepmodCache.Stamp stamp = m.stamp != null ? m.stamp : DepmodCache.Stamp.of(m.path);
+                ModuleStamp stamp = m.stamp != null ? m.stamp : ModuleStamp.of(m.path);
                 cached = cache.lookup(m.path, stamp);
                 stamps.put(m.path, cached != null ? cached.stamp() : stamp);  // the cached one knows the digest
             } catch (IOException e) {
@@ -59,11 +59,11 @@ final class ModuleReader {
             }
         }
         AtomicBoolean contentsChanged = new AtomicBoolean();
-        Map<String, DepmodCache.Stamp> digested = new ConcurrentHashMap<>();
+        Map<String, ModuleStamp> digested = new ConcurrentHashMap<>();
         Names names = new Names();
         changed.parallelStream().forEach(m -> {
             DepmodCache.Entry previous = cache.entry(m.path);
-            DepmodCache.Stamp stamp = stamps.get(m.path);
+            ModuleStamp stamp = stamps.get(m.path);
             if (stamp == null || m.path.endsWith(".ko")) {  // unreadable, or mapped: not read whole
                 m.contents = read(m, names);
             } else {
@@ -99,8 +99,8 @@ final class ModuleReader {
      * ones cached ({@code m.cached}); else decompresses and reads them. {@code digested} is given
      * the stamp with the bytes' digest.
      */
-    private static void readWhole(DepmodModule m, DepmodCache.Stamp stamp, DepmodCache.Entry previous,
-                                  Map<String, DepmodCache.Stamp> digested, Names names) {
+    private static void readWhole(DepmodModule m, ModuleStamp stamp, DepmodCache.Entry previous,
+                                  Map<String, ModuleStamp> digested, Names names) {
         Path path = Path.of(m.path);
         byte[] bytes;
         try {
@@ -109,7 +109,7 @@ final class ModuleReader {
             m.contents = failed(e);
             return;
         }
-        DepmodCache.Stamp read = stamp.withBytes(bytes);
+        ModuleStamp read = stamp.withBytes(bytes);
         digested.put(m.path, read);
         if (previous != null && read.sameBytes(previous.stamp())) {
             m.cached = previous;

@@ -75,7 +75,7 @@ final class ModuleSearch {
                 Map<String, Object> attributes;
                 try {
                     // follows links, as fstatat
-                    attributes = Files.readAttributes(entry, DepmodCache.Stamp.ATTRIBUTES);
+                    attributes = Files.readAttributes(entry, ModuleStamp.ATTRIBUTES);
                 } catch (IOException e) {
                     log.error("fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, path).errno().message() + "\n");
                     continue;
@@ -113,7 +113,7 @@ final class ModuleSearch {
         }
         byName.remove(name);
         DepmodModule m = new DepmodModule(name, path, moduleDir);
-        m.stamp = DepmodCache.Stamp.of(attributes);  // only for the files kept
+        m.stamp = ModuleStamp.of(attributes);  // only for the files kept
         byName.put(name, m);
     }
 

@@ -313,12 +313,12 @@ class DepmodIncrementalTest {
         DepmodCache cache = DepmodCache.load(this.cache.getParent());
         try (var files = Files.walk(moduleDir)) {
             for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".ko"))::iterator) {
-                assertThat(cache.lookup(p.toString(), DepmodCache.Stamp.of(p.toString()))).as(p.toString()).isNotNull();
+                assertThat(cache.lookup(p.toString(), ModuleStamp.of(p.toString()))).as(p.toString()).isNotNull();
             }
         }
         Files.setLastModifiedTime(extra.resolve("chain_a.ko"), FileTime.fromMillis(1_000_000));
         Path changed = extra.resolve("chain_a.ko");
-        assertThat(cache.lookup(changed.toString(), DepmodCache.Stamp.of(changed.toString()))).isNull();
+        assertThat(cache.lookup(changed.toString(), ModuleStamp.of(changed.toString()))).isNull();
     }
 
     @Test
