@@ -117,7 +117,7 @@ final class ModuleReader {
         }
         KernelModule module;
         try {
-            module = KernelModule.of(ModuleFile.of(path, bytes));
+            module = KernelModule.of(ModuleFile.ofScratch(path, bytes));
         } catch (ErrnoException e) {
             m.contents = failed(e);
             return;
@@ -126,16 +126,10 @@ final class ModuleReader {
     }
 
     static DepmodModule.Contents read(DepmodModule m, Names names) {
-        KernelModule module;
         try {
-            module = KernelModule.open(Path.of(m.path));
+            return contents(KernelModule.of(ModuleFile.readScratch(Path.of(m.path))), names);
         } catch (ErrnoException e) {
             return failed(e);
-        }
-        try {
-            return contents(module, names);
-        } finally {
-            module.release();  // thousands of mapped modules would otherwise stay resident until collected
         }
     }
 

@@ -79,8 +79,16 @@ public enum Compression {
      * whether the last frame was complete); xz and gzip treat a short stream as an error.
      */
     public ByteBuffer decompress(byte[] compressed) throws IOException {
+        return decompress(compressed, false);
+    }
+
+    /**
+     * Decompresses a whole stream, as {@link #decompress(byte[])}; with {@code scratch}, the
+     * output may be left in this thread's {@link ScratchBuffer}, valid until its next use.
+     */
+    ByteBuffer decompress(byte[] compressed, boolean scratch) throws IOException {
         if (this == XZ) {
-            Optional<ByteBuffer> fast = Liblzma.decode(compressed);
+            Optional<ByteBuffer> fast = Liblzma.decode(compressed, scratch);
             if (fast.isPresent()) {
                 return fast.get();
             }

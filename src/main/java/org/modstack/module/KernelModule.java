@@ -101,14 +101,6 @@ public final class KernelModule {
         return elf;
     }
 
-    /**
-     * Gives a mapped file's pages back to the system, for a reader of many modules done with
-     * this one (see {@link ModuleFile#release}).
-     */
-    public void release() {
-        file.release();
-    }
-
     /** The uncompressed image, signature included. */
     public ByteBuffer image() {
         return file.image().duplicate();

@@ -26,9 +26,6 @@ final class Liblzma {
     private static final int LZMA_BUF_ERROR = 10;
     /** Modules compress 4 to 5 times: a first guess at the output when the stream's index cannot tell. */
     private static final int FIRST_RATIO = 8;
-    private static final ThreadLocal<ByteBuffer> OUT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
-    /** The largest output kept in a thread's reused buffer (Debian's 6.12 tree: all but 3 of 4,230 modules). */
-    private static final int REUSED_LIMIT = 8 << 20;
     /** The .xz stream footer: CRC32, backward size, flags, magic. */
     private static final int FOOTER_SIZE = 12;
 
@@ -50,8 +47,11 @@ final class Liblzma {
     /**
      * The decoded stream, or empty when it is not one whole stream liblzma decodes (or there is
      * no liblzma). The output buffer is sized from the stream's index, so it is decoded once.
+     *
+     * @param scratch whether the output may stay in this thread's {@link ScratchBuffer}, valid
+     *     until its next use; else it is a buffer of its own
      */
-    static Optional<ByteBuffer> decode(byte[] xz) {
+    static Optional<ByteBuffer> decode(byte[] xz, boolean scratch) {
         Lib lib = Holder.LIB;
         if (lib == null) {
             return Optional.empty();
@@ -59,15 +59,15 @@ final class Liblzma {
         long recorded = uncompressedSize(xz);
         long guess = recorded >= 0 ? Math.max(recorded, 1) : (long) xz.length * FIRST_RATIO;
         while (guess <= Integer.MAX_VALUE) {
-            ByteBuffer out = buffer((int) guess);
+            ByteBuffer out = ScratchBuffer.take((int) guess);
             NativeLongByReference inPos = new NativeLongByReference(new NativeLong(0));
             NativeLongByReference outPos = new NativeLongByReference(new NativeLong(0));
             int ret = lib.lzma_stream_buffer_decode(new LongByReference(-1L), 0, null, xz, inPos,
                     new NativeLong(xz.length), out, outPos, new NativeLong(out.capacity()));
             if (ret == LZMA_OK && inPos.getValue().longValue() == xz.length) {
                 int length = (int) outPos.getValue().longValue();
-                if (out != OUT.get()) {
-                    return Optional.of(out.limit(length));  // a buffer of its own: no copy
+                if (scratch || !ScratchBuffer.isShared(out)) {
+                    return Optional.of(out.limit(length));  // no copy
                 }
                 byte[] bytes = new byte[length];
                 out.get(0, bytes);
@@ -119,23 +119,5 @@ final class Liblzma {
             }
         }
         return -1;
-    }
-
-    /**
-     * This thread's output buffer, at least {@code size} bytes: modules are decoded on every
-     * core at once. A module larger than {@link #REUSED_LIMIT} gets a buffer of its own,
-     * handed out without a copy: a thread's buffer grown to the largest module (amdgpu, 30 MB)
-     * and the copy out of it made a third of the peak memory of a depmod of Debian's 6.12 tree.
-     */
-    private static ByteBuffer buffer(int size) {
-        if (size > REUSED_LIMIT) {
-            return ByteBuffer.allocateDirect(size);
-        }
-        ByteBuffer b = OUT.get();
-        if (b.capacity() < size) {
-            b = ByteBuffer.allocateDirect(size);
-            OUT.set(b);
-        }
-        return b;
     }
 }

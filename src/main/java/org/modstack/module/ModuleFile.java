@@ -50,6 +50,41 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
     }
 
     /**
+     * Reads {@code path} as {@link #read} does, for a reader done with each module before it
+     * reads the next, as depmod is with a tree: the image lies in this thread's scratch buffer,
+     * valid until the thread's next scratch read or decompression. The file is read, not mapped:
+     * mapping thousands of small files cost more than copying them.
+     *
+     * @throws ErrnoException as {@link #read} does
+     */
+    public static ModuleFile readScratch(Path path) throws ErrnoException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > MAX_COMPRESSED) {
+                return read(path);
+            }
+            ByteBuffer image = ScratchBuffer.take((int) size);
+            while (image.hasRemaining() && channel.read(image) > 0) {
+                // read(2) may return short counts; keep going until EOF or full.
+            }
+            image.flip();
+            if (image.limit() < Compression.MAGIC_MAX) {
+                throw new ErrnoException(Errno.EINVAL, path + ": file too short");
+            }
+            byte[] head = new byte[Compression.MAGIC_MAX];
+            image.get(0, head);
+            if (Compression.detect(head) == Compression.NONE) {
+                return new ModuleFile(path, Compression.NONE, image.asReadOnlyBuffer());
+            }
+            byte[] compressed = new byte[image.limit()];  // the decoder's output takes the scratch buffer
+            image.get(0, compressed);
+            return of(path, compressed, true);
+        } catch (IOException e) {
+            throw ErrnoException.of(e, path.toString());
+        }
+    }
+
+    /**
      * The whole file, for a reader that keeps its bytes besides decompressing them (a compressed
      * module is read whole anyway); give them to {@link #of}.
      *
@@ -77,30 +112,33 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
      * @throws ErrnoException as {@link #read} does
      */
     public static ModuleFile of(Path path, byte[] bytes) throws ErrnoException {
+        return of(path, bytes, false);
+    }
+
+    /**
+     * The module in {@code bytes}, as {@link #of}, its image left in this thread's scratch buffer
+     * as {@link #readScratch} leaves it.
+     *
+     * @throws ErrnoException as {@link #read} does
+     */
+    public static ModuleFile ofScratch(Path path, byte[] bytes) throws ErrnoException {
+        return of(path, bytes, true);
+    }
+
+    private static ModuleFile of(Path path, byte[] bytes, boolean scratch) throws ErrnoException {
         if (bytes.length < Compression.MAGIC_MAX) {
             throw new ErrnoException(Errno.EINVAL, path + ": file too short");
         }
         Compression compression = Compression.detect(bytes);
         ByteBuffer image = compression == Compression.NONE ? ByteBuffer.wrap(bytes).asReadOnlyBuffer()
-                : decompress(path, compression, bytes);
+                : decompress(path, compression, bytes, scratch);
         return new ModuleFile(path, compression, image);
     }
 
-    /**
-     * Gives the pages of a memory-mapped image back to the system once the caller is done with
-     * it (a decompressed image is left to the collector); reading the image afterwards is still
-     * safe, from the page cache.
-     */
-    public void release() {
-        if (compression == Compression.NONE) {
-            MappedPages.release(image);
-        }
-    }
-
-    private static ByteBuffer decompress(Path path, Compression compression, byte[] compressed)
+    private static ByteBuffer decompress(Path path, Compression compression, byte[] compressed, boolean scratch)
             throws ErrnoException {
         try {
-            return compression.decompress(compressed).asReadOnlyBuffer();
+            return compression.decompress(compressed, scratch).asReadOnlyBuffer();
         } catch (IOException | ZstdException e) {
             // libkmod folds every decoder failure into EINVAL; zstd-jni reports some unchecked.
             throw new ErrnoException(Errno.EINVAL, path + ": " + compression + ": " + e.getMessage(), e);

@@ -17,8 +17,8 @@ class LiblzmaTest {
     void aSmallStreamIsCopiedOutOfTheThreadsReusedBuffer() throws IOException {
         byte[] first = sample(100_000, 1);
         byte[] second = sample(100_000, 2);
-        ByteBuffer a = Liblzma.decode(xz(first)).orElseThrow();
-        ByteBuffer b = Liblzma.decode(xz(second)).orElseThrow();
+        ByteBuffer a = Liblzma.decode(xz(first), false).orElseThrow();
+        ByteBuffer b = Liblzma.decode(xz(second), false).orElseThrow();
         assertThat(a.isDirect()).as("a copy in the heap").isFalse();
         assertThat(bytes(a)).as("untouched by the next decode on this thread").isEqualTo(first);
         assertThat(bytes(b)).isEqualTo(second);
@@ -28,12 +28,24 @@ class LiblzmaTest {
     void aLargeStreamGetsABufferOfItsOwnWithoutACopy() throws IOException {
         // larger than a thread's reused buffer (8 MB), as amdgpu.ko is (30 MB)
         byte[] large = sample(9 << 20, 3);
-        ByteBuffer out = Liblzma.decode(xz(large)).orElseThrow();
+        ByteBuffer out = Liblzma.decode(xz(large), false).orElseThrow();
         assertThat(out.isDirect()).isTrue();
         assertThat(bytes(out)).isEqualTo(large);
         byte[] small = sample(50_000, 4);
-        assertThat(bytes(Liblzma.decode(xz(small)).orElseThrow())).isEqualTo(small);
+        assertThat(bytes(Liblzma.decode(xz(small), false).orElseThrow())).isEqualTo(small);
         assertThat(bytes(out)).as("not the thread's reused buffer").isEqualTo(large);
+    }
+
+    @Test
+    void aScratchDecodeIsLeftInTheThreadsBufferForTheNextToReuse() throws IOException {
+        byte[] first = sample(100_000, 5);
+        ByteBuffer a = Liblzma.decode(xz(first), true).orElseThrow();
+        assertThat(a.isDirect()).as("no copy").isTrue();
+        assertThat(bytes(a)).isEqualTo(first);
+        byte[] second = sample(100_000, 6);
+        ByteBuffer b = Liblzma.decode(xz(second), true).orElseThrow();
+        assertThat(bytes(b)).isEqualTo(second);
+        assertThat(bytes(a)).as("the same buffer, overwritten").isEqualTo(second);
     }
 
     /** Module-like data: compressible, not uniform. */

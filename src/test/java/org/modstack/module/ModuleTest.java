@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -109,14 +110,31 @@ class ModuleTest {
     }
 
     @Test
-    void aReleasedModuleStillReadsFromThePageCache() throws Exception {
-        KernelModule core = KernelModule.open(Fixtures.module("stack_core"));
-        List<Export> before = core.exports();
-        core.release();
-        assertThat(KernelModule.open(Fixtures.module("stack_core")).exports()).isEqualTo(before);
-        byte[] image = new byte[core.image().remaining()];
-        core.image().get(image);
-        assertThat(image).isEqualTo(Files.readAllBytes(Fixtures.module("stack_core")));
+    void aScratchReadIsTheImageReadReadsPlainOrCompressedWhateverTheName(@TempDir Path dir) throws Exception {
+        byte[] plain = Files.readAllBytes(Fixtures.module("chain_b"));
+        ByteArrayOutputStream xz = new ByteArrayOutputStream();
+        try (XZOutputStream out = new XZOutputStream(xz, new LZMA2Options())) {
+            out.write(plain);
+        }
+        Path xzNamedKo = Files.write(dir.resolve("chain_b.ko"), xz.toByteArray());  // told by magic, as libkmod does
+        for (Path p : List.of(Fixtures.module("chain_b"), xzNamedKo)) {
+            Compression read = ModuleFile.read(p).compression();
+            ModuleFile scratch = ModuleFile.readScratch(p);
+            assertThat(scratch.compression()).isEqualTo(read);
+            byte[] image = new byte[scratch.image().remaining()];
+            scratch.image().get(image);
+            assertThat(image).isEqualTo(plain);
+        }
+        assertThat(ModuleFile.ofScratch(xzNamedKo, xz.toByteArray()).image()).isEqualTo(ByteBuffer.wrap(plain));
+    }
+
+    @Test
+    void aScratchReadOfAShortOrMissingFileFailsAsTheMappedReadDoes(@TempDir Path dir) throws IOException {
+        Path tiny = Files.write(dir.resolve("tiny.ko"), new byte[] {0x7f, 'E'});
+        assertThatThrownBy(() -> ModuleFile.readScratch(tiny)).isInstanceOf(ErrnoException.class)
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.EINVAL));
+        assertThatThrownBy(() -> ModuleFile.readScratch(dir.resolve("absent.ko"))).isInstanceOf(ErrnoException.class)
+                .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.ENOENT));
     }
 
     @Test
@@ -175,11 +193,11 @@ class ModuleTest {
         try (XZOutputStream xz = new XZOutputStream(one, new LZMA2Options())) {
             xz.write(image);
         }
-        assertThat(Liblzma.decode(one.toByteArray()).orElseThrow().array()).isEqualTo(image);
+        assertThat(Liblzma.decode(one.toByteArray(), false).orElseThrow().array()).isEqualTo(image);
         ByteArrayOutputStream two = new ByteArrayOutputStream();
         two.write(one.toByteArray());
         two.write(one.toByteArray());
-        assertThat(Liblzma.decode(two.toByteArray())).isEmpty();
+        assertThat(Liblzma.decode(two.toByteArray(), false)).isEmpty();
         byte[] both = Compression.XZ.decompress(two.toByteArray()).array();
         assertThat(both).hasSize(2 * image.length);
     }
