@@ -63,21 +63,24 @@ final class Liblzma {
             NativeLongByReference inPos = new NativeLongByReference(new NativeLong(0));
             NativeLongByReference outPos = new NativeLongByReference(new NativeLong(0));
             int ret = lib.lzma_stream_buffer_decode(new LongByReference(-1L), 0, null, xz, inPos,
-                    new NativeLong(xz.length), out, outPos, new NativeLong(out.capacity()));
+                    new NativeLong(xz.length), out, outPos, new NativeLong(out.limit()));
             if (ret == LZMA_OK && inPos.getValue().longValue() == xz.length) {
                 int length = (int) outPos.getValue().longValue();
-                if (scratch || !ScratchBuffer.isShared(out)) {
-                    return Optional.of(out.limit(length));  // no copy
+                if (scratch) {
+                    return Optional.of(out.limit(length));
                 }
                 byte[] bytes = new byte[length];
                 out.get(0, bytes);
+                ScratchBuffer.giveBack();
                 return Optional.of(ByteBuffer.wrap(bytes));
             }
             if (ret != LZMA_BUF_ERROR) {
+                ScratchBuffer.giveBack();
                 return Optional.empty();
             }
             guess *= 2;
         }
+        ScratchBuffer.giveBack();
         return Optional.empty();
     }
 

@@ -60,8 +60,8 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
     public static ModuleFile readScratch(Path path) throws ErrnoException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size > MAX_COMPRESSED) {
-                return read(path);
+            if (size > ScratchBuffer.KEPT_LIMIT) {
+                return read(path);  // mapped: only the pages read are loaded
             }
             ByteBuffer image = ScratchBuffer.take((int) size);
             while (image.hasRemaining() && channel.read(image) > 0) {

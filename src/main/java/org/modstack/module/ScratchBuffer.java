@@ -1,5 +1,6 @@
 package org.modstack.module;
 
+import com.sun.jna.Memory;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,36 +10,45 @@ import java.nio.ByteBuffer;
  * tree from about 1.8 to 1.4 s: 4,000 mappings and their page faults cost more than the copy.
  */
 final class ScratchBuffer {
-    private static final ThreadLocal<ByteBuffer> OWN = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+    private static final ThreadLocal<ByteBuffer> KEPT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1 << 20));
+    private static final ThreadLocal<Memory> OVERSIZE = new ThreadLocal<>();
     /**
      * The largest buffer a thread keeps (Debian's 6.12 tree: all but 3 of 4,230 modules fit). A
      * thread's buffer grown to the largest module (amdgpu, 30 MB) made a third of the peak memory
      * of a depmod of that tree.
      */
-    private static final int KEPT_LIMIT = 8 << 20;
+    static final int KEPT_LIMIT = 8 << 20;
 
     private ScratchBuffer() {
     }
 
     /**
-     * A direct buffer of at least {@code size} bytes, positioned at 0 with its limit at
-     * {@code size}: this thread's own, valid until its next {@code take}, or, past
-     * {@link #KEPT_LIMIT}, a new one.
+     * A direct buffer of {@code size} bytes, positioned at 0, valid until this thread's next
+     * {@code take} or {@link #giveBack}: the thread's own, or past {@link #KEPT_LIMIT} native
+     * memory freed then. A collected direct buffer would free it only after a collection: the
+     * few large modules of a depmod, waiting for one, made 60 MB of its peak memory.
      */
     static ByteBuffer take(int size) {
+        giveBack();
         if (size > KEPT_LIMIT) {
-            return ByteBuffer.allocateDirect(size);
+            Memory m = new Memory(size);
+            OVERSIZE.set(m);
+            return m.getByteBuffer(0, size);
         }
-        ByteBuffer b = OWN.get();
+        ByteBuffer b = KEPT.get();
         if (b.capacity() < size) {
             b = ByteBuffer.allocateDirect(size);
-            OWN.set(b);
+            KEPT.set(b);
         }
         return b.clear().limit(size);
     }
 
-    /** Whether {@code b} is this thread's own buffer, which the next {@link #take} reuses. */
-    static boolean isShared(ByteBuffer b) {
-        return b == OWN.get();
+    /** Frees the large buffer this thread's last {@link #take} made, if it made one. */
+    static void giveBack() {
+        Memory m = OVERSIZE.get();
+        if (m != null) {
+            OVERSIZE.remove();
+            m.close();
+        }
     }
 }
