@@ -60,7 +60,7 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
     public static ModuleFile readScratch(Path path) throws ErrnoException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (size > ScratchBuffer.KEPT_LIMIT) {
+            if (size > ScratchBuffer.KEPT_SIZE) {
                 return read(path);  // mapped: only the pages read are loaded
             }
             ByteBuffer image = ScratchBuffer.take((int) size);

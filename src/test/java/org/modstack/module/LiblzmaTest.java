@@ -26,7 +26,7 @@ class LiblzmaTest {
 
     @Test
     void aLargeStreamIsCopiedOutOfTheNativeBufferTheNextDecodeFrees() throws IOException {
-        // larger than a thread's reused buffer (8 MB), as amdgpu.ko is (30 MB)
+        // larger than a thread's own buffer (1 MB), as amdgpu.ko is (30 MB)
         byte[] large = sample(9 << 20, 3);
         ByteBuffer out = Liblzma.decode(xz(large), false).orElseThrow();
         assertThat(out.isDirect()).isFalse();

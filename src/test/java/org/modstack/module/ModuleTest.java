@@ -117,6 +117,9 @@ class ModuleTest {
             out.write(plain);
         }
         Path xzNamedKo = Files.write(dir.resolve("chain_b.ko"), xz.toByteArray());  // told by magic, as libkmod does
+        byte[] padded = Arrays.copyOf(plain, plain.length + (2 << 20));  // past a thread's own buffer: mapped
+        Path large = Files.write(dir.resolve("large.ko"), padded);
+        assertThat(ModuleFile.readScratch(large).image()).isEqualTo(ByteBuffer.wrap(padded));
         for (Path p : List.of(Fixtures.module("chain_b"), xzNamedKo)) {
             Compression read = ModuleFile.read(p).compression();
             ModuleFile scratch = ModuleFile.readScratch(p);
