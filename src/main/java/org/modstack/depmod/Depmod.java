@@ -119,7 +119,7 @@ public final class Depmod {
                 () -> keep.flatMap(dir -> PreviousRun.treeFiles(options.moduleDir())));
         List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
         DepmodCache cache = cacheLoaded.join();
-        ModuleReader.Result read = ModuleReader.readAll(modules, cache, log);
+        ModuleReader.Result read = ModuleReader.readAll(modules, cache, options.cacheDir().isPresent(), log);
         long generation = read.contentsChanged() ? DepmodCache.newGeneration() : cache.generation();
         // When only stamps changed (a touched module), the cache read is written again with them:
         // encoding the whole tree's contents again took longer than the rest of such a run.
@@ -232,7 +232,7 @@ public final class Depmod {
 
     private static Map<String, DepmodModule> collect(Options options, Log log) throws ErrnoException, DepmodException {
         if (options.explicitModules().isEmpty()) {
-            return new ModuleSearch(options.moduleDir(), options.config(), log).run();
+            return new ModuleSearch(options.moduleDir(), options.config(), options.cacheDir().isPresent(), log).run();
         }
         Map<String, DepmodModule> byName = new LinkedHashMap<>();
         for (String path : options.explicitModules()) {

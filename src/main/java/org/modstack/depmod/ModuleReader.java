@@ -38,12 +38,13 @@ final class ModuleReader {
 
     /**
      * Reads every module whose file changed since {@code cache} was written; the others keep
-     * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}.
+     * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}. Without
+     * {@code stamped} (a run keeping no cache), every module is read and none is stamped.
      */
-    static Result readAll(List<DepmodModule> modules, DepmodCache cache, Depmod.Log log) {
+    static Result readAll(List<DepmodModule> modules, DepmodCache cache, boolean stamped, Depmod.Log log) {
         Map<String, ModuleStamp> stamps = new HashMap<>();
-        List<DepmodModule> changed = new ArrayList<>();
-        for (DepmodModule m : modules) {  // in one thread: a lookup costs less than handing it over
+        List<DepmodModule> changed = stamped ? new ArrayList<>() : modules;
+        for (DepmodModule m : stamped ? modules : List.<DepmodModule>of()) {  // in one thread: a lookup costs less than handing it over
             DepmodCache.Entry cached = null;
             try {
                 ModuleStamp stamp = m.stamp != null ? m.stamp : ModuleStamp.of(m.path);
@@ -64,7 +65,7 @@ final class ModuleReader {
         changed.parallelStream().forEach(m -> {
             DepmodCache.Entry previous = cache.entry(m.path);
             ModuleStamp stamp = stamps.get(m.path);
-            if (stamp == null || m.path.endsWith(".ko")) {  // unreadable, or mapped: not read whole
+            if (stamp == null || m.path.endsWith(".ko")) {  // unreadable, unstamped or raw: no digest
                 m.contents = read(m, names);
             } else {
                 readWhole(m, stamp, previous, digested, names);

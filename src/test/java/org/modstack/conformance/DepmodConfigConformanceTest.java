@@ -129,6 +129,10 @@ class DepmodConfigConformanceTest {
         Files.createSymbolicLink(extra.resolve("linked.ko"), extra.resolve("stack_core.ko"));
         new ProcessBuilder("mkfifo", extra.resolve("fifo.ko").toString()).start().waitFor();
         compare(version, "dangling link, link loop, fifo", "/nonexistent");
+        // a run without a cache stats for the file type alone
+        DepmodRuns.compare("the same, no cache", version, moduleDir,
+                List.of("-C", "/nonexistent", "-b", root.toString(), RELEASE), 0, List.of("--no-cache"));
+        System.out.printf("conformance: depmod kmod %d, dangling link, link loop, fifo, no cache: 0 mismatches%n", version);
     }
 
     @ParameterizedTest(name = "kmod {0}")

@@ -39,12 +39,19 @@ final class DepmodRuns {
      * in some other way cannot pass.
      */
     static int compare(String what, int version, Path moduleDir, List<String> args, int kmodStatus) throws Exception {
+        return compare(what, version, moduleDir, args, kmodStatus, List.of());
+    }
+
+    /** As {@link #compare(String, int, Path, List, int)}, with options given to modstack only ({@code --no-cache}). */
+    static int compare(String what, int version, Path moduleDir, List<String> args, int kmodStatus,
+                       List<String> oursOnly) throws Exception {
         TreeCopy.clean(moduleDir);
         Outcome kmod = capture(moduleDir, realDepmod(version, args));
         assertThat(kmod.run().status()).as(what + ": kmod's depmod " + version + " exit status: " + kmod.run().errText())
                 .isEqualTo(kmodStatus);
         TreeCopy.clean(moduleDir);
         List<String> ours = new ArrayList<>(List.of("--kmod-version=" + version));
+        ours.addAll(oursOnly);
         ours.addAll(args);
         Outcome mine = capture(moduleDir, Kmod.ours("depmod", ours));
         Comparison.assertSame(what, kmod.run(), mine.run());
