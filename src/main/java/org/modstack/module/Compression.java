@@ -1,5 +1,7 @@
 package org.modstack.module;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -87,11 +89,13 @@ public enum Compression {
      * output may be left in this thread's {@link ScratchBuffer}, valid until its next use.
      */
     ByteBuffer decompress(byte[] compressed, boolean scratch) throws IOException {
-        if (this == XZ) {
-            Optional<ByteBuffer> fast = Liblzma.decode(compressed, scratch);
-            if (fast.isPresent()) {
-                return fast.get();
-            }
+        Optional<ByteBuffer> fast = switch (this) {
+            case XZ -> Liblzma.decode(compressed, scratch);
+            case ZSTD -> zstdWhole(compressed);
+            default -> Optional.empty();
+        };
+        if (fast.isPresent()) {
+            return fast.get();
         }
         try (InputStream in = open(new ByteArrayInputStream(compressed))) {
             return ByteBuffer.wrap(in.readAllBytes());
@@ -99,6 +103,26 @@ public enum Compression {
             // zstd's decoder is native code, unpacked to java.io.tmpdir on first use: without it,
             // this format cannot be read, as a kmod built without libzstd cannot read it
             throw new IOException(this + " decoder unavailable (" + e.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A zstd stream of one frame that records its size (as the zstd tool writes a module's),
+     * decoded in one call into an array of that size; empty for anything else (no size, more
+     * frames, a damaged or cut stream), which the streaming decoder reads as libkmod does. The
+     * stream, read through a growing array, copied every module twice.
+     */
+    private static Optional<ByteBuffer> zstdWhole(byte[] zst) {
+        try {
+            long size = Zstd.getFrameContentSize(zst);
+            if (size < 0 || size > Integer.MAX_VALUE - 8) {
+                return Optional.empty();
+            }
+            byte[] out = new byte[(int) size];
+            long n = Zstd.decompress(out, zst);
+            return !Zstd.isError(n) && n == size ? Optional.of(ByteBuffer.wrap(out)) : Optional.empty();
+        } catch (ZstdException | LinkageError e) {
+            return Optional.empty();  // the streaming decoder says what is wrong
         }
     }
 

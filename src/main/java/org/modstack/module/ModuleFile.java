@@ -31,7 +31,27 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
      *     corrupt compressed stream
      */
     public static ModuleFile read(Path path) throws ErrnoException {
+        return read(path, false);
+    }
+
+    /**
+     * Reads {@code path} as {@link #read} does, for a reader done with each module before it
+     * reads the next, as depmod is with a tree: the image lies in this thread's scratch buffer,
+     * valid until the thread's next scratch read or decompression. A file that fits is read, not
+     * mapped: mapping thousands of small files cost more than copying them.
+     *
+     * @throws ErrnoException as {@link #read} does
+     */
+    public static ModuleFile readScratch(Path path) throws ErrnoException {
+        return read(path, true);
+    }
+
+    private static ModuleFile read(Path path, boolean scratch) throws ErrnoException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (scratch && size <= ScratchBuffer.KEPT_SIZE) {
+                return readIntoScratch(path, channel, (int) size);
+            }
             byte[] head = readHead(channel);
             if (head.length != Compression.MAGIC_MAX) {
                 throw new ErrnoException(Errno.EINVAL, path + ": file too short");
@@ -40,48 +60,32 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
             if (compression == Compression.NONE) {
                 // A buffer reaches 2 GiB: past that, a file reads as if cut there, so an ELF whose
                 // parts lie beyond is refused as a truncated one would be, and the rest reads as kmod reads it.
-                ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(channel.size(), Integer.MAX_VALUE));
+                ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, Integer.MAX_VALUE));
                 return new ModuleFile(path, compression, map.asReadOnlyBuffer());
             }
-            return of(path, readWhole(path, channel.size()));
+            return of(path, readWhole(path, size), scratch);
         } catch (IOException e) {
             throw ErrnoException.of(e, path.toString());
         }
     }
 
-    /**
-     * Reads {@code path} as {@link #read} does, for a reader done with each module before it
-     * reads the next, as depmod is with a tree: the image lies in this thread's scratch buffer,
-     * valid until the thread's next scratch read or decompression. The file is read, not mapped:
-     * mapping thousands of small files cost more than copying them.
-     *
-     * @throws ErrnoException as {@link #read} does
-     */
-    public static ModuleFile readScratch(Path path) throws ErrnoException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size > ScratchBuffer.KEPT_SIZE) {
-                return read(path);  // mapped: only the pages read are loaded
-            }
-            ByteBuffer image = ScratchBuffer.take((int) size);
-            while (image.hasRemaining() && channel.read(image) > 0) {
-                // read(2) may return short counts; keep going until EOF or full.
-            }
-            image.flip();
-            if (image.limit() < Compression.MAGIC_MAX) {
-                throw new ErrnoException(Errno.EINVAL, path + ": file too short");
-            }
-            byte[] head = new byte[Compression.MAGIC_MAX];
-            image.get(0, head);
-            if (Compression.detect(head) == Compression.NONE) {
-                return new ModuleFile(path, Compression.NONE, image.asReadOnlyBuffer());
-            }
-            byte[] compressed = new byte[image.limit()];  // the decoder's output takes the scratch buffer
-            image.get(0, compressed);
-            return of(path, compressed, true);
-        } catch (IOException e) {
-            throw ErrnoException.of(e, path.toString());
+    private static ModuleFile readIntoScratch(Path path, FileChannel channel, int size) throws IOException {
+        ByteBuffer image = ScratchBuffer.take(size);
+        while (image.hasRemaining() && channel.read(image) > 0) {
+            // read(2) may return short counts; keep going until EOF or full.
         }
+        image.flip();
+        if (image.limit() < Compression.MAGIC_MAX) {
+            throw new ErrnoException(Errno.EINVAL, path + ": file too short");
+        }
+        byte[] head = new byte[Compression.MAGIC_MAX];
+        image.get(0, head);
+        if (Compression.detect(head) == Compression.NONE) {
+            return new ModuleFile(path, Compression.NONE, image.asReadOnlyBuffer());
+        }
+        byte[] compressed = new byte[image.limit()];  // the decoder's output takes the scratch buffer
+        image.get(0, compressed);
+        return of(path, compressed, true);
     }
 
     /**

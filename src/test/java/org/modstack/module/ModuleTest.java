@@ -3,14 +3,19 @@ package org.modstack.module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -118,8 +123,17 @@ class ModuleTest {
         }
         Path xzNamedKo = Files.write(dir.resolve("chain_b.ko"), xz.toByteArray());  // told by magic, as libkmod does
         byte[] padded = Arrays.copyOf(plain, plain.length + (2 << 20));  // past a thread's own buffer: mapped
+        new Random(7).nextBytes(padded);  // and its .xz too: read whole, decoded into the scratch buffer
+        System.arraycopy(plain, 0, padded, 0, plain.length);
+        ByteArrayOutputStream largeXz = new ByteArrayOutputStream();
+        try (XZOutputStream out = new XZOutputStream(largeXz, new LZMA2Options())) {
+            out.write(padded);
+        }
         Path large = Files.write(dir.resolve("large.ko"), padded);
         assertThat(ModuleFile.readScratch(large).image()).isEqualTo(ByteBuffer.wrap(padded));
+        Path largeCompressed = Files.write(dir.resolve("large.ko.xz"), largeXz.toByteArray());
+        assertThat(Files.size(largeCompressed)).isGreaterThan(1 << 20);
+        assertThat(ModuleFile.readScratch(largeCompressed).image()).isEqualTo(ByteBuffer.wrap(padded));
         for (Path p : List.of(Fixtures.module("chain_b"), xzNamedKo)) {
             Compression read = ModuleFile.read(p).compression();
             ModuleFile scratch = ModuleFile.readScratch(p);
@@ -129,6 +143,25 @@ class ModuleTest {
             assertThat(image).isEqualTo(plain);
         }
         assertThat(ModuleFile.ofScratch(xzNamedKo, xz.toByteArray()).image()).isEqualTo(ByteBuffer.wrap(plain));
+    }
+
+    @Test
+    void zstdOfOneFrameRecordingItsSizeDecodesWholeAndOtherStreamsAsTheStreamingDecoderReadsThem() throws Exception {
+        byte[] image = Files.readAllBytes(Fixtures.module("stack_params"));
+        byte[] sized = Zstd.compress(image);  // the zstd tool records the size too
+        assertThat(Zstd.getFrameContentSize(sized)).isEqualTo(image.length);
+        assertThat(Compression.ZSTD.decompress(sized)).isEqualTo(ByteBuffer.wrap(image));
+        byte[] twice = Arrays.copyOf(sized, 2 * sized.length);
+        System.arraycopy(sized, 0, twice, sized.length, sized.length);
+        byte[] image2 = Arrays.copyOf(image, 2 * image.length);
+        System.arraycopy(image, 0, image2, image.length, image.length);
+        assertThat(Compression.ZSTD.decompress(twice)).as("frames read through").isEqualTo(ByteBuffer.wrap(image2));
+        byte[] cut = Arrays.copyOf(sized, sized.length - 100);
+        byte[] streamed;
+        try (InputStream in = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(cut)).setContinuous(true)) {
+            streamed = in.readAllBytes();
+        }
+        assertThat(Compression.ZSTD.decompress(cut)).as("cut short: ends quietly").isEqualTo(ByteBuffer.wrap(streamed));
     }
 
     @Test
