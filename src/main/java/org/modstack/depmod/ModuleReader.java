@@ -16,6 +16,7 @@ import org.modstack.module.KernelModule;
 import org.modstack.module.ModinfoEntry;
 import org.modstack.module.ModuleFile;
 import org.modstack.module.SymbolVersion;
+import org.modstack.util.Parallel;
 
 /**
  * Reads what depmod needs from every module file. Files are parsed in parallel; what they
@@ -62,7 +63,7 @@ final class ModuleReader {
         AtomicBoolean contentsChanged = new AtomicBoolean();
         Map<String, ModuleStamp> digested = new ConcurrentHashMap<>();
         Names names = new Names();
-        changed.parallelStream().forEach(m -> {
+        Parallel.forEach(changed, m -> {
             DepmodCache.Entry previous = cache.entry(m.path);
             ModuleStamp stamp = stamps.get(m.path);
             if (stamp == null || m.path.endsWith(".ko")) {  // unreadable, unstamped or raw: no digest
@@ -88,10 +89,12 @@ final class ModuleReader {
 
     /** Decodes the contents of every module {@link #readAll} found unchanged in {@code cache}. */
     static void decodeCached(List<DepmodModule> modules, DepmodCache cache) {
-        modules.parallelStream().filter(m -> m.cached != null).forEach(m -> {
-            DepmodModule.Contents c = cache.contents(m.cached);
-            m.contents = c != null ? c : read(m, new Names());
-            m.cached = null;
+        Parallel.forEach(modules, m -> {
+            if (m.cached != null) {
+                DepmodModule.Contents c = cache.contents(m.cached);
+                m.contents = c != null ? c : read(m, new Names());
+                m.cached = null;
+            }
         });
     }
 
