@@ -117,9 +117,11 @@ public final class Depmod {
                 () -> keep.flatMap(dir -> PreviousRun.load(dir, Path.of(options.outputDir()))));
         CompletableFuture<Optional<byte[]>> treeFiles = background("depmod-tree-files",
                 () -> keep.flatMap(dir -> PreviousRun.treeFiles(options.moduleDir())));
-        List<DepmodModule> modules = ModuleOrder.arrange(collect(options, log), options, log);
+        boolean stamped = options.cacheDir().isPresent();
+        ModuleReader.Names names = new ModuleReader.Names();
+        List<DepmodModule> modules = ModuleOrder.arrange(collect(options, stamped, names, log), options, log);
         DepmodCache cache = cacheLoaded.join();
-        ModuleReader.Result read = ModuleReader.readAll(modules, cache, options.cacheDir().isPresent(), log);
+        ModuleReader.Result read = ModuleReader.readAll(modules, cache, stamped, names, log);
         long generation = read.contentsChanged() ? DepmodCache.newGeneration() : cache.generation();
         // When only stamps changed (a touched module), the cache read is written again with them:
         // encoding the whole tree's contents again took longer than the rest of such a run.
@@ -230,9 +232,22 @@ public final class Depmod {
         }
     }
 
-    private static Map<String, DepmodModule> collect(Options options, Log log) throws ErrnoException, DepmodException {
+    /**
+     * The modules to index: those named on the command line, or those the search finds. A
+     * search for a run without a cache ({@code stamped} false) reads each module as it finds it.
+     */
+    private static Map<String, DepmodModule> collect(Options options, boolean stamped, ModuleReader.Names names,
+                                                     Log log) throws ErrnoException, DepmodException {
         if (options.explicitModules().isEmpty()) {
-            return new ModuleSearch(options.moduleDir(), options.config(), options.cacheDir().isPresent(), log).run();
+            if (stamped) {
+                return new ModuleSearch(options.moduleDir(), options.config(), true, m -> { }, log).run();
+            }
+            ReadAhead ahead = new ReadAhead(names);
+            try {
+                return new ModuleSearch(options.moduleDir(), options.config(), false, ahead, log).run();
+            } finally {
+                ahead.finish();
+            }
         }
         Map<String, DepmodModule> byName = new LinkedHashMap<>();
         for (String path : options.explicitModules()) {

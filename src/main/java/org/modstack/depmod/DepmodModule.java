@@ -32,6 +32,8 @@ final class DepmodModule {
     Contents contents = Contents.EMPTY;
     /** The cache's entry when the file is unchanged, its contents not decoded yet; else null. */
     DepmodCache.Entry cached;
+    /** Whether {@link ReadAhead} read the contents while the search went on. */
+    boolean readAhead;
 
     /**
      * What depmod reads from the module file.

@@ -40,11 +40,16 @@ final class ModuleReader {
     /**
      * Reads every module whose file changed since {@code cache} was written; the others keep
      * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}. Without
-     * {@code stamped} (a run keeping no cache), every module is read and none is stamped.
+     * {@code stamped} (a run keeping no cache), every module not {@link ReadAhead read ahead} is
+     * read and none is stamped. {@code names} gives each symbol name one String.
      */
-    static Result readAll(List<DepmodModule> modules, DepmodCache cache, boolean stamped, Depmod.Log log) {
+    static Result readAll(List<DepmodModule> modules, DepmodCache cache, boolean stamped, Names names,
+                          Depmod.Log log) {
         Map<String, ModuleStamp> stamps = new HashMap<>();
-        List<DepmodModule> changed = stamped ? new ArrayList<>() : modules;
+        List<DepmodModule> changed = new ArrayList<>();
+        if (!stamped) {
+            modules.stream().filter(m -> !m.readAhead).forEach(changed::add);
+        }
         for (DepmodModule m : stamped ? modules : List.<DepmodModule>of()) {  // in one thread: a lookup costs less than handing it over
             DepmodCache.Entry cached = null;
             try {
@@ -62,7 +67,6 @@ final class ModuleReader {
         }
         AtomicBoolean contentsChanged = new AtomicBoolean();
         Map<String, ModuleStamp> digested = new ConcurrentHashMap<>();
-        Names names = new Names();
         Parallel.forEach(changed, m -> {
             DepmodCache.Entry previous = cache.entry(m.path);
             ModuleStamp stamp = stamps.get(m.path);
@@ -75,6 +79,9 @@ final class ModuleReader {
                 contentsChanged.set(true);  // a touched file usually holds the same
             }
         });
+        if (!stamped) {
+            contentsChanged.set(true);  // nothing cached: whatever was read is new
+        }
         stamps.putAll(digested);
         if (changed.isEmpty() && cache.size() == modules.size()) {
             stamps.clear();

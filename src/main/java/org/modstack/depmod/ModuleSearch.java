@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.modstack.ErrnoException;
 import org.modstack.module.Compression;
 import org.modstack.module.ModuleName;
@@ -25,17 +26,21 @@ final class ModuleSearch {
     private final DepmodConfig config;
     private final Depmod.Log log;
     private final boolean stamped;
+    private final Consumer<DepmodModule> found;
     private final Map<String, DepmodModule> byName = new LinkedHashMap<>();
 
     /**
      * @param stamped whether each module kept is given its {@link ModuleStamp}, for a run keeping
      *     a cache; a run without one stats for the file type only (the JDK reads a stamp's change
      *     time and inode only through a map of attributes, 40 ms of a full run's search)
+     * @param found given each module as it is kept (a later file may still replace it)
      */
-    ModuleSearch(String moduleDir, DepmodConfig config, boolean stamped, Depmod.Log log) {
+    ModuleSearch(String moduleDir, DepmodConfig config, boolean stamped, Consumer<DepmodModule> found,
+                 Depmod.Log log) {
         this.moduleDir = moduleDir;
         this.config = config;
         this.stamped = stamped;
+        this.found = found;
         this.log = log;
     }
 
@@ -135,6 +140,7 @@ final class ModuleSearch {
         DepmodModule m = new DepmodModule(name, path, moduleDir);
         m.stamp = attributes != null ? ModuleStamp.of(attributes) : null;  // only for the files kept
         byName.put(name, m);
+        found.accept(m);
     }
 
 
