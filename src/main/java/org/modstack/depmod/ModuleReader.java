@@ -47,23 +47,10 @@ final class ModuleReader {
                           Depmod.Log log) {
         Map<String, ModuleStamp> stamps = new HashMap<>();
         List<DepmodModule> changed = new ArrayList<>();
-        if (!stamped) {
+        if (stamped) {
+            lookUp(modules, cache, stamps, changed);
+        } else {
             modules.stream().filter(m -> !m.readAhead).forEach(changed::add);
-        }
-        for (DepmodModule m : stamped ? modules : List.<DepmodModule>of()) {  // in one thread: a lookup costs less than handing it over
-            DepmodCache.Entry cached = null;
-            try {
-                ModuleStamp stamp = m.stamp != null ? m.stamp : ModuleStamp.of(m.path);
-                cached = cache.lookup(m.path, stamp);
-                stamps.put(m.path, cached != null ? cached.stamp() : stamp);  // the cached one knows the digest
-            } catch (IOException e) {
-                // unreadable: read() below reports it as kmod does
-            }
-            if (cached != null) {
-                m.cached = cached;
-            } else {
-                changed.add(m);
-            }
         }
         AtomicBoolean contentsChanged = new AtomicBoolean();
         Map<String, ModuleStamp> digested = new ConcurrentHashMap<>();
@@ -92,6 +79,30 @@ final class ModuleReader {
             }
         }
         return new Result(stamps, contentsChanged.get());
+    }
+
+    /**
+     * Stamps each module and looks it up in {@code cache}: a module found there keeps its entry,
+     * the others are added to {@code changed}. In one thread: a lookup costs less than handing it
+     * over.
+     */
+    private static void lookUp(List<DepmodModule> modules, DepmodCache cache, Map<String, ModuleStamp> stamps,
+                               List<DepmodModule> changed) {
+        for (DepmodModule m : modules) {
+            DepmodCache.Entry cached = null;
+            try {
+                ModuleStamp stamp = m.stamp != null ? m.stamp : ModuleStamp.of(m.path);
+                cached = cache.lookup(m.path, stamp);
+                stamps.put(m.path, cached != null ? cached.stamp() : stamp);  // the cached one knows the digest
+            } catch (IOException e) {
+                // unreadable: readAll reads it, and reports it as kmod does
+            }
+            if (cached != null) {
+                m.cached = cached;
+            } else {
+                changed.add(m);
+            }
+        }
     }
 
     /** Decodes the contents of every module {@link #readAll} found unchanged in {@code cache}. */
