@@ -70,11 +70,7 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
     }
 
     private static ModuleFile readIntoScratch(Path path, FileChannel channel, int size) throws IOException {
-        ByteBuffer image = ScratchBuffer.take(size);
-        while (image.hasRemaining() && channel.read(image) > 0) {
-            // read(2) may return short counts; keep going until EOF or full.
-        }
-        image.flip();
+        ByteBuffer image = fill(channel, ScratchBuffer.take(size)).flip();
         if (image.limit() < Compression.MAGIC_MAX) {
             throw new ErrnoException(Errno.EINVAL, path + ": file too short");
         }
@@ -149,11 +145,16 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
         }
     }
 
-    private static byte[] readHead(FileChannel channel) throws IOException {
-        ByteBuffer head = ByteBuffer.allocate(Compression.MAGIC_MAX);
-        while (head.hasRemaining() && channel.read(head) > 0) {
-            // read(2) may return short counts; keep going until EOF or full.
+    /** Reads into {@code buffer} until it is full or the file ends: read(2) may return short counts. */
+    private static ByteBuffer fill(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+            // keep going
         }
+        return buffer;
+    }
+
+    private static byte[] readHead(FileChannel channel) throws IOException {
+        ByteBuffer head = fill(channel, ByteBuffer.allocate(Compression.MAGIC_MAX));
         byte[] bytes = new byte[head.position()];
         head.flip().get(bytes);
         return bytes;
