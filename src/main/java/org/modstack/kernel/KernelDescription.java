@@ -92,7 +92,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
          * (a carried kernel's list, or the file the root has); empty when neither is known.
          */
         synchronized Optional<Set<String>> sysModule() {
-            if (sysModule == null) {
+            if (sysModule == null && !adoptKept()) {
                 String release = modules.getFileName().toString();
                 sysModule = Files.exists(sysModuleFile) ? Optional.of(Set.copyOf(lines(sysModuleFile)))
                         : EmbeddedKernel.named(release).flatMap(EmbeddedKernel::sysModule);
@@ -102,9 +102,11 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
 
         /**
          * What a virtual kernel's store kept of this at boot (KernelStore): taken on first use
-         * instead of reading the tree, which costs an insmod more than the rest of its work.
+         * instead of reading the tree and the carried kernels, which costs an insmod more than the
+         * rest of its work.
          */
-        record Kept(Map<String, KernelSymbol> exports, String vermagic, Set<String> keys) {
+        record Kept(Map<String, KernelSymbol> exports, String vermagic, Set<String> keys,
+                    Optional<Set<String>> sysModule) {
         }
 
         synchronized void keptBy(Supplier<Optional<Kept>> source) {
@@ -119,6 +121,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
                 exports = v.exports();
                 vermagic = v.vermagic();
                 keys = v.keys();
+                sysModule = v.sysModule();
             });
             return k.isPresent();
         }
@@ -213,7 +216,7 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         String rel = release != null ? release : onlyRelease(root);
         Path modules = root.resolve("lib/modules").resolve(rel);
         // 7.x packages keep the config beside the modules, not in /boot
-        Map<String, String> config = readConfig(firstExisting(root, rel, "boot/config-" + rel,
+        Set<String> config = readConfig(firstExisting(root, rel, "boot/config-" + rel,
                 "lib/modules/" + rel + "/config", "usr/src/linux-headers-" + rel + "/.config",
                 "lib/modules/" + rel + "/build/.config"));
         // lib/modules/<r>/build is an absolute link: under another root it would leave the tree
@@ -320,19 +323,12 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         throw new ErrnoException(Errno.ENOENT, root.resolve(candidates[0]) + ": no such file (kernel " + rel + ")");
     }
 
-    private static Map<String, String> readConfig(Path file) throws ErrnoException {
-        Map<String, String> out = new HashMap<>();
+    private static Set<String> readConfig(Path file) throws ErrnoException {
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
-                int eq = line.indexOf('=');
-                if (!line.startsWith("#") && eq > 0) {
-                    out.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
+            return KernelConfig.enabled(Files.readAllBytes(file));
         } catch (IOException e) {
             throw ErrnoException.of(e, file.toString());
         }
-        return out;
     }
 
     /** The first module modules.dep names: an in-tree module, built and signed with the kernel. */
@@ -347,11 +343,11 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
     }
 
     /** VERMAGIC_STRING as include/linux/vermagic.h builds it, for a tree without modules. */
-    private static String composeVermagic(String release, Map<String, String> c) {
-        return release + " " + ("y".equals(c.get("CONFIG_SMP")) ? "SMP " : "")
-                + ("y".equals(c.get("CONFIG_PREEMPT_BUILD")) ? "preempt " : "")
-                + ("y".equals(c.get("CONFIG_MODULE_UNLOAD")) ? "mod_unload " : "")
-                + ("y".equals(c.get("CONFIG_MODVERSIONS")) ? "modversions " : "");
+    private static String composeVermagic(String release, Set<String> enabled) {
+        return release + " " + (enabled.contains("CONFIG_SMP") ? "SMP " : "")
+                + (enabled.contains("CONFIG_PREEMPT_BUILD") ? "preempt " : "")
+                + (enabled.contains("CONFIG_MODULE_UNLOAD") ? "mod_unload " : "")
+                + (enabled.contains("CONFIG_MODVERSIONS") ? "modversions " : "");
     }
 
     static String hex(byte[] bytes) {

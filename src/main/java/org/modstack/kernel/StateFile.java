@@ -8,12 +8,17 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -37,16 +42,21 @@ import java.util.Set;
  * </pre>
  *
  * <p>{@code linkage}, written once at boot: what vmlinux brings to linking a module (its
- * exports, the vermagic and the trusted keys), read from the tree then, so that insmod does not
- * parse {@code Module.symvers} and a signed module again on every run:
+ * exports, the vermagic and the trusted keys) and the {@code /sys/module} directories the kernel
+ * boots with, read from the tree and the carried kernels then, so that insmod does not parse
+ * {@code Module.symvers} and a signed module again on every run. The exports are sorted by name
+ * behind a table of their offsets, so that a lookup decodes only what it meets
+ * ({@link SortedExports}). A linkage file of another version is not refused: the tree is read.
  *
  * <pre>
- * "modstack virtual kernel linkage " VERSION "\n"
- * str vermagic, list&lt;str&gt; keys, u32 n × export (as a module's exports above)
+ * "modstack virtual kernel linkage " LINKAGE_VERSION "\n"
+ * str vermagic, list&lt;str&gt; keys, bool sysModuleKnown, list&lt;str&gt; sysModule,
+ * u32 n, n × u32 offset (into the exports that follow), n × export (as a module's exports above)
  * </pre>
  */
 final class StateFile {
     static final int VERSION = 2;
+    private static final int LINKAGE_VERSION = 3;
     private static final byte[] HEADER = "modstack virtual kernel state ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LINKAGE = "modstack virtual kernel linkage ".getBytes(StandardCharsets.US_ASCII);
 
@@ -82,7 +92,7 @@ final class StateFile {
     static byte[] encode(Boot boot, BootState.Snapshot s) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            header(out, HEADER);
+            header(out, HEADER, VERSION);
             str(out, boot.root());
             str(out, boot.release());
             str(out, boot.cmdline());
@@ -106,7 +116,7 @@ final class StateFile {
     }
 
     static Contents decode(byte[] file) throws UnreadableException {
-        try (DataInputStream in = body(file, HEADER)) {
+        try (DataInputStream in = body(file, HEADER, VERSION)) {
             Boot boot = new Boot(str(in), str(in), str(in));
             long taint = in.readLong();
             long nextAddress = in.readLong();
@@ -134,13 +144,21 @@ final class StateFile {
     static byte[] encodeLinkage(KernelDescription.Linkage.Kept kept) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 19);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            header(out, LINKAGE);
+            header(out, LINKAGE, LINKAGE_VERSION);
             str(out, kept.vermagic());
             strs(out, List.copyOf(kept.keys()));
-            out.writeInt(kept.exports().size());
-            for (KernelSymbol e : kept.exports().values()) {
-                symbol(out, e);
+            out.writeBoolean(kept.sysModule().isPresent());
+            strs(out, kept.sysModule().map(List::copyOf).orElse(List.of()));
+            List<KernelSymbol> sorted = kept.exports().values().stream()
+                    .sorted(Comparator.comparing(KernelSymbol::name)).toList();
+            ByteArrayOutputStream records = new ByteArrayOutputStream(1 << 19);
+            DataOutputStream record = new DataOutputStream(records);
+            out.writeInt(sorted.size());
+            for (KernelSymbol e : sorted) {
+                out.writeInt(records.size());
+                symbol(record, e);
             }
+            records.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);  // a byte array does not fail
         }
@@ -148,17 +166,15 @@ final class StateFile {
     }
 
     static KernelDescription.Linkage.Kept decodeLinkage(byte[] file) throws UnreadableException {
-        try (DataInputStream in = body(file, LINKAGE)) {
+        try (DataInputStream in = body(file, LINKAGE, LINKAGE_VERSION)) {
             String vermagic = str(in);
             Set<String> keys = Set.copyOf(strs(in));
+            boolean sysModuleKnown = in.readBoolean();
+            Set<String> sysModule = Set.copyOf(strs(in));
             int n = count(in);
-            Map<String, KernelSymbol> exports = new HashMap<>(n * 4 / 3 + 1);
-            for (int i = 0; i < n; i++) {
-                KernelSymbol e = symbol(in);
-                exports.put(e.name(), e);
-            }
-            end(in);
-            return new KernelDescription.Linkage.Kept(Map.copyOf(exports), vermagic, keys);
+            SortedExports exports = new SortedExports(file, file.length - in.available(), n);
+            return new KernelDescription.Linkage.Kept(exports, vermagic, keys,
+                    sysModuleKnown ? Optional.of(sysModule) : Optional.empty());
         } catch (EOFException e) {
             throw new UnreadableException("truncated");
         } catch (IOException e) {
@@ -166,13 +182,113 @@ final class StateFile {
         }
     }
 
-    private static void header(DataOutputStream out, byte[] header) throws IOException {
+    /**
+     * vmlinux's exports as the linkage file keeps them, sorted by name: each found by binary search
+     * and decoded when asked for. Decoding all of Debian's 13,000 into a map cost every insmod
+     * 15 ms; a module imports a few dozen.
+     */
+    static final class SortedExports extends AbstractMap<String, KernelSymbol> {
+        private final byte[] file;
+        private final int table;
+        private final int records;
+        private final int size;
+        private Set<Map.Entry<String, KernelSymbol>> entries;
+
+        /** Checks the offsets (ascending, inside the file) and that the last export ends the file. */
+        private SortedExports(byte[] file, int table, int size) throws IOException, UnreadableException {
+            if (table + 4L * size > file.length) {
+                throw new EOFException();
+            }
+            this.file = file;
+            this.table = table;
+            this.records = table + 4 * size;
+            this.size = size;
+            int previous = -1;
+            for (int i = 0; i < size; i++) {
+                int offset = offset(i);
+                if (offset <= previous || records + offset >= file.length) {
+                    throw new EOFException();
+                }
+                previous = offset;
+            }
+            DataInputStream last = recordStream(Math.max(previous, 0));
+            if (size > 0) {
+                symbol(last);
+            }
+            end(last);
+        }
+
+        @Override
+        public KernelSymbol get(Object key) {
+            if (!(key instanceof String name)) {
+                return null;
+            }
+            int lo = 0;
+            int hi = size - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                KernelSymbol e = at(mid);
+                int c = e.name().compareTo(name);
+                if (c == 0) {
+                    return e;
+                }
+                if (c < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public synchronized Set<Map.Entry<String, KernelSymbol>> entrySet() {
+            if (entries == null) {
+                Map<String, KernelSymbol> all = new LinkedHashMap<>(size * 4 / 3 + 1);
+                for (int i = 0; i < size; i++) {
+                    KernelSymbol e = at(i);
+                    all.put(e.name(), e);
+                }
+                entries = Collections.unmodifiableMap(all).entrySet();
+            }
+            return entries;
+        }
+
+        private KernelSymbol at(int i) {
+            try {
+                return symbol(recordStream(offset(i)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);  // every record was checked to lie inside the file
+            }
+        }
+
+        private int offset(int i) {
+            int at = table + 4 * i;
+            return (file[at] & 0xff) << 24 | (file[at + 1] & 0xff) << 16 | (file[at + 2] & 0xff) << 8 | file[at + 3] & 0xff;
+        }
+
+        private DataInputStream recordStream(int offset) {
+            return new DataInputStream(new ByteArrayInputStream(file, records + offset, file.length - records - offset));
+        }
+    }
+
+    private static void header(DataOutputStream out, byte[] header, int version) throws IOException {
         out.write(header);
-        out.write((VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.write((version + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** What follows a header line naming this version of the format. */
-    private static DataInputStream body(byte[] file, byte[] header) throws UnreadableException {
+    private static DataInputStream body(byte[] file, byte[] header, int expected) throws UnreadableException {
         int end = header.length;
         if (file.length < end || !Arrays.equals(file, 0, end, header, 0, end)) {
             throw new UnreadableException("not a " + new String(header, StandardCharsets.US_ASCII).strip());
@@ -186,7 +302,7 @@ final class StateFile {
         } catch (NumberFormatException e) {
             throw new UnreadableException("no format version");
         }
-        if (version != VERSION) {
+        if (version != expected) {
             throw new OtherVersionException(version);
         }
         return new DataInputStream(new ByteArrayInputStream(file, end + 1, file.length - end - 1));

@@ -179,14 +179,17 @@ class CommandLineTest {
         }
     }
 
+    /** A boot that cannot keep the tree's linkage leaves insmod to read the tree, and to name what it cannot read. */
     @Test
     void aKernelFileThatIsADirectoryIsOneLineNamingIt() throws IOException {
-        Path keys = kernel.resolve("tree/boot/modstack-sys-module-" + Fixtures.KERNEL_6_1.release());
-        Files.deleteIfExists(keys);
-        Files.createDirectory(keys);
-        Run insmod = run("insmod", "--kernel=" + kernel, Fixtures.module("stack_user").toString());
+        Path sysModule = kernel.resolve("tree/boot/modstack-sys-module-" + Fixtures.KERNEL_6_1.release());
+        Files.deleteIfExists(sysModule);
+        Files.createDirectory(sysModule);
+        assertThat(run("kernel", "boot", "--force", "--kernel=" + kernel, kernel.resolve("tree").toString()).status())
+                .isZero();
+        Run insmod = run("insmod", "--kernel=" + kernel, Fixtures.module("stack_core").toString());
         assertThat(insmod.status()).isEqualTo(1);
-        assertThat(insmod.err()).isEqualTo("insmod: ERROR: " + keys + ": Is a directory\n");
+        assertThat(insmod.err()).isEqualTo("insmod: ERROR: " + sysModule + ": Is a directory\n");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,37 @@ class KernelStoreTest {
             assertThat(kept.exports()).isEqualTo(tree.exports());
             assertThat(kept.vermagic()).isEqualTo(tree.vermagic());
             assertThat(kept.trustedKeyIds()).isEqualTo(tree.trustedKeyIds());
+            assertThat(kept.linkage().sysModule()).isEqualTo(tree.linkage().sysModule());
+        }
+    }
+
+    @Test
+    void keptExportsAreFoundByNameAsTheTreesAre() throws Exception {
+        KernelDescription tree = KernelDescription.fromTree(tmp.resolve("root"), null, "");
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.READ)) {
+            Map<String, KernelSymbol> kept = s.kernel().description().exports();
+            assertThat(kept).hasSameSizeAs(tree.exports());
+            for (String name : tree.exports().keySet()) {
+                assertThat(kept.get(name)).isEqualTo(tree.exports().get(name));
+            }
+            assertThat(kept.get("no_such_symbol")).isNull();
+            assertThat(kept.containsKey("")).isFalse();
+            assertThat(kept.get("~")).isNull();  // past the last name
+        }
+    }
+
+    @Test
+    void aLinkageFileOfAnotherVersionOrCutShortIsReadFromTheTreeInstead() throws Exception {
+        Path linkage = dir.resolve("linkage");
+        byte[] whole = Files.readAllBytes(linkage);
+        KernelDescription tree = KernelDescription.fromTree(tmp.resolve("root"), null, "");
+        String older = new String(whole, StandardCharsets.ISO_8859_1).replaceFirst("linkage 3\n", "linkage 2\n");
+        for (byte[] damaged : List.of(older.getBytes(StandardCharsets.ISO_8859_1), Arrays.copyOf(whole, whole.length - 3))) {
+            Files.write(linkage, damaged);
+            try (KernelStore s = KernelStore.open(dir, KernelStore.Access.READ)) {
+                assertThat(s.kernel().description().exports()).isEqualTo(tree.exports())
+                        .isNotInstanceOf(StateFile.SortedExports.class);
+            }
         }
     }
 
