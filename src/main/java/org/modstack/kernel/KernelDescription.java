@@ -34,27 +34,31 @@ import org.modstack.module.ModuleSignature;
  * {@code lib/modules/<r>/} (modules, {@code modules.builtin*}) and a {@code Module.symvers}
  * (at the root, in {@code lib/modules/<r>/build/} or in {@code usr/src/linux-headers-<r>/}).
  *
- * <p>What only loading needs (vmlinux's exports, the vermagic and key learnt from the kernel's
- * own modules) is read on first use: lsmod and rmmod do not pay for it.
+ * <p>What only loading needs (the configuration, vmlinux's exports, the vermagic and key learnt
+ * from the kernel's own modules) is read on first use: lsmod and rmmod do not pay for it.
  *
  * @param root the directory it was built from (modprobe finds modules under it)
  * @param release the kernel release ({@code uname -r})
- * @param config the loader's configuration options
  * @param moduleDirectory {@code lib/modules/<release>} under the root, for built-in modules
  * @param cmdline the kernel command line
- * @param linkage vmlinux's side of linking a module, read on first use
+ * @param linkage the loader's configuration and vmlinux's side of linking a module, read on first use
  */
-public record KernelDescription(Path root, String release, KernelConfig config, ModuleDirectory moduleDirectory,
-                                String cmdline, Linkage linkage) {
+public record KernelDescription(Path root, String release, ModuleDirectory moduleDirectory, String cmdline,
+                                Linkage linkage) {
 
-    /** vmlinux's exports, the vermagic and the trusted keys: read once, when first asked for. */
+    /**
+     * The loader's configuration options, vmlinux's exports, the vermagic and the trusted keys:
+     * read once, when first asked for.
+     */
     public static final class Linkage {
+        private final String release;
+        private final Path configFile;
         private final Path symvers;
         private final Path keysFile;
         private final Path modules;
-        private final String composedVermagic;
         private final Path sysModuleFile;
         private final Path certificateFile;
+        private Set<String> enabledOptions;
         private Map<String, KernelSymbol> exports;
         private Optional<SigningCertificate> certificate;
         private Optional<Set<String>> sysModule;
@@ -62,20 +66,31 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         private Set<String> keys;
         private Supplier<Optional<Kept>> kept = Optional::empty;
 
-        Linkage(Path symvers, Path keysFile, Path modules, String composedVermagic, Path sysModuleFile,
-                Path certificateFile) {
+        Linkage(Path root, String release, Path configFile, Path symvers) {
+            this.release = release;
+            this.configFile = configFile;
             this.symvers = symvers;
-            this.keysFile = keysFile;
-            this.modules = modules;
-            this.composedVermagic = composedVermagic;
-            this.sysModuleFile = sysModuleFile;
-            this.certificateFile = certificateFile;
+            this.keysFile = root.resolve(TRUSTED_KEYS + release);
+            this.modules = root.resolve("lib/modules").resolve(release);
+            this.sysModuleFile = root.resolve(SYS_MODULE + release);
+            this.certificateFile = root.resolve(SIGNING_CERTIFICATE + release + ".der");
+        }
+
+        /** The {@code .config} options set to {@code y}: lsmod never needs them, nor rmmod without -f. */
+        synchronized Set<String> enabledOptions() {
+            if (enabledOptions == null) {
+                try {
+                    enabledOptions = KernelConfig.enabled(Files.readAllBytes(configFile));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(ErrnoException.of(e, configFile.toString()));
+                }
+            }
+            return enabledOptions;
         }
 
         /** The certificate the kernel verifies signatures with: the root's, or a carried kernel's; empty when unknown. */
         synchronized Optional<SigningCertificate> certificate() {
             if (certificate == null) {
-                String release = modules.getFileName().toString();
                 try {
                     certificate = Files.exists(certificateFile)
                             ? SigningCertificate.parse(Files.readAllBytes(certificateFile))
@@ -93,7 +108,6 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
          */
         synchronized Optional<Set<String>> sysModule() {
             if (sysModule == null && !adoptKept()) {
-                String release = modules.getFileName().toString();
                 sysModule = Files.exists(sysModuleFile) ? Optional.of(Set.copyOf(lines(sysModuleFile)))
                         : EmbeddedKernel.named(release).flatMap(EmbeddedKernel::sysModule);
             }
@@ -157,18 +171,20 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
                 return;
             }
             Set<String> found = new HashSet<>(trustedKeys(keysFile));
-            vermagic = composedVermagic;
             Optional<KernelModule> m = inTreeModule(modules);
-            if (m.isPresent()) {
-                m.get().signature().ifPresent(sig -> found.add(hex(sig.keyId())));
-                vermagic = m.get().vermagic().orElse(composedVermagic);
-            }
+            m.flatMap(KernelModule::signature).ifPresent(sig -> found.add(hex(sig.keyId())));
+            vermagic = m.flatMap(KernelModule::vermagic).orElseGet(() -> composeVermagic(release, enabledOptions()));
             keys = Set.copyOf(found);
         }
     }
 
     /** The modinfo keys that give a built-in module a {@code /sys/module} directory. */
     private static final Set<String> SYSFS_KEYS = Set.of("parmtype", "version");
+
+    /** The loader's configuration options. */
+    public KernelConfig config() {
+        return KernelConfig.of(linkage.enabledOptions());
+    }
 
     /** The loader rules of this kernel's generation. */
     public LoaderRules rules() {
@@ -208,7 +224,8 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
 
     /**
      * Reads the kernel installed under {@code root}; {@code release} may be null when
-     * {@code root/lib/modules} holds exactly one release.
+     * {@code root/lib/modules} holds exactly one release. The files only loading needs are found
+     * now and read on first use ({@link UncheckedIOException} naming the one that cannot be read).
      *
      * @throws ErrnoException naming the file that is missing or unreadable
      */
@@ -216,16 +233,13 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
         String rel = release != null ? release : onlyRelease(root);
         Path modules = root.resolve("lib/modules").resolve(rel);
         // 7.x packages keep the config beside the modules, not in /boot
-        Set<String> config = readConfig(firstExisting(root, rel, "boot/config-" + rel,
-                "lib/modules/" + rel + "/config", "usr/src/linux-headers-" + rel + "/.config",
-                "lib/modules/" + rel + "/build/.config"));
+        Path config = firstExisting(root, rel, "boot/config-" + rel, "lib/modules/" + rel + "/config",
+                "usr/src/linux-headers-" + rel + "/.config", "lib/modules/" + rel + "/build/.config");
         // lib/modules/<r>/build is an absolute link: under another root it would leave the tree
         Path symvers = firstExisting(root, rel, "Module.symvers", "usr/src/linux-headers-" + rel + "/Module.symvers",
                 "lib/modules/" + rel + "/build/Module.symvers", "boot/symvers-" + rel);
-        Linkage linkage = new Linkage(symvers, root.resolve(TRUSTED_KEYS + rel), modules, composeVermagic(rel, config),
-                root.resolve(SYS_MODULE + rel), root.resolve(SIGNING_CERTIFICATE + rel + ".der"));
-        return new KernelDescription(root, rel, KernelConfig.of(config), ModuleDirectory.of(modules.toString()),
-                cmdline == null ? "" : cmdline, linkage);
+        return new KernelDescription(root, rel, ModuleDirectory.of(modules.toString()), cmdline == null ? "" : cmdline,
+                new Linkage(root, rel, config, symvers));
     }
 
     private static List<String> trustedKeys(Path file) {
@@ -321,14 +335,6 @@ public record KernelDescription(Path root, String release, KernelConfig config, 
             }
         }
         throw new ErrnoException(Errno.ENOENT, root.resolve(candidates[0]) + ": no such file (kernel " + rel + ")");
-    }
-
-    private static Set<String> readConfig(Path file) throws ErrnoException {
-        try {
-            return KernelConfig.enabled(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw ErrnoException.of(e, file.toString());
-        }
     }
 
     /** The first module modules.dep names: an in-tree module, built and signed with the kernel. */

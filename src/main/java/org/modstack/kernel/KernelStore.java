@@ -73,6 +73,11 @@ public final class KernelStore implements AutoCloseable {
         requireVacant(dir, replace);
         KernelDescription d = KernelDescription.fromTree(root.toAbsolutePath(), release, cmdline);
         try {
+            d.config();  // read now: a kernel whose configuration cannot be read does not boot
+        } catch (UncheckedIOException e) {
+            throw (ErrnoException) e.getCause();
+        }
+        try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw ErrnoException.of(e, dir.toString());

@@ -155,7 +155,7 @@ public final class VirtualKernel implements ModuleSyscalls {
     }
 
     private boolean tryForceUnload(int flags) {
-        if (!kernel.config().forceUnload() || (flags & O_TRUNC) == 0) {
+        if ((flags & O_TRUNC) == 0 || !kernel.config().forceUnload()) {
             return false;
         }
         addTaint(Taint.FORCED_RMMOD, true);

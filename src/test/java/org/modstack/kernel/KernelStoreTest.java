@@ -3,6 +3,7 @@ package org.modstack.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +127,19 @@ class KernelStoreTest {
                 assertThat(s.kernel().description().exports()).isEqualTo(tree.exports())
                         .isNotInstanceOf(StateFile.SortedExports.class);
             }
+        }
+    }
+
+    @Test
+    void theConfigurationIsReadWhenALoadFirstNeedsIt() throws Exception {
+        insmod("stack_core");
+        Path config = tmp.resolve("root/boot/config-" + Fixtures.KERNEL_6_1.release());
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
+            Files.delete(config);  // found at open, not read: listing and removing modules never need it
+            s.kernel().deleteModule("stack_core", VirtualKernel.O_NONBLOCK);
+            assertThat(s.kernel().state().modules()).isEmpty();
+            assertThatThrownBy(() -> s.kernel().load(ModuleFile.read(MODULES.resolve("stack_core.ko")).image(), "", 0))
+                    .isInstanceOf(UncheckedIOException.class).hasMessageContaining(config.toString());
         }
     }
 
