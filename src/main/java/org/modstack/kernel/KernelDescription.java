@@ -59,6 +59,7 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
         private final Path sysModuleFile;
         private final Path certificateFile;
         private Set<String> enabledOptions;
+        private KernelConfig config;
         private Map<String, KernelSymbol> exports;
         private Optional<SigningCertificate> certificate;
         private Optional<Set<String>> sysModule;
@@ -76,8 +77,16 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
             this.certificateFile = root.resolve(SIGNING_CERTIFICATE + release + ".der");
         }
 
-        /** The {@code .config} options set to {@code y}: lsmod never needs them, nor rmmod without -f. */
-        synchronized Set<String> enabledOptions() {
+        /** The loader's configuration: lsmod never needs it, nor rmmod without -f. */
+        synchronized KernelConfig config() {
+            if (config == null && !adoptKept()) {
+                config = KernelConfig.of(enabledOptions());
+            }
+            return config;
+        }
+
+        /** The {@code .config} options set to {@code y}. */
+        private synchronized Set<String> enabledOptions() {
             if (enabledOptions == null) {
                 try {
                     enabledOptions = KernelConfig.enabled(Files.readAllBytes(configFile));
@@ -119,7 +128,7 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
          * instead of reading the tree and the carried kernels, which costs an insmod more than the
          * rest of its work.
          */
-        record Kept(Map<String, KernelSymbol> exports, String vermagic, Set<String> keys,
+        record Kept(KernelConfig config, Map<String, KernelSymbol> exports, String vermagic, Set<String> keys,
                     Optional<Set<String>> sysModule) {
         }
 
@@ -132,6 +141,7 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
             Optional<Kept> k = kept.get();
             kept = Optional::empty;
             k.ifPresent(v -> {
+                config = v.config();
                 exports = v.exports();
                 vermagic = v.vermagic();
                 keys = v.keys();
@@ -183,7 +193,7 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
 
     /** The loader's configuration options. */
     public KernelConfig config() {
-        return KernelConfig.of(linkage.enabledOptions());
+        return linkage.config();
     }
 
     /** The loader rules of this kernel's generation. */

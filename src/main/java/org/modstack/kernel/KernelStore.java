@@ -165,8 +165,8 @@ public final class KernelStore implements AutoCloseable {
 
     /**
      * Reads vmlinux's side of linking from the tree once, at boot, and keeps it: every insmod
-     * would otherwise parse Module.symvers and a signed module again, and read the carried
-     * kernel's {@code /sys/module} list out of the jar. A tree it cannot be read
+     * would otherwise parse the .config, Module.symvers and a signed module again, and read the
+     * carried kernel's {@code /sys/module} list out of the jar. A tree it cannot be read
      * from keeps nothing (nor what a kernel booted here before kept): insmod then reads the tree
      * and reports what is wrong with it.
      */
@@ -174,7 +174,7 @@ public final class KernelStore implements AutoCloseable {
         KernelDescription d = kernel.description();
         KernelDescription.Linkage.Kept kept;
         try {
-            kept = new KernelDescription.Linkage.Kept(d.exports(), d.vermagic(), d.trustedKeyIds(),
+            kept = new KernelDescription.Linkage.Kept(d.config(), d.exports(), d.vermagic(), d.trustedKeyIds(),
                     d.linkage().sysModule());
         } catch (UncheckedIOException e) {
             try {

@@ -8,13 +8,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,16 +38,18 @@ import java.util.Set;
  * str:    u32 length, UTF-8 bytes;  list&lt;str&gt;: u32 n × str
  * </pre>
  *
- * <p>{@code linkage}, written once at boot: what vmlinux brings to linking a module (its
- * exports, the vermagic and the trusted keys) and the {@code /sys/module} directories the kernel
- * boots with, read from the tree and the carried kernels then, so that insmod does not parse
- * {@code Module.symvers} and a signed module again on every run. The exports are sorted by name
+ * <p>{@code linkage}, written once at boot: the loader's configuration, what vmlinux brings to
+ * linking a module (its exports, the vermagic and the trusted keys) and the {@code /sys/module}
+ * directories the kernel boots with, read from the tree and the carried kernels then, so that
+ * insmod does not parse the {@code .config}, {@code Module.symvers} and a signed module again on
+ * every run. The exports are sorted by name
  * behind a table of their offsets, so that a lookup decodes only what it meets
  * ({@link SortedExports}). A linkage file of another version is not refused: the tree is read.
  *
  * <pre>
  * "modstack virtual kernel linkage " LINKAGE_VERSION "\n"
- * str vermagic, list&lt;str&gt; keys, bool sysModuleKnown, list&lt;str&gt; sysModule,
+ * 9 × bool (KernelConfig's options, in its order), str vermagic, list&lt;str&gt; keys,
+ * bool sysModuleKnown, list&lt;str&gt; sysModule,
  * u32 n, n × u32 offset (into the exports that follow), n × export (as a module's exports above)
  * </pre>
  */
@@ -145,6 +144,7 @@ final class StateFile {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 19);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             header(out, LINKAGE, LINKAGE_VERSION);
+            config(out, kept.config());
             str(out, kept.vermagic());
             strs(out, List.copyOf(kept.keys()));
             out.writeBoolean(kept.sysModule().isPresent());
@@ -167,118 +167,19 @@ final class StateFile {
 
     static KernelDescription.Linkage.Kept decodeLinkage(byte[] file) throws UnreadableException {
         try (DataInputStream in = body(file, LINKAGE, LINKAGE_VERSION)) {
+            KernelConfig config = config(in);
             String vermagic = str(in);
             Set<String> keys = Set.copyOf(strs(in));
             boolean sysModuleKnown = in.readBoolean();
             Set<String> sysModule = Set.copyOf(strs(in));
             int n = count(in);
             SortedExports exports = new SortedExports(file, file.length - in.available(), n);
-            return new KernelDescription.Linkage.Kept(exports, vermagic, keys,
+            return new KernelDescription.Linkage.Kept(config, exports, vermagic, keys,
                     sysModuleKnown ? Optional.of(sysModule) : Optional.empty());
         } catch (EOFException e) {
             throw new UnreadableException("truncated");
         } catch (IOException e) {
             throw new UncheckedIOException(e);  // a byte array does not fail
-        }
-    }
-
-    /**
-     * vmlinux's exports as the linkage file keeps them, sorted by name: each found by binary search
-     * and decoded when asked for. Decoding all of Debian's 13,000 into a map cost every insmod
-     * 15 ms; a module imports a few dozen.
-     */
-    static final class SortedExports extends AbstractMap<String, KernelSymbol> {
-        private final byte[] file;
-        private final int table;
-        private final int records;
-        private final int size;
-        private Set<Map.Entry<String, KernelSymbol>> entries;
-
-        /** Checks the offsets (ascending, inside the file) and that the last export ends the file. */
-        private SortedExports(byte[] file, int table, int size) throws IOException, UnreadableException {
-            if (table + 4L * size > file.length) {
-                throw new EOFException();
-            }
-            this.file = file;
-            this.table = table;
-            this.records = table + 4 * size;
-            this.size = size;
-            int previous = -1;
-            for (int i = 0; i < size; i++) {
-                int offset = offset(i);
-                if (offset <= previous || records + offset >= file.length) {
-                    throw new EOFException();
-                }
-                previous = offset;
-            }
-            DataInputStream last = recordStream(Math.max(previous, 0));
-            if (size > 0) {
-                symbol(last);
-            }
-            end(last);
-        }
-
-        @Override
-        public KernelSymbol get(Object key) {
-            if (!(key instanceof String name)) {
-                return null;
-            }
-            int lo = 0;
-            int hi = size - 1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                KernelSymbol e = at(mid);
-                int c = e.name().compareTo(name);
-                if (c == 0) {
-                    return e;
-                }
-                if (c < 0) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public boolean containsKey(Object key) {
-            return get(key) != null;
-        }
-
-        @Override
-        public int size() {
-            return size;
-        }
-
-        @Override
-        public synchronized Set<Map.Entry<String, KernelSymbol>> entrySet() {
-            if (entries == null) {
-                Map<String, KernelSymbol> all = new LinkedHashMap<>(size * 4 / 3 + 1);
-                for (int i = 0; i < size; i++) {
-                    KernelSymbol e = at(i);
-                    all.put(e.name(), e);
-                }
-                entries = Collections.unmodifiableMap(all).entrySet();
-            }
-            return entries;
-        }
-
-        private KernelSymbol at(int i) {
-            try {
-                return symbol(recordStream(offset(i)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);  // every record was checked to lie inside the file
-            }
-        }
-
-        private int offset(int i) {
-            int at = table + 4 * i;
-            return (file[at] & 0xff) << 24 | (file[at + 1] & 0xff) << 16 | (file[at + 2] & 0xff) << 8 | file[at + 3] & 0xff;
-        }
-
-        private DataInputStream recordStream(int offset) {
-            return new DataInputStream(new ByteArrayInputStream(file, records + offset, file.length - records - offset));
         }
     }
 
@@ -308,10 +209,22 @@ final class StateFile {
         return new DataInputStream(new ByteArrayInputStream(file, end + 1, file.length - end - 1));
     }
 
-    private static void end(DataInputStream in) throws IOException, UnreadableException {
+    static void end(DataInputStream in) throws IOException, UnreadableException {
         if (in.read() != -1) {
             throw new UnreadableException("trailing bytes");
         }
+    }
+
+    private static void config(DataOutputStream out, KernelConfig c) throws IOException {
+        for (boolean option : new boolean[] {c.modversions(), c.moduleSig(), c.moduleSigForce(), c.forceLoad(),
+                c.unload(), c.forceUnload(), c.missingNamespaceImportsAllowed(), c.strictModuleRwx(), c.kallsymsAll()}) {
+            out.writeBoolean(option);
+        }
+    }
+
+    private static KernelConfig config(DataInputStream in) throws IOException {
+        return new KernelConfig(in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(),
+                in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean(), in.readBoolean());
     }
 
     private static void symbol(DataOutputStream out, KernelSymbol e) throws IOException {
@@ -322,7 +235,7 @@ final class StateFile {
         out.writeLong(e.crc().orElse(0));
     }
 
-    private static KernelSymbol symbol(DataInputStream in) throws IOException {
+    static KernelSymbol symbol(DataInputStream in) throws IOException {
         String name = str(in);
         boolean gplOnly = in.readBoolean();
         String namespace = str(in);

@@ -97,6 +97,7 @@ class KernelStoreTest {
             assertThat(kept.vermagic()).isEqualTo(tree.vermagic());
             assertThat(kept.trustedKeyIds()).isEqualTo(tree.trustedKeyIds());
             assertThat(kept.linkage().sysModule()).isEqualTo(tree.linkage().sysModule());
+            assertThat(kept.config()).isEqualTo(tree.config());
         }
     }
 
@@ -125,18 +126,25 @@ class KernelStoreTest {
             Files.write(linkage, damaged);
             try (KernelStore s = KernelStore.open(dir, KernelStore.Access.READ)) {
                 assertThat(s.kernel().description().exports()).isEqualTo(tree.exports())
-                        .isNotInstanceOf(StateFile.SortedExports.class);
+                        .isNotInstanceOf(SortedExports.class);
             }
         }
     }
 
     @Test
-    void theConfigurationIsReadWhenALoadFirstNeedsIt() throws Exception {
+    void theConfigurationIsKeptAtBootAndReadFromTheTreeOnlyWithoutIt() throws Exception {
         insmod("stack_core");
         Path config = tmp.resolve("root/boot/config-" + Fixtures.KERNEL_6_1.release());
         try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
-            Files.delete(config);  // found at open, not read: listing and removing modules never need it
+            Files.delete(config);  // found at open, not read: the boot kept what loading needs
             s.kernel().deleteModule("stack_core", VirtualKernel.O_NONBLOCK);
+            s.kernel().load(ModuleFile.read(MODULES.resolve("stack_core.ko")).image(), "", 0);
+        }
+        Files.writeString(config, "");
+        Files.delete(dir.resolve("linkage"));  // as after a boot that could keep nothing
+        try (KernelStore s = KernelStore.open(dir, KernelStore.Access.WRITE)) {
+            Files.delete(config);
+            s.kernel().deleteModule("stack_core", VirtualKernel.O_NONBLOCK);  // listing and removing never read it
             assertThat(s.kernel().state().modules()).isEmpty();
             assertThatThrownBy(() -> s.kernel().load(ModuleFile.read(MODULES.resolve("stack_core.ko")).image(), "", 0))
                     .isInstanceOf(UncheckedIOException.class).hasMessageContaining(config.toString());
