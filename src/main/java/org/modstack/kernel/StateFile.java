@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,9 +42,9 @@ import java.util.Set;
  * linking a module (its exports, the vermagic and the trusted keys) and the {@code /sys/module}
  * directories the kernel boots with, read from the tree and the carried kernels then, so that
  * insmod does not parse the {@code .config}, {@code Module.symvers} and a signed module again on
- * every run. The exports are sorted by name
- * behind a table of their offsets, so that a lookup decodes only what it meets
- * ({@link SortedExports}). A linkage file of another version is not refused: the tree is read.
+ * every run. The exports are sorted by name behind a table of their offsets, so that a lookup
+ * decodes only what it meets ({@link SortedExports}). A linkage file of another version is not
+ * refused: the tree is read.
  *
  * <pre>
  * "modstack virtual kernel linkage " LINKAGE_VERSION "\n"
