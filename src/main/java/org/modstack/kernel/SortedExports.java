@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * vmlinux's exports as the linkage file keeps them ({@link StateFile}), sorted by name: each
- * found by binary search and decoded when asked for. Decoding all of Debian's 13,000 into a map cost every insmod
- * 15 ms; a module imports a few dozen.
+ * found by binary search and decoded when asked for. Decoding all of Debian's 13,000 into a map
+ * cost every insmod 15 ms; a module imports a few dozen.
  */
 final class SortedExports extends AbstractMap<String, KernelSymbol> {
     private final byte[] file;
