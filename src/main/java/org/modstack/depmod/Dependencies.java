@@ -15,6 +15,12 @@ import java.util.Set;
  * cycles that make such an order impossible, in kmod's words.
  */
 final class Dependencies {
+    /**
+     * By depSortIndex; a lambda of ours, not the JDK's {@code Comparator.comparingInt}, whose
+     * lambda the class-data archive does not keep and each run would make anew.
+     */
+    private static final Comparator<DepmodModule> BY_DEP_SORT = (a, b) -> Integer.compare(a.depSortIndex, b.depSortIndex);
+
     private Dependencies() {
     }
 
@@ -43,9 +49,8 @@ final class Dependencies {
             reportCycles(modules, users, log);
             throw new DepmodException("");
         }
-        Comparator<DepmodModule> byDepSort = Comparator.comparingInt(m -> m.depSortIndex);
         for (DepmodModule m : modules) {
-            m.deps.sort(byDepSort);
+            m.deps.sort(BY_DEP_SORT);
         }
     }
 
@@ -57,7 +62,7 @@ final class Dependencies {
         Set<DepmodModule> seen = new LinkedHashSet<>();
         collect(m, seen);
         List<DepmodModule> out = new ArrayList<>(seen);
-        out.sort(Comparator.comparingInt(d -> d.depSortIndex));
+        out.sort(BY_DEP_SORT);
         return out;
     }
 

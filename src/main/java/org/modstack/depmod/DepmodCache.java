@@ -9,7 +9,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -343,7 +342,7 @@ public final class DepmodCache {
                 changed.add(e);
             }
         }
-        changed.sort(Comparator.comparingInt(e -> e.getValue().stampAt()));
+        changed.sort((a, b) -> Integer.compare(a.getValue().stampAt(), b.getValue().stampAt()));
         List<ByteBuffer> body = new ArrayList<>();
         int from = CheckedFile.HEADER_SIZE;
         for (Map.Entry<String, Entry> e : changed) {

@@ -2,6 +2,7 @@ package org.modstack.depmod;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.modstack.module.Import;
 import org.modstack.module.SymbolVersion;
 
@@ -48,6 +49,20 @@ final class DepmodModule {
     record Contents(List<SymbolVersion> provided, List<Import> required, List<String> aliases,
                     List<String> softdeps, List<String> weakdeps, String error) {
         static final Contents EMPTY = new Contents(List.of(), null, List.of(), List.of(), List.of(), null);
+
+        /** Written out, as {@link SymbolVersion#equals}: a run compares each module read with its cache. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Contents other && provided.equals(other.provided)
+                    && Objects.equals(required, other.required) && aliases.equals(other.aliases)
+                    && softdeps.equals(other.softdeps) && weakdeps.equals(other.weakdeps)
+                    && Objects.equals(error, other.error);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(provided, required, aliases, softdeps, weakdeps, error);
+        }
     }
 
     DepmodModule(String name, String path, String moduleDir) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ final class ModuleOrder {
             modules.get(i).sortIndex = 1;
         }
         if (applyOrderFile(modules, options, log)) {
-            modules.sort(Comparator.comparingInt(m -> m.sortIndex));  // List.sort is stable, like glibc's qsort here
+            modules.sort((a, b) -> Integer.compare(a.sortIndex, b.sortIndex));  // List.sort is stable, like glibc's qsort here
             for (int i = 0; i < modules.size(); i++) {
                 modules.get(i).index = i;
             }

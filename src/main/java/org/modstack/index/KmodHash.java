@@ -2,7 +2,6 @@ package org.modstack.index;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -76,7 +75,8 @@ public final class KmodHash {
             String k = key.apply(item);
             keyed.add(new Keyed<>(superFast(k) & (buckets - 1), k, item));
         }
-        keyed.sort(Comparator.<Keyed<T>>comparingInt(Keyed::bucket).thenComparing(Keyed::key));
+        // by bucket, then key: written out, as the JDK's combinators make lambdas the archive does not keep
+        keyed.sort((a, b) -> a.bucket() != b.bucket() ? Integer.compare(a.bucket(), b.bucket()) : a.key().compareTo(b.key()));
         List<T> out = new ArrayList<>(keyed.size());
         keyed.forEach(k -> out.add(k.item()));
         return out;

@@ -10,4 +10,14 @@ import java.util.OptionalLong;
  * @param crc the CRC the module's {@code __versions} table expects, when it has an entry
  */
 public record Import(String name, boolean weak, OptionalLong crc) {
+    /** Written out, as {@link SymbolVersion#equals}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Import other && weak == other.weak && name.equals(other.name) && crc.equals(other.crc);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + crc.hashCode() + (weak ? 1 : 0);
+    }
 }

@@ -8,4 +8,18 @@ package org.modstack.module;
  * @param crc the CRC, unsigned
  */
 public record SymbolVersion(String name, long crc) {
+    /**
+     * Written out, as {@link Import}'s: a record's own {@code equals} is bound through method
+     * handles on its first call, spinning some twenty classes (about 25 ms of a depmod that
+     * compares what it read with its cache).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SymbolVersion other && crc == other.crc && name.equals(other.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * name.hashCode() + Long.hashCode(crc);
+    }
 }

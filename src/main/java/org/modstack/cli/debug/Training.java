@@ -66,8 +66,13 @@ public final class Training {
         // the run most depmods are: a module touched, nothing to render, the last run's files written again
         Files.setLastModifiedTime(Path.of(stackCore), FileTime.fromMillis(System.currentTimeMillis() + 1000));
         required("depmod", cache, "-b", root.toString(), release);
+        required("depmod", cache, "-n", "-b", root.toString(), release);  // compares what it reads with the cache
+        required("depmod", "--no-cache", "-b", root.toString(), release);  // reads ahead of the search
         required("modinfo", "-b", root.toString(), "-k", release, "stack_user");
         required("modprobe", "-d", root.toString(), "-S", release, "-D", "stack_user");
+        required("modprobe", "-d", root.toString(), "-S", release, "--show-depends", "-a", "stack_user", "stack_core");
+        required("modprobe", "-C", modprobeConfig(work).toString(), "-d", root.toString(), "-S", release,
+                "-D", "stack-alias-1");
         required("modprobe", "-d", root.toString(), "-S", release, "--show-exports", stackCore);
         required("kernel", "boot", kernel, root.toString());
         required("insmod", kernel, stackCore);
@@ -85,6 +90,16 @@ public final class Training {
         }
         files.add(0, "modinfo");
         tool(files.toArray(String[]::new));  // the damaged ones among them fail, as they should
+    }
+
+    /** A modprobe.d of every kind of line, patterns among them, as a distribution's. */
+    private static Path modprobeConfig(Path work) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("modprobe.d"));
+        Files.writeString(dir.resolve("training.conf"), String.join("\n",
+                "alias stack-alias-* stack_user", "options stack_core debug=1", "blacklist stack_unused*",
+                "softdep stack_user pre: stack_core", "install stack_other /bin/true", "remove stack_other /bin/true",
+                ""));
+        return dir;
     }
 
     /** A module the tree holds as .ko.xz, as Debian ships them. */
