@@ -15,9 +15,12 @@ final class LibcModuleSyscalls implements ModuleSyscalls {
     /** open(2)'s flags for the module file, as libkmod opens it. */
     private static final int O_RDONLY_CLOEXEC = 02000000;
 
-    /** The C library, loaded on first use: nothing else in modstack pays for it. */
+    /**
+     * The C library, loaded on first use: nothing else in modstack pays for it. By soname, as
+     * {@code org.modstack.module.OptionalLibrary} names liblzma.
+     */
     private interface C extends Library {
-        C LIBC = Native.load("c", C.class);
+        C LIBC = Native.load("libc.so.6", C.class);
 
         long syscall(long number, Object... args) throws LastErrorException;
 

@@ -38,7 +38,7 @@ final class Liblzma {
 
     /** Loaded on first use; absent when the system has no liblzma. */
     private static final class Holder {
-        static final Lib LIB = OptionalLibrary.load("lzma", Lib.class);
+        static final Lib LIB = OptionalLibrary.load(OptionalLibrary.LIBLZMA, Lib.class);
     }
 
     private Liblzma() {
