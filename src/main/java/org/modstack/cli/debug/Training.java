@@ -71,6 +71,11 @@ public final class Training {
         required("modinfo", "-b", root.toString(), "-k", release, "stack_user");
         required("modprobe", "-d", root.toString(), "-S", release, "-D", "stack_user");
         required("modprobe", "-d", root.toString(), "-S", release, "--show-depends", "-a", "stack_user", "stack_core");
+        // names that are no module's: an alias, matched against modules.alias's patterns, and
+        // an unknown one, looked for in every index and as an install command (built-ins like
+        // Debian's ext4 go that way too)
+        required("modprobe", "-d", root.toString(), "-S", release, "-D", "char-major-10-242");
+        tool("modprobe", "-d", root.toString(), "-S", release, "-D", "no-such-module");
         required("modprobe", "-C", modprobeConfig(work).toString(), "-d", root.toString(), "-S", release,
                 "-D", "stack-alias-1");
         required("modprobe", "-d", root.toString(), "-S", release, "--show-exports", stackCore);
@@ -85,6 +90,8 @@ public final class Training {
         required("kernel", "cat", kernel, "/proc/modules");
         required("kernel", "ls", kernel, "/sys/module");
         required("check", stackCore);
+        tool("check", "-k", "all", stackCore);  // the other kernels refuse it: findings, explained
+        tool("check", "-k", "all", "--json", stackCore);
         for (String t : List.of("modinfo", "depmod", "modprobe", "insmod", "rmmod", "lsmod", "kernel", "kmod")) {
             required(t, "--help");
         }
