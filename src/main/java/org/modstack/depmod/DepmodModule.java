@@ -53,9 +53,9 @@ final class DepmodModule {
         /** Written out, as {@link SymbolVersion#equals}: a run compares each module read with its cache. */
         @Override
         public boolean equals(Object o) {
-            return o instanceof Contents other && provided.equals(other.provided)
-                    && Objects.equals(required, other.required) && aliases.equals(other.aliases)
-                    && softdeps.equals(other.softdeps) && weakdeps.equals(other.weakdeps)
+            return o instanceof Contents other && Objects.equals(provided, other.provided)
+                    && Objects.equals(required, other.required) && Objects.equals(aliases, other.aliases)
+                    && Objects.equals(softdeps, other.softdeps) && Objects.equals(weakdeps, other.weakdeps)
                     && Objects.equals(error, other.error);
         }
 

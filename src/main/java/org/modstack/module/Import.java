@@ -1,5 +1,6 @@
 package org.modstack.module;
 
+import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
@@ -13,11 +14,12 @@ public record Import(String name, boolean weak, OptionalLong crc) {
     /** Written out, as {@link SymbolVersion#equals}. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Import other && weak == other.weak && name.equals(other.name) && crc.equals(other.crc);
+        return o instanceof Import other && weak == other.weak && Objects.equals(name, other.name)
+                && Objects.equals(crc, other.crc);
     }
 
     @Override
     public int hashCode() {
-        return 31 * name.hashCode() + crc.hashCode() + (weak ? 1 : 0);
+        return 31 * Objects.hashCode(name) + Objects.hashCode(crc) + (weak ? 1 : 0);
     }
 }

@@ -1,5 +1,7 @@
 package org.modstack.module;
 
+import java.util.Objects;
+
 /**
  * One entry of a module's {@code __versions} table: the CRC of a symbol's prototype as the
  * module was built against it.
@@ -15,11 +17,11 @@ public record SymbolVersion(String name, long crc) {
      */
     @Override
     public boolean equals(Object o) {
-        return o instanceof SymbolVersion other && crc == other.crc && name.equals(other.name);
+        return o instanceof SymbolVersion other && crc == other.crc && Objects.equals(name, other.name);
     }
 
     @Override
     public int hashCode() {
-        return 31 * name.hashCode() + Long.hashCode(crc);
+        return 31 * Objects.hashCode(name) + Long.hashCode(crc);
     }
 }
