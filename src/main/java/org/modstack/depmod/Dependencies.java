@@ -19,7 +19,8 @@ final class Dependencies {
      * By depSortIndex; a lambda of ours, not the JDK's {@code Comparator.comparingInt}, whose
      * lambda the class-data archive does not keep and each run would make anew.
      */
-    private static final Comparator<DepmodModule> BY_DEP_SORT = (a, b) -> Integer.compare(a.depSortIndex, b.depSortIndex);
+    private static final Comparator<DepmodModule> BY_DEP_SORT =
+            (a, b) -> Integer.compare(a.depSortIndex, b.depSortIndex);
 
     private Dependencies() {
     }

@@ -32,7 +32,8 @@ final class ModuleOrder {
             modules.get(i).sortIndex = 1;
         }
         if (applyOrderFile(modules, options, log)) {
-            modules.sort((a, b) -> Integer.compare(a.sortIndex, b.sortIndex));  // List.sort is stable, like glibc's qsort here
+            // List.sort is stable, like glibc's qsort here
+            modules.sort((a, b) -> Integer.compare(a.sortIndex, b.sortIndex));
             for (int i = 0; i < modules.size(); i++) {
                 modules.get(i).index = i;
             }

@@ -76,7 +76,8 @@ public final class KmodHash {
             keyed.add(new Keyed<>(superFast(k) & (buckets - 1), k, item));
         }
         // by bucket, then key: written out, as the JDK's combinators make lambdas the archive does not keep
-        keyed.sort((a, b) -> a.bucket() != b.bucket() ? Integer.compare(a.bucket(), b.bucket()) : a.key().compareTo(b.key()));
+        keyed.sort((a, b) -> a.bucket() != b.bucket() ? Integer.compare(a.bucket(), b.bucket())
+                : a.key().compareTo(b.key()));
         List<T> out = new ArrayList<>(keyed.size());
         keyed.forEach(k -> out.add(k.item()));
         return out;

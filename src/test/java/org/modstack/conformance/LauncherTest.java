@@ -55,7 +55,8 @@ class LauncherTest {
         try (OutputStream out = new XZOutputStream(Files.newOutputStream(xz), new LZMA2Options())) {
             Files.copy(Path.of(module), out);
         }
-        List<String> decoded = List.of(clone.resolve("bin/modstack").toString(), "modinfo", "-F", "license", xz.toString());
+        List<String> decoded = List.of(clone.resolve("bin/modstack").toString(), "modinfo", "-F", "license",
+                xz.toString());
         assertJarNotOpened(clone.resolve("target/modstack-cli.jar"), List.of(cmd, decoded));
         Path source = clone.resolve("src/main/java/org/modstack/cli/Main.java");
         Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));

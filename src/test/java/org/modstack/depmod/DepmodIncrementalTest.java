@@ -411,14 +411,18 @@ class DepmodIncrementalTest {
     void anIncrementalRunBindsNoRecordMethodThroughMethodHandles() throws Exception {
         Path xdg = tmp.resolve("xdg");
         assertThat(depmodInOwnJvm(xdg, null)).as("a first run, warming the cache").isZero();
-        Files.setLastModifiedTime(extra.resolve("stack_core.ko"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Files.setLastModifiedTime(extra.resolve("stack_core.ko"),
+                FileTime.fromMillis(System.currentTimeMillis() + 5000));
         Path classes = tmp.resolve("classes.log");
         assertThat(depmodInOwnJvm(xdg, classes)).isZero();
         assertThat(Files.readString(classes)).as("the touched module was read and compared")
                 .contains("org.modstack.depmod.ModuleReader ").doesNotContain("java.lang.runtime.ObjectMethods ");
     }
 
-    /** depmod of the sample tree in a new JVM, its cache under {@code xdg}, logging class loading to {@code classLog}. */
+    /**
+     * depmod of the sample tree in a new JVM, its cache under {@code xdg}, logging class loading
+     * to {@code classLog} unless null.
+     */
     private int depmodInOwnJvm(Path xdg, Path classLog) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (classLog != null) {
@@ -426,7 +430,8 @@ class DepmodIncrementalTest {
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "depmod", "-b", root.toString(), RELEASE));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("XDG_CACHE_HOME", xdg.toString());
         return pb.start().waitFor();
     }

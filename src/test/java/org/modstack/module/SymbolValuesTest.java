@@ -32,7 +32,8 @@ class SymbolValuesTest {
     @Property(tries = 500)
     void importsAreEqualExactlyWhenEveryFieldIs(@ForAll("names") String n1, @ForAll("names") String n2,
                                                 @ForAll boolean w1, @ForAll boolean w2,
-                                                @ForAll("optionalCrcs") OptionalLong c1, @ForAll("optionalCrcs") OptionalLong c2) {
+                                                @ForAll("optionalCrcs") OptionalLong c1,
+                                                @ForAll("optionalCrcs") OptionalLong c2) {
         Import a = new Import(n1, w1, c1);
         Import b = new Import(n2, w2, c2);
         boolean same = Objects.equals(n1, n2) && w1 == w2 && Objects.equals(c1, c2);

@@ -21,7 +21,8 @@ public final class JnaDispatch {
     public static void main(String[] args) throws IOException {
         Path dir = Files.createDirectories(Path.of(args[0]));
         String file = System.mapLibraryName("jnidispatch");
-        try (InputStream in = JnaDispatch.class.getResourceAsStream("/com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + file)) {
+        String resource = "/com/sun/jna/" + Platform.RESOURCE_PREFIX + "/" + file;
+        try (InputStream in = JnaDispatch.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return;
             }
