@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.util.List;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.modprobe.KernelState;
 
 /** {@code insmod}: inserts one module file into the (virtual) kernel, with kmod's messages. */
 final class InsmodTool extends GetoptTool {
@@ -55,14 +56,18 @@ final class InsmodTool extends GetoptTool {
             io.error("could not load module " + filename + ": " + Errno.ENOENT.message() + "\n");
             return 1;
         }
-        return kernel.act(io, true, state -> {
-            try {
-                state.insert(io.resolve(filename), options, force, force);
-            } catch (ErrnoException e) {
-                io.error("could not insert module " + filename + ": " + KmodMessages.insmodStrerror(e.errno()) + "\n");
-                return 1;
-            }
-            return 0;
-        });
+        try (KernelChoice.Session k = kernel.session(io, true)) {
+            return insert(io, k.state(), filename, options);
+        }
+    }
+
+    private int insert(ToolOutput io, KernelState state, String filename, String options) {
+        try {
+            state.insert(io.resolve(filename), options, force, force);
+        } catch (ErrnoException e) {
+            io.error("could not insert module " + filename + ": " + KmodMessages.insmodStrerror(e.errno()) + "\n");
+            return 1;
+        }
+        return 0;
     }
 }

@@ -2,6 +2,7 @@ package org.modstack.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.KernelStore;
 import org.modstack.modprobe.KernelState;
@@ -39,31 +40,68 @@ final class KernelChoice {
 
     /** The virtual kernel's directory for a {@code kernel} subcommand: the named one, else the default. */
     Path directory() {
-        return named().orElseGet(KernelStore::defaultDirectory);
-    }
-
-    /** Work on a kernel's state. */
-    interface Work {
-        int on(KernelState state) throws ErrnoException;
+        Optional<Path> named = named();
+        return named.isPresent() ? named.get() : KernelStore.defaultDirectory();
     }
 
     /**
-     * Does {@code work} on the chosen kernel: the named virtual kernel (kept afterwards when the
-     * work {@code changes} it, even after a failure: a refused load still logs and taints), or
-     * the running one.
+     * The chosen kernel, opened for a tool's work: the named virtual kernel, or the running one.
+     * Closing it keeps what the work changed (even after a failure: a refused load still logs
+     * and taints) and unlocks the kernel.
      */
-    int act(ToolOutput io, boolean changes, Work work) throws ErrnoException {
-        if (named().isEmpty()) {
-            return work.on(KernelState.live());
+    static final class Session implements AutoCloseable {
+        private final KernelStore store;  // null: the running kernel
+        private final boolean changes;
+        private final KernelState state;
+
+        private Session(KernelStore store, boolean changes, KernelState state) {
+            this.store = store;
+            this.changes = changes;
+            this.state = state;
         }
-        try (KernelStore store = changes ? open() : read()) {
-            try {
-                return work.on(store.kernel().asKernelState(notice -> io.error(notice + "\n")));
-            } finally {
+
+        /** The kernel's state, to work on. */
+        KernelState state() {
+            return state;
+        }
+
+        @Override
+        public void close() throws ErrnoException {
+            if (store == null) {
+                return;
+            }
+            try (store) {
                 if (changes) {
                     store.save();
                 }
             }
+        }
+    }
+
+    /**
+     * Opens the chosen kernel for a tool's work, which {@code changes} it or only reads it. A
+     * session, not a callback: the tools that use it run no lambda, whose first link costs a
+     * one-module command 8 ms (see {@code SmallCommandsTest}).
+     */
+    Session session(ToolOutput io, boolean changes) throws ErrnoException {
+        if (named().isEmpty()) {
+            return new Session(null, false, KernelState.live());
+        }
+        KernelStore store = changes ? open() : read();
+        return new Session(store, changes, store.kernel().asKernelState(new Notices(io)));
+    }
+
+    /** The virtual kernel's notices, each a line on standard error. */
+    private static final class Notices implements Consumer<String> {
+        private final ToolOutput io;
+
+        Notices(ToolOutput io) {
+            this.io = io;
+        }
+
+        @Override
+        public void accept(String notice) {
+            io.error(notice + "\n");
         }
     }
 

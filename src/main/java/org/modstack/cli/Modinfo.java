@@ -15,6 +15,7 @@ import org.modstack.module.Compression;
 import org.modstack.module.KernelModule;
 import org.modstack.module.ModinfoEntry;
 import org.modstack.module.ModuleName;
+import org.modstack.module.ModuleSignature;
 import org.modstack.module.Parameter;
 import org.modstack.util.WorkingDirectory;
 
@@ -108,7 +109,10 @@ final class Modinfo extends GetoptTool {
         }
         // modinfo looks names up one at a time, through libkmod's stream reader. A named kernel
         // matters only to lookups: files are read as they are, booted kernel or not.
-        boolean lookups = argIsModname || !names.stream().allMatch(Modinfo::isModuleFile);
+        boolean lookups = argIsModname;
+        for (String name : names) {
+            lookups |= !isModuleFile(name);
+        }
         if (lookups && basedir == null && kernelVersion == null && kernel.named().isPresent()) {
             try (KernelStore s = kernel.read()) {  // names are looked up in that kernel's tree
                 basedir = s.kernel().description().root().toString();
@@ -231,16 +235,25 @@ final class Modinfo extends GetoptTool {
     /** The entries kmod lists: .modinfo (or modules.builtin.modinfo), then the signature's. */
     private static Info info(ModuleDirectory dir, Target t) throws ErrnoException {
         if (t.builtin() || (t.path().isEmpty() && dir.isBuiltin(t.name()))) {
-            List<String> records = dir.builtinModinfo(t.name())
-                    .orElseThrow(() -> new ErrnoException(Errno.ENOSYS, t.name() + " not in modules.builtin.modinfo"));
-            return new Info(records.stream().map(ModinfoEntry::parse).toList(), Optional.empty());
+            Optional<List<String>> records = dir.builtinModinfo(t.name());
+            if (records.isEmpty()) {
+                throw new ErrnoException(Errno.ENOSYS, t.name() + " not in modules.builtin.modinfo");
+            }
+            List<ModinfoEntry> entries = new ArrayList<>();
+            for (String r : records.get()) {
+                entries.add(ModinfoEntry.parse(r));
+            }
+            return new Info(entries, Optional.empty());
         }
         if (t.path().isEmpty()) {
             throw new ErrnoException(Errno.ENOENT, t.name() + " has no file");
         }
         KernelModule m = KernelModule.open(Path.of(t.path().get()));
         List<ModinfoEntry> info = new ArrayList<>(m.modinfo());
-        m.signature().ifPresent(s -> info.addAll(s.modinfoEntries()));
+        Optional<ModuleSignature> signature = m.signature();
+        if (signature.isPresent()) {
+            info.addAll(signature.get().modinfoEntries());
+        }
         return new Info(info, Optional.of(m));
     }
 
@@ -298,7 +311,9 @@ final class Modinfo extends GetoptTool {
             io.print(prefix).print(lead).print(p.name()).print(':');
             if (p.description().isPresent()) {
                 io.print(p.description().get());
-                p.type().ifPresent(type -> io.print(" (").print(type).print(')'));
+                if (p.type().isPresent()) {
+                    io.print(" (").print(p.type().get()).print(')');
+                }
             } else if (lead.isEmpty()) {
                 io.print(" (").print(p.type().orElse("")).print(')');
             } else {

@@ -49,24 +49,28 @@ final class RmmodTool extends GetoptTool {
             io.error("missing module name.\n");
             return 1;
         }
-        return kernel.act(io, true, state -> {
-            int failures = 0;
-            for (String arg : operands) {
-                String name = Files.exists(io.resolve(arg)) ? ModuleName.fromPath(arg) : ModuleName.normalize(arg);
-                if (!force && !notInUse(io, state, name)) {
-                    failures++;
-                    continue;
-                }
-                try {
-                    state.remove(name, force);
-                } catch (ErrnoException e) {
-                    io.error(KmodMessages.removeFailed(name, e.errno()));
-                    io.error("could not remove module " + arg + ": " + e.errno().message() + "\n");
-                    failures++;
-                }
+        try (KernelChoice.Session k = kernel.session(io, true)) {
+            return removeAll(io, k.state(), operands);
+        }
+    }
+
+    private int removeAll(ToolOutput io, KernelState state, List<String> operands) {
+        int failures = 0;
+        for (String arg : operands) {
+            String name = Files.exists(io.resolve(arg)) ? ModuleName.fromPath(arg) : ModuleName.normalize(arg);
+            if (!force && !notInUse(io, state, name)) {
+                failures++;
+                continue;
             }
-            return failures == 0 ? 0 : 1;
-        });
+            try {
+                state.remove(name, force);
+            } catch (ErrnoException e) {
+                io.error(KmodMessages.removeFailed(name, e.errno()));
+                io.error("could not remove module " + arg + ": " + e.errno().message() + "\n");
+                failures++;
+            }
+        }
+        return failures == 0 ? 0 : 1;
     }
 
     /** rmmod's check_module_inuse. */
@@ -81,8 +85,7 @@ final class RmmodTool extends GetoptTool {
         }
         List<String> holders = state.holders(name);
         if (!holders.isEmpty()) {
-            io.error("Module " + name + " is in use by:" + holders.stream().map(h -> " " + h).reduce("", String::concat)
-                    + "\n");
+            io.error("Module " + name + " is in use by: " + String.join(" ", holders) + "\n");
             return false;
         }
         if (refcnt(state, name) > 0) {

@@ -212,11 +212,15 @@ public final class ElfFile {
      *     number of entries
      */
     public SymbolTable symbols() throws ElfFormatException {
-        Section strtab = section(".strtab")
-                .orElseThrow(() -> new ElfFormatException(Errno.EINVAL, "no .strtab"));
-        Section symtab = section(".symtab")
-                .orElseThrow(() -> new ElfFormatException(Errno.EINVAL, "no .symtab"));
-        return SymbolTable.of(this, contents(symtab), contents(strtab));
+        Optional<Section> strtab = section(".strtab");
+        if (strtab.isEmpty()) {
+            throw new ElfFormatException(Errno.EINVAL, "no .strtab");
+        }
+        Optional<Section> symtab = section(".symtab");
+        if (symtab.isEmpty()) {
+            throw new ElfFormatException(Errno.EINVAL, "no .symtab");
+        }
+        return SymbolTable.of(this, contents(symtab.get()), contents(strtab.get()));
     }
 
     /** The NUL-terminated string at an absolute offset, ending at the image's end at the latest. */

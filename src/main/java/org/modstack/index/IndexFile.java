@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.modstack.ErrnoException;
 import org.modstack.util.CString;
+import org.modstack.util.FileBytes;
 import org.modstack.util.Fnmatch;
 
 /**
@@ -38,15 +39,15 @@ public final class IndexFile {
         this.reader = reader;
     }
 
-    /** Maps and checks the index at {@code path}, to be read as kmod's mapped reader does. */
+    /** Reads (a large one: maps) and checks the index at {@code path}, to be read as kmod's mapped reader does. */
     public static IndexFile open(Path path) throws ErrnoException {
         return open(path, Reader.MAPPED);
     }
 
-    /** Maps and checks the index at {@code path}, to be read as {@code reader} does. */
+    /** Reads (a large one: maps) and checks the index at {@code path}, to be read as {@code reader} does. */
     public static IndexFile open(Path path, Reader reader) throws ErrnoException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return read(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), reader);
+            return read(FileBytes.readOrMap(ch, ch.size()), reader);
         } catch (IndexFormatException e) {
             throw new IndexFormatException(path + ": " + e.getMessage());
         } catch (IOException e) {
@@ -166,7 +167,8 @@ public final class IndexFile {
             }
             i += n.prefix.length();
             if (i == key.length()) {
-                return values(n).stream().findFirst().map(IndexValue::value);
+                List<IndexValue> values = values(n);
+                return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0).value());
             }
             ref = child(n, key.charAt(i));
             i++;

@@ -130,13 +130,21 @@ public final class BootState {
 
     /** The loaded modules exporting {@code symbol}, newest first (the order find_symbol walks them in). */
     List<LoadedModule> exporters(String symbol) {
-        return exporters.getOrDefault(symbol, List.of()).stream().map(byName::get).toList();
+        List<LoadedModule> out = new ArrayList<>();
+        for (String name : exporters.getOrDefault(symbol, List.of())) {
+            out.add(byName.get(name));
+        }
+        return out;
     }
 
     private void index(LoadedModule m) {
         byName.put(m.name(), m);
         for (KernelSymbol e : m.exports()) {
-            List<String> owners = exporters.computeIfAbsent(e.name(), s -> new ArrayList<>(1));
+            List<String> owners = exporters.get(e.name());
+            if (owners == null) {
+                owners = new ArrayList<>(1);
+                exporters.put(e.name(), owners);
+            }
             if (!owners.contains(m.name())) {
                 owners.add(0, m.name());
             }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.StringTokenizer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.modstack.Errno;
@@ -65,7 +66,7 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
         private Optional<Set<String>> sysModule;
         private String vermagic;
         private Set<String> keys;
-        private Supplier<Optional<Kept>> kept = Optional::empty;
+        private Supplier<Optional<Kept>> kept;  // null: nothing kept, or taken
 
         Linkage(Path root, String release, Path configFile, Path symvers) {
             this.release = release;
@@ -138,16 +139,21 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
 
         /** Takes what the store kept, when it kept something: whether it did. */
         private boolean adoptKept() {
+            if (kept == null) {
+                return false;
+            }
             Optional<Kept> k = kept.get();
-            kept = Optional::empty;
-            k.ifPresent(v -> {
-                config = v.config();
-                exports = v.exports();
-                vermagic = v.vermagic();
-                keys = v.keys();
-                sysModule = v.sysModule();
-            });
-            return k.isPresent();
+            kept = null;
+            if (k.isEmpty()) {
+                return false;
+            }
+            Kept v = k.get();
+            config = v.config();
+            exports = v.exports();
+            vermagic = v.vermagic();
+            keys = v.keys();
+            sysModule = v.sysModule();
+            return true;
         }
 
         synchronized Map<String, KernelSymbol> exports() {
@@ -274,7 +280,10 @@ public record KernelDescription(Path root, String release, ModuleDirectory modul
     /** The names {@code module_blacklist=} lists on the command line. */
     public List<String> moduleBlacklist() {
         List<String> out = new ArrayList<>();
-        for (String word : cmdline.trim().split("\\s+")) {
+        // split on \s as a tokenizer, not a pattern: its character class links lambdas, which insmod does not
+        StringTokenizer words = new StringTokenizer(cmdline.trim(), " \t\n\u000B\f\r");
+        while (words.hasMoreTokens()) {
+            String word = words.nextToken();
             if (word.startsWith("module_blacklist=")) {
                 out.addAll(List.of(word.substring("module_blacklist=".length()).split(",")));
             }

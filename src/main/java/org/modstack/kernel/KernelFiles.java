@@ -12,11 +12,11 @@ import java.util.TreeSet;
  */
 public final class KernelFiles {
     /**
-     * The order kernfs lists a directory in: by name hash, then by name. A method of ours, not
-     * {@code Comparator.comparingLong(...).thenComparing(...)}: the JDK's own lambdas are not in
-     * the class-data archive, and spinning their two classes cost every lsmod and rmmod.
+     * The order kernfs lists a directory in: by name hash, then by name. A class of ours, not
+     * {@code Comparator.comparingLong(...).thenComparing(...)} nor a lambda: lsmod and rmmod link
+     * no lambda (see {@code SmallCommandsTest}).
      */
-    private static final Comparator<String> KERNFS_ORDER = KernelFiles::kernfsCompare;
+    private static final Comparator<String> KERNFS_ORDER = new KernfsOrder();
 
     private final VirtualKernel kernel;
 
@@ -79,7 +79,11 @@ public final class KernelFiles {
         } else if (p[1].equals("holders")) {
             names.addAll(m.get().holders());
         } else if (p[1].equals("parameters")) {
-            m.get().parameters().stream().filter(x -> x.perm() != 0).forEach(x -> names.add(x.name()));
+            for (LoadedModule.Parameter x : m.get().parameters()) {
+                if (x.perm() != 0) {
+                    names.add(x.name());
+                }
+            }
             if (names.isEmpty()) {
                 return Optional.empty();
             }
@@ -147,9 +151,12 @@ public final class KernelFiles {
         return rest.split("/");
     }
 
-    private static int kernfsCompare(String a, String b) {
-        int byHash = Long.compare(kernfsHash(a), kernfsHash(b));
-        return byHash != 0 ? byHash : a.compareTo(b);
+    private static final class KernfsOrder implements Comparator<String> {
+        @Override
+        public int compare(String a, String b) {
+            int byHash = Long.compare(kernfsHash(a), kernfsHash(b));
+            return byHash != 0 ? byHash : a.compareTo(b);
+        }
     }
 
     /** kernfs_name_hash (no namespace): the key kernfs sorts a directory's entries by. */

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
@@ -137,7 +138,7 @@ public final class KernelStore implements AutoCloseable {
             StateFile.Contents c = read(dir);
             StateFile.Boot b = c.boot();
             KernelDescription d = KernelDescription.fromTree(Path.of(b.root()), b.release(), b.cmdline());
-            d.linkage().keptBy(() -> keptLinkage(dir));
+            d.linkage().keptBy(new KeptLinkage(dir));
             return new KernelStore(dir, access, locked, new VirtualKernel(d, BootState.of(c.state())), b);
         } catch (ErrnoException e) {
             locked.close();
@@ -188,11 +189,15 @@ public final class KernelStore implements AutoCloseable {
     }
 
     /** What boot kept of vmlinux's side of linking; nothing when it kept nothing readable (the tree is read then). */
-    private static Optional<KernelDescription.Linkage.Kept> keptLinkage(Path dir) {
-        try {
-            return Optional.of(StateFile.decodeLinkage(Files.readAllBytes(dir.resolve(LINKAGE))));
-        } catch (IOException | StateFile.UnreadableException e) {
-            return Optional.empty();
+    /** What the kernel in a directory kept of vmlinux's linkage at boot, read when first asked for. */
+    private record KeptLinkage(Path dir) implements Supplier<Optional<KernelDescription.Linkage.Kept>> {
+        @Override
+        public Optional<KernelDescription.Linkage.Kept> get() {
+            try {
+                return Optional.of(StateFile.decodeLinkage(Files.readAllBytes(dir.resolve(LINKAGE))));
+            } catch (IOException | StateFile.UnreadableException e) {
+                return Optional.empty();
+            }
         }
     }
 

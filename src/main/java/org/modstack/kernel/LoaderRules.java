@@ -1,8 +1,5 @@
 package org.modstack.kernel;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * The loader's rules that changed between the kernel generations Debian ships (5.10, 6.1, 6.12,
  * 7.2), each proven on the real kernels under qemu. A release is held to the rules of the newest
@@ -13,8 +10,6 @@ import java.util.regex.Pattern;
  * @param generation the generation whose rules apply
  */
 public record LoaderRules(Generation generation) {
-    private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
-
     /** The kernel generations Debian ships, oldest first. */
     public enum Generation {
         V5_10(5, 10), V6_1(6, 1), V6_12(6, 12), V7_2(7, 2);
@@ -37,14 +32,19 @@ public record LoaderRules(Generation generation) {
         }
     }
 
-    /** The rules of the kernel whose release ({@code uname -r}) is given; an unversioned release gets 6.1's. */
+    /**
+     * The rules of the kernel whose release ({@code uname -r}) is given; a release that does not
+     * start with {@code MAJOR.MINOR} gets 6.1's. Read by hand, not by a regular expression: a
+     * pattern's character classes link lambdas, which insmod does not (see SmallCommandsTest).
+     */
     public static LoaderRules of(String release) {
-        Matcher m = VERSION.matcher(release);
-        if (!m.find()) {
+        int dot = digitsEnd(release, 0);
+        int end = dot > 0 && dot < release.length() && release.charAt(dot) == '.' ? digitsEnd(release, dot + 1) : -1;
+        if (end <= dot + 1) {
             return new LoaderRules(Generation.V6_1);
         }
-        int maj = Integer.parseInt(m.group(1));
-        int min = Integer.parseInt(m.group(2));
+        int maj = Integer.parseInt(release, 0, dot, 10);
+        int min = Integer.parseInt(release, dot + 1, end, 10);
         Generation g = Generation.V5_10;
         for (Generation each : Generation.values()) {
             if (each.atOrBelow(maj, min)) {
@@ -52,6 +52,15 @@ public record LoaderRules(Generation generation) {
             }
         }
         return new LoaderRules(g);
+    }
+
+    /** Where the run of ASCII digits starting at {@code from} ends. */
+    private static int digitsEnd(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
     }
 
     private boolean since(Generation g) {

@@ -25,7 +25,9 @@ final class ModuleArgs {
     static Map<String, String> apply(String module, String args, List<ModuleParam> params, List<String> log)
             throws ErrnoException {
         Map<String, String> values = new LinkedHashMap<>();
-        params.forEach(p -> values.put(p.name(), p.initial()));
+        for (ModuleParam p : params) {
+            values.put(p.name(), p.initial());
+        }
         ErrnoException error = null;
         String rest = skipSpaces(args);
         while (!rest.isEmpty()) {
@@ -84,7 +86,12 @@ final class ModuleArgs {
     }
 
     private static boolean isArray(String param, List<ModuleParam> params) {
-        return params.stream().anyMatch(p -> parameq(param, p.name()) && p.type() == ParamType.ARRAY);
+        for (ModuleParam p : params) {
+            if (parameq(param, p.name()) && p.type() == ParamType.ARRAY) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** param_array: comma-separated elements, at most {@code max}, at least one. */

@@ -30,7 +30,7 @@ final class ModuleImage {
     /** Checks {@code len} bytes of {@code image}; on success the name the kernel uses for the module. */
     @Mirrors("linux-6.1/kernel/module/main.c elf_validity_check")
     static String check(ByteBuffer image, long len, List<String> log, LoaderRules rules) throws ErrnoException {
-        Invalid invalid = reason -> fail(log, rules.elfReasons() ? reason : "Module has invalid ELF structures");
+        Invalid invalid = new Invalid(log, rules.elfReasons());
         ByteBuffer b = image.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         if (len < 64) {
             throw invalid.because("Invalid ELF header len " + len);
@@ -147,8 +147,11 @@ final class ModuleImage {
     }
 
     /** An ELF sanity check's failure: its own line since 6.1, one line for all before. */
-    private interface Invalid {
-        ErrnoException because(String reason);
+    /** The refusal of an image: logged with its reason where the kernel gives one (since 6.x). */
+    private record Invalid(List<String> log, boolean elfReasons) {
+        ErrnoException because(String reason) {
+            return fail(log, elfReasons ? reason : "Module has invalid ELF structures");
+        }
     }
 
     private static ErrnoException fail(List<String> log, String line) {

@@ -1,6 +1,7 @@
 package org.modstack.kernel;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.elf.ElfFile;
 import org.modstack.elf.ElfFormatException;
@@ -130,7 +131,11 @@ final class ModuleLayout {
                 kept++;
             }
         }
-        Section symtab = elf.section(".symtab").orElseThrow(() -> new ElfFormatException(Errno.ENOEXEC, "no .symtab"));
+        Optional<Section> found = elf.section(".symtab");
+        if (found.isEmpty()) {
+            throw new ElfFormatException(Errno.ENOEXEC, "no .symtab");
+        }
+        Section symtab = found.get();
         long at = align(size, symtab.addralign());
         return at + kept * ELF64_SYM_SIZE + strtab + kept;
     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.elf.ElfFile;
@@ -134,14 +133,20 @@ final class ModuleLoad {
      * {@code import_ns}), for a module that has them.
      */
     private List<String> modinfoFiles() {
-        Stream<String> keys = rules.importNsAttribute() ? Stream.of("import_ns", "srcversion", "version")
-                : Stream.of("srcversion", "version");
-        return keys.filter(key -> !module.modinfoValues(key).isEmpty()).toList();
+        List<String> keys = rules.importNsAttribute() ? List.of("import_ns", "srcversion", "version")
+                : List.of("srcversion", "version");
+        List<String> files = new ArrayList<>();
+        for (String key : keys) {
+            if (!module.modinfoValues(key).isEmpty()) {
+                files.add(key);
+            }
+        }
+        return files;
     }
 
     /** module_sig_check: the image's length without its signature, and whether the signature held. */
     private void checkSignature() throws ErrnoException {
-        ModuleSigCheck check = new ModuleSigCheck(kernel, image, flags, k::log);
+        ModuleSigCheck check = new ModuleSigCheck(kernel, image, flags, k.logger());
         try {
             sigOk = check.run();
         } finally {
@@ -365,8 +370,16 @@ final class ModuleLoad {
     /** verify_exported_symbols: the first export someone else already has fails the load. */
     private void checkDuplicateExports(List<KernelSymbol> exports) throws ErrnoException {
         List<KernelSymbol> ordered = new ArrayList<>();
-        exports.stream().filter(e -> !e.gplOnly()).forEach(ordered::add);
-        exports.stream().filter(KernelSymbol::gplOnly).forEach(ordered::add);
+        for (KernelSymbol e : exports) {
+            if (!e.gplOnly()) {
+                ordered.add(e);
+            }
+        }
+        for (KernelSymbol e : exports) {
+            if (e.gplOnly()) {
+                ordered.add(e);
+            }
+        }
         for (KernelSymbol e : ordered) {
             VirtualKernel.Found f = k.find(e.name(), true);
             if (f != null) {

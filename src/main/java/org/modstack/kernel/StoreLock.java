@@ -29,8 +29,11 @@ final class StoreLock implements AutoCloseable {
 
     /** Waits for the lock on {@code dir}; a shared one needs only read access to the directory. */
     static StoreLock take(Path dir, boolean shared) throws ErrnoException {
-        ReentrantReadWriteLock rw = IN_PROCESS.computeIfAbsent(dir.toAbsolutePath().normalize(),
-                d -> new ReentrantReadWriteLock());
+        ReentrantReadWriteLock fresh = new ReentrantReadWriteLock();
+        ReentrantReadWriteLock rw = IN_PROCESS.putIfAbsent(dir.toAbsolutePath().normalize(), fresh);
+        if (rw == null) {
+            rw = fresh;
+        }
         Lock local = shared ? rw.readLock() : rw.writeLock();
         local.lock();
         Path file = dir.resolve("lock");

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.modstack.Errno;
@@ -133,7 +134,11 @@ public final class VirtualKernel implements ModuleSyscalls {
      */
     @Override
     public void deleteModule(String name, int flags) throws ErrnoException {
-        LoadedModule m = state.module(name).orElseThrow(() -> refused(Errno.ENOENT, name));
+        Optional<LoadedModule> found = state.module(name);
+        if (found.isEmpty()) {
+            throw refused(Errno.ENOENT, name);
+        }
+        LoadedModule m = found.get();
         if (!m.holders().isEmpty()) {
             throw refused(Errno.EAGAIN, name);
         }
@@ -172,16 +177,29 @@ public final class VirtualKernel implements ModuleSyscalls {
     /** Drops the references module {@code name} holds on the modules it uses. */
     void release(String name, List<String> uses) {
         for (String used : uses) {
-            state.module(used).ifPresent(u -> {
-                List<String> holders = new ArrayList<>(u.holders());
+            Optional<LoadedModule> u = state.module(used);
+            if (u.isPresent()) {
+                List<String> holders = new ArrayList<>(u.get().holders());
                 holders.remove(name);
-                state.replace(u, u.withHolders(List.copyOf(holders), u.refcnt() - 1));
-            });
+                state.replace(u.get(), u.get().withHolders(List.copyOf(holders), u.get().refcnt() - 1));
+            }
         }
     }
 
     void log(String line) {
         state.log.add(line);
+    }
+
+    /** {@link #log} as a consumer, for the code it is handed to. */
+    Consumer<String> logger() {
+        return new Logger();
+    }
+
+    private final class Logger implements Consumer<String> {
+        @Override
+        public void accept(String line) {
+            log(line);
+        }
     }
 
     /** add_taint: the global mask, and the lock-debugging notice on the first unreliable taint. */

@@ -1,6 +1,7 @@
 package org.modstack.kernel;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,8 +24,11 @@ final class VirtualKernelState implements KernelState {
 
     @Override
     public List<Loaded> loaded() {
-        return kernel.state().modules().stream().map(m -> new Loaded(m.name(), m.size(), m.state().word(),
-                m.permanent(), Taint.moduleLetters(m.taints()))).toList();
+        List<Loaded> out = new ArrayList<>();
+        for (LoadedModule m : kernel.state().modules()) {
+            out.add(new Loaded(m.name(), m.size(), m.state().word(), m.permanent(), Taint.moduleLetters(m.taints())));
+        }
+        return out;
     }
 
     @Override
@@ -47,8 +51,11 @@ final class VirtualKernelState implements KernelState {
 
     @Override
     public int refcnt(String name) throws ErrnoException {
-        return kernel.state().module(name).map(LoadedModule::refcnt)
-                .orElseThrow(() -> new ErrnoException(Errno.ENOENT, "/sys/module/" + name + "/refcnt"));
+        Optional<LoadedModule> m = kernel.state().module(name);
+        if (m.isEmpty()) {
+            throw new ErrnoException(Errno.ENOENT, "/sys/module/" + name + "/refcnt");
+        }
+        return m.get().refcnt();
     }
 
     @Override

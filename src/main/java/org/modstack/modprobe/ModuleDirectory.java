@@ -174,12 +174,9 @@ public final class ModuleDirectory {
 
     /** The path of module {@code name} from {@code modules.dep}, resolved against this directory. */
     public Optional<String> modulePath(String name) throws ErrnoException {
-        return depLine(name).flatMap(ModuleDirectory::depLinePath).map(this::resolve);
-    }
-
-    private static Optional<String> depLinePath(String line) {
-        int colon = line.indexOf(':');
-        return colon < 0 ? Optional.empty() : Optional.of(line.substring(0, colon));
+        Optional<String> line = depLine(name);
+        int colon = line.isPresent() ? line.get().indexOf(':') : -1;
+        return colon < 0 ? Optional.empty() : Optional.of(resolve(line.get().substring(0, colon)));
     }
 
     /**

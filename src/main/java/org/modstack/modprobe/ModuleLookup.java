@@ -32,16 +32,27 @@ public final class ModuleLookup {
         }
     }
 
-    @FunctionalInterface
-    private interface Resolver {
-        List<Match> resolve(ModuleDirectory dir, String key) throws ErrnoException;
+    /**
+     * One of libkmod's lookups. Constants, not method references: modinfo and modprobe of one
+     * name link no lambda (see SmallCommandsTest).
+     */
+    private enum Resolver {
+        MODDEP, SYMBOLS, ALIASES, BUILTIN, BUILTIN_ALIASES;
+
+        List<Match> resolve(ModuleDirectory dir, String key) throws ErrnoException {
+            return switch (this) {
+                case MODDEP -> fromModdep(dir, key);
+                case SYMBOLS -> fromSymbols(dir, key);
+                case ALIASES -> fromAliases(dir, key);
+                case BUILTIN -> fromBuiltin(dir, key);
+                case BUILTIN_ALIASES -> fromBuiltinAliases(dir, key);
+            };
+        }
     }
 
     private static final List<Resolver> BY_ALIAS = List.of(
-            ModuleLookup::fromModdep, ModuleLookup::fromSymbols, ModuleLookup::fromAliases,
-            ModuleLookup::fromBuiltin, ModuleLookup::fromBuiltinAliases);
-    private static final List<Resolver> BY_NAME = List.of(
-            ModuleLookup::fromModdep, ModuleLookup::fromBuiltin, ModuleLookup::fromBuiltinAliases);
+            Resolver.MODDEP, Resolver.SYMBOLS, Resolver.ALIASES, Resolver.BUILTIN, Resolver.BUILTIN_ALIASES);
+    private static final List<Resolver> BY_NAME = List.of(Resolver.MODDEP, Resolver.BUILTIN, Resolver.BUILTIN_ALIASES);
 
     private final ModuleDirectory dir;
 
@@ -65,9 +76,16 @@ public final class ModuleLookup {
      */
     public List<Match> byAlias(String alias, Predicate<String> hasCommand) throws ErrnoException {
         String key = ModuleName.normalizeAlias(alias);
-        List<Resolver> resolvers = new ArrayList<>(BY_ALIAS);
-        resolvers.add(2, (d, k) -> hasCommand.test(k) ? List.of(new Match(k, Source.COMMAND)) : List.of());
-        return first(resolvers, key);
+        for (Resolver r : BY_ALIAS) {
+            if (r == Resolver.ALIASES && hasCommand.test(key)) {  // commands come before aliases
+                return List.of(new Match(key, Source.COMMAND));
+            }
+            List<Match> found = r.resolve(dir, key);
+            if (!found.isEmpty()) {
+                return found;
+            }
+        }
+        return List.of();
     }
 
     /** Looks up a module name only (modules.dep, modules.builtin, modules.builtin.alias). */

@@ -73,9 +73,9 @@ final class ExportTable {
      * {@code __ksymtab} is GPL-only.
      */
     private boolean flaggedGplOnly(long entryOffset) {
-        Optional<Section> flags = elf.section("__kflagstab").filter(module::fits);
+        Optional<Section> flags = elf.section("__kflagstab");
         Optional<Section> table = elf.section("__ksymtab");
-        if (flags.isEmpty() || table.isEmpty() || flags.get().size() == 0) {
+        if (flags.isEmpty() || !module.fits(flags.get()) || table.isEmpty() || flags.get().size() == 0) {
             return false;
         }
         // sizeof(struct kernel_symbol), which the arch decides (12 with PREL32 entries, else

@@ -113,10 +113,12 @@ public final class KernelModule {
      */
     public synchronized List<ModinfoEntry> modinfo() throws ErrnoException {
         if (modinfo == null) {
-            Section section = elf.section(".modinfo")
-                    .orElseThrow(() -> new ErrnoException(Errno.ENOENT, path() + ": no .modinfo section"));
+            Optional<Section> section = elf.section(".modinfo");
+            if (section.isEmpty()) {
+                throw new ErrnoException(Errno.ENOENT, path() + ": no .modinfo section");
+            }
             List<ModinfoEntry> entries = new ArrayList<>();
-            for (String s : CString.split(elf.contents(section))) {
+            for (String s : CString.split(elf.contents(section.get()))) {
                 entries.add(ModinfoEntry.parse(s));
             }
             modinfo = List.copyOf(entries);
@@ -137,7 +139,8 @@ public final class KernelModule {
 
     /** The first value of {@code key}; the kernel, too, heeds only the first. */
     public Optional<String> modinfoValue(String key) {
-        return modinfoValues(key).stream().findFirst();
+        List<String> values = modinfoValues(key);
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
     private List<ModinfoEntry> modinfoOrEmpty() {
@@ -160,8 +163,8 @@ public final class KernelModule {
 
     /** The modules named in {@code depends=}, as modpost computed them at build time. */
     public List<String> depends() {
-        return modinfoValue("depends").filter(d -> !d.isEmpty())
-                .map(d -> List.of(d.split(","))).orElse(List.of());
+        Optional<String> depends = modinfoValue("depends");
+        return depends.isEmpty() || depends.get().isEmpty() ? List.of() : List.of(depends.get().split(","));
     }
 
     /** The {@code alias} patterns, in file order. */

@@ -9,11 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
+import org.modstack.util.FileBytes;
 
 /**
  * The bytes of a module file, decompressed: what libkmod's {@code kmod_file} holds.
  *
- * <p>An uncompressed file is memory-mapped, never copied.
+ * <p>An uncompressed file past {@link FileBytes#READ_LIMIT} is memory-mapped, never copied.
  *
  * @param path the file it was read from
  * @param compression how the file was compressed
@@ -51,6 +52,9 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
             long size = channel.size();
             if (scratch && size <= ScratchBuffer.KEPT_SIZE) {
                 return readIntoScratch(path, channel, (int) size);
+            }
+            if (size <= FileBytes.READ_LIMIT) {
+                return of(path, FileBytes.read(channel, (int) size), false);  // see FileBytes: not mapped
             }
             byte[] head = readHead(channel);
             if (head.length != Compression.MAGIC_MAX) {

@@ -94,8 +94,9 @@ public record ModuleSignature(IdType idType, String algorithm, String signer, by
         byte[] sig = bytes(image, sigStart, (int) sigLen);
         IdType type = IdType.values()[idType];
         if (type == IdType.PKCS7) {
-            return Pkcs7.parse(sig).map(p -> new ModuleSignature(type, ALGORITHMS.get(algo), p.signer(),
-                    p.serial(), p.hashAlgorithm(), p.signature()));
+            Optional<Pkcs7> p = Pkcs7.parse(sig);
+            return p.isEmpty() ? Optional.empty() : Optional.of(new ModuleSignature(type, ALGORITHMS.get(algo),
+                    p.get().signer(), p.get().serial(), p.get().hashAlgorithm(), p.get().signature()));
         }
         int keyStart = sigStart - keyIdLen;
         int signerStart = keyStart - signerLen;

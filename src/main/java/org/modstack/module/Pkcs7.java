@@ -7,16 +7,14 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.cms.ContentInfo;
-import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.cms.SignerInfo;
-import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 
 /**
  * The fields libkmod shows of a module's PKCS#7 signature, read from its first SignerInfo.
@@ -39,6 +37,8 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             "2.16.840.1.101.3.4.2.3", "sha512",
             "2.16.840.1.101.3.4.2.4", "sha224",
             "1.2.156.10197.1.401", "sm3");
+    /** X.520's commonName attribute type. */
+    private static final ASN1ObjectIdentifier COMMON_NAME = new ASN1ObjectIdentifier("2.5.4.3");
 
     static Optional<Pkcs7> parse(byte[] der) {
         try {
@@ -52,16 +52,22 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             if (info.getSID().isTagged()) {
                 return Optional.empty();  // a subjectKeyIdentifier: no issuer and serial to show
             }
-            IssuerAndSerialNumber id = IssuerAndSerialNumber.getInstance(info.getSID().getId());
+            // IssuerAndSerialNumber read as the SEQUENCE it is: BouncyCastle's X500Name would
+            // initialise its name style's tables of some hundred OIDs, a tenth of a modinfo's run
+            ASN1Sequence id = ASN1Sequence.getInstance(info.getSID().getId());
+            ASN1Sequence issuer = ASN1Sequence.getInstance(id.getObjectAt(0));
+            ASN1Integer serial = ASN1Integer.getInstance(id.getObjectAt(1));
             String digest = DIGESTS.get(info.getDigestAlgorithm().getAlgorithm().getId());
             if (digest == null) {
                 return Optional.empty();
             }
-            return Optional.of(new Pkcs7(issuerName(id.getName()), magnitude(id.getSerialNumber().getValue()),
+            return Optional.of(new Pkcs7(issuerName(issuer), magnitude(serial.getValue()),
                     digest, info.getEncryptedDigest().getOctets()));
-        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException
+                | IndexOutOfBoundsException e) {
             // BouncyCastle reports malformed DER unchecked: IllegalArgument or IllegalState from its
-            // parsers, ClassCast where a structure holds the wrong ASN.1 type.
+            // parsers, ClassCast where a structure holds the wrong ASN.1 type, IndexOutOfBounds
+            // where a SEQUENCE is short.
             return Optional.empty();
         }
     }
@@ -71,12 +77,13 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
      * attribute's value (libkmod keeps the entry its search stopped on); empty for an empty name.
      * The value's raw bytes up to the first NUL, as OpenSSL hands them out.
      */
-    static String issuerName(X500Name name) throws IOException {
+    static String issuerName(ASN1Sequence name) throws IOException {
         ASN1Encodable last = null;
-        for (RDN rdn : name.getRDNs()) {
-            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
-                last = atv.getValue();
-                if (atv.getType().equals(BCStyle.CN)) {
+        for (ASN1Encodable rdn : name) {
+            for (ASN1Encodable typeAndValue : ASN1Set.getInstance(rdn)) {
+                ASN1Sequence atv = ASN1Sequence.getInstance(typeAndValue);
+                last = atv.getObjectAt(1);
+                if (ASN1ObjectIdentifier.getInstance(atv.getObjectAt(0)).equals(COMMON_NAME)) {
                     return rawString(last);
                 }
             }

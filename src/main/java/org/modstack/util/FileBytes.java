@@ -1,0 +1,39 @@
+package org.modstack.util;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Arrays;
+
+/**
+ * A file's bytes for a reader: read when the file is small, memory-mapped when it is large.
+ *
+ * <p>Why not always mapped: the first {@code FileChannel.map} of a JVM links
+ * {@code java.lang.invoke} (the JDK's {@code ExtendedMapMode} holds a lambda), about 8 ms of a
+ * one-module command, which reads a few files of a megabyte or less (see
+ * {@code SmallCommandsTest}). Copying such a file costs a tenth of a millisecond.
+ */
+public final class FileBytes {
+    /** The largest file read rather than mapped. */
+    public static final int READ_LIMIT = 4 << 20;
+
+    private FileBytes() {
+    }
+
+    /** The whole of {@code channel}'s file from its position, read(2) until it ends; at most {@code size} bytes. */
+    public static byte[] read(FileChannel channel, int size) throws IOException {
+        ByteBuffer whole = ByteBuffer.allocate(size);
+        while (whole.hasRemaining() && channel.read(whole) > 0) {
+            // read(2) may return short counts
+        }
+        return whole.hasRemaining() ? Arrays.copyOf(whole.array(), whole.position()) : whole.array();
+    }
+
+    /** The first {@code size} bytes of {@code channel}'s file, read-only: read up to {@link #READ_LIMIT}, mapped past it. */
+    public static ByteBuffer readOrMap(FileChannel channel, long size) throws IOException {
+        if (size <= READ_LIMIT) {
+            return ByteBuffer.wrap(read(channel, (int) size)).asReadOnlyBuffer();
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+    }
+}
