@@ -88,10 +88,14 @@ final class KernelChoice {
             return new Session(null, false, KernelState.live());
         }
         KernelStore store = changes ? open() : read();
-        return new Session(store, changes, store.kernel().asKernelState(new Notices(io)));
+        return new Session(store, changes, store.kernel().asKernelState(notices(io)));
     }
 
-    /** The virtual kernel's notices, each a line on standard error. */
+    /** A receiver of the virtual kernel's notices, each printed as an error line. */
+    static Consumer<String> notices(ToolOutput io) {
+        return new Notices(io);
+    }
+
     private static final class Notices implements Consumer<String> {
         private final ToolOutput io;
 

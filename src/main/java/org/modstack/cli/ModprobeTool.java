@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
@@ -110,7 +111,7 @@ final class ModprobeTool extends GetoptTool {
             if (kernelCmdline == null) {
                 cmdlineText = d.cmdline();
             }
-            int status = operate(io, names, virtual.asKernelState(notice -> io.error(notice + "\n")));
+            int status = operate(io, names, virtual.asKernelState(KernelChoice.notices(io)));
             store.save();
             return status;
         }
@@ -132,8 +133,8 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, version,
-                io::printErr);
-        dir = dir.asModprobeReadsIt(io::error);
+                io.stderr(false));
+        dir = dir.asModprobeReadsIt(io.stderr(true));
         Modprobe modprobe = new Modprobe(dir, settings, kernel);
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
@@ -275,13 +276,7 @@ final class ModprobeTool extends GetoptTool {
                 continue;
             }
             try {
-                modprobe.probe(m, flags, extra, a -> {
-                    if (plan != null) {
-                        plan.step(a);
-                    } else if (print) {
-                        io.print(a.line());
-                    }
-                });
+                modprobe.probe(m, flags, extra, new Shown(io, plan, print));
                 err = 0;
             } catch (ErrnoException e) {
                 err = -e.errno().number();
@@ -289,6 +284,18 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         return err;
+    }
+
+    /** Each action of a probe: a step of the JSON plan, or printed (--show, -v), or neither. */
+    private record Shown(ToolOutput io, ModprobePlanJson plan, boolean print) implements Consumer<Modprobe.Action> {
+        @Override
+        public void accept(Modprobe.Action a) {
+            if (plan != null) {
+                plan.step(a);
+            } else if (print) {
+                io.print(a.line());
+            }
+        }
     }
 
     private int rmmod(ToolOutput io, Modprobe modprobe, String alias) throws ErrnoException {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 
@@ -115,6 +116,32 @@ public final class ToolOutput {
     /** {@code <tool>: ERROR: <message>}, as kmod's tools log an error; no newline is added. */
     public void error(String message) {
         printErr(tool + ": ERROR: " + message);
+    }
+
+    /**
+     * {@link #printErr} (or, {@code asErrors}, {@link #error}) as a consumer, for a library that
+     * reports through one. A class, not a method reference: the one-module commands link no
+     * lambda (see {@code SmallCommandsTest}).
+     */
+    public Consumer<String> stderr(boolean asErrors) {
+        return new Stderr(asErrors);
+    }
+
+    private final class Stderr implements Consumer<String> {
+        private final boolean asErrors;
+
+        Stderr(boolean asErrors) {
+            this.asErrors = asErrors;
+        }
+
+        @Override
+        public void accept(String s) {
+            if (asErrors) {
+                error(s);
+            } else {
+                printErr(s);
+            }
+        }
     }
 
     /** {@code <tool>: WARNING: <message>}; no newline is added. */

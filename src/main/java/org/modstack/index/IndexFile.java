@@ -211,7 +211,9 @@ public final class IndexFile {
                 }
             }
             if (i == key.length()) {
-                values(n).forEach(v -> insert(out, v));
+                for (IndexValue v : values(n)) {
+                    insert(out, v);
+                }
                 return;
             }
             ref = child(n, key.charAt(i));
@@ -244,7 +246,9 @@ public final class IndexFile {
             }
         }
         if (n.hasValues() && here.matchesAll(pattern)) {
-            values(n).forEach(v -> insert(out, v));
+            for (IndexValue v : values(n)) {
+                insert(out, v);
+            }
         }
         pattern.setLength(mark);
     }

@@ -104,7 +104,12 @@ public final class Modprobe {
 
     Mod module(String name, String alias) {
         String key = alias == null ? name : name + "\\" + alias;
-        return pool.computeIfAbsent(key, k -> new Mod(name, alias));
+        Mod m = pool.get(key);
+        if (m == null) {
+            m = new Mod(name, alias);
+            pool.put(key, m);
+        }
+        return m;
     }
 
     /**
@@ -126,7 +131,7 @@ public final class Modprobe {
             return out;
         }
         ModuleLookup lookup = new ModuleLookup(dir);
-        for (ModuleLookup.Match m : lookup.byAlias(key, this::byCommand)) {
+        for (ModuleLookup.Match m : lookup.byAlias(key, config)) {
             Mod mod = m.source() == ModuleLookup.Source.MODDEP || m.source() == ModuleLookup.Source.BUILTIN
                     || m.source() == ModuleLookup.Source.COMMAND
                     ? module(m.name(), null) : module(m.name(), key);
@@ -134,18 +139,15 @@ public final class Modprobe {
                 mod.builtin = true;
             }
             if (m.source() == ModuleLookup.Source.COMMAND) {
-                config.installCommandFor(m.name()).ifPresent(c -> {
-                    mod.installOverride = c;
+                Optional<String> command = config.installCommandFor(m.name());
+                if (command.isPresent()) {
+                    mod.installOverride = command.get();
                     mod.installOverridden = true;
-                });
+                }
             }
             out.add(mod);
         }
         return out;
-    }
-
-    private boolean byCommand(String name) {
-        return config.installCommandFor(name).isPresent() || config.hasRemoveCommandFor(name);
     }
 
     /** Whether the module is built into the kernel (modules.builtin). */
@@ -280,7 +282,9 @@ public final class Modprobe {
         readDeps(mod);
         if (required) {
             mod.required = true;
-            mod.deps.forEach(d -> d.required = true);
+            for (Mod d : mod.deps) {
+                d.required = true;
+            }
         }
         for (Mod d : mod.deps) {
             fillSoftdep(d, list);

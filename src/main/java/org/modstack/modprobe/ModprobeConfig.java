@@ -66,7 +66,7 @@ public final class ModprobeConfig {
     }
 
     /** An {@code install} or {@code remove} line; {@code module} is an fnmatch pattern. */
-    public record Command(String module, String command) {
+    public record Command(String module, String command) implements FnmatchList.Entry {
     }
 
     /**
@@ -74,7 +74,7 @@ public final class ModprobeConfig {
      * the modules matching {@code module} (an fnmatch pattern), in the order written. The names
      * are kept as written (no dash rule), and so is a leading blank kmod keeps in a first name.
      */
-    public record Softdep(String module, List<String> pre, List<String> post) {
+    public record Softdep(String module, List<String> pre, List<String> post) implements FnmatchList.Entry {
         public Softdep {
             pre = List.copyOf(pre);
             post = List.copyOf(post);
@@ -82,7 +82,7 @@ public final class ModprobeConfig {
     }
 
     /** A {@code weakdep} line (kmod 33 and later): modules that may be wanted by {@code module}. */
-    public record Weakdep(String module, List<String> deps) {
+    public record Weakdep(String module, List<String> deps) implements FnmatchList.Entry {
         public Weakdep {
             deps = List.copyOf(deps);
         }
@@ -103,11 +103,11 @@ public final class ModprobeConfig {
         aliases = List.copyOf(b.aliases);
         blacklist = List.copyOf(b.blacklist);
         options = List.copyOf(b.options);
-        installCommands = new FnmatchList<>(b.installCommands, Command::module);
-        removeCommands = new FnmatchList<>(b.removeCommands, Command::module);
-        softdeps = new FnmatchList<>(b.softdeps, Softdep::module);
+        installCommands = new FnmatchList<>(b.installCommands);
+        removeCommands = new FnmatchList<>(b.removeCommands);
+        softdeps = new FnmatchList<>(b.softdeps);
         softdepTexts = List.copyOf(b.softdepTexts);
-        weakdeps = new FnmatchList<>(b.weakdeps, Weakdep::module);
+        weakdeps = new FnmatchList<>(b.weakdeps);
     }
 
     /** The directories the given kmod release reads when no {@code -C} is given. */
@@ -140,14 +140,15 @@ public final class ModprobeConfig {
         Objects.requireNonNull(version);
         ModprobeConfigParser b = new ModprobeConfigParser(version, log);
         List<ConfigFiles.Entry> seeded = new ArrayList<>();
-        moduleDir.map(WorkingDirectory::absolute).ifPresent(dir -> {
+        if (moduleDir.isPresent()) {
+            String dir = WorkingDirectory.absolute(moduleDir.get());
             seeded.add(new ConfigFiles.Entry("modules.softdep", dir + "/modules.softdep", false));
             if (version.writesWeakdeps()) {
                 seeded.add(new ConfigFiles.Entry("modules.weakdep", dir + "/modules.weakdep", false));
             }
-        });
+        }
         List<String> configPaths = paths.isEmpty() ? defaultPaths(version) : paths;
-        for (ConfigFiles.Entry e : ConfigFiles.list(seeded, configPaths, b::acceptsName, b.listing())) {
+        for (ConfigFiles.Entry e : ConfigFiles.list(seeded, configPaths, b.names(), b.listing())) {
             b.readFile(e);
         }
         String cmdline;
@@ -157,7 +158,7 @@ public final class ModprobeConfig {
             cmdline = b.readProcCmdline();
         }
         if (cmdline != null) {
-            KernelCmdline.parse(cmdline, b::kernelOption);
+            KernelCmdline.parse(cmdline, b);
         }
         return new ModprobeConfig(b);
     }
@@ -247,13 +248,27 @@ public final class ModprobeConfig {
 
     /** The command of the first install line naming exactly {@code module} (a lookup by command). */
     public Optional<String> installCommandFor(String module) {
-        return installCommands.entries().stream().filter(c -> c.module().equals(module)).map(Command::command)
-                .findFirst();
+        for (Command c : installCommands.entries()) {
+            if (c.module().equals(module)) {
+                return Optional.of(c.command());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether a remove line names exactly {@code module} (a lookup by command). */
     public boolean hasRemoveCommandFor(String module) {
-        return removeCommands.entries().stream().anyMatch(c -> c.module().equals(module));
+        for (Command c : removeCommands.entries()) {
+            if (c.module().equals(module)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether an install or remove line names exactly {@code module}: modprobe then takes it for a module. */
+    public boolean hasCommandFor(String module) {
+        return installCommandFor(module).isPresent() || hasRemoveCommandFor(module);
     }
 
     /** The command of the first install line whose pattern matches {@code module} (fnmatch). */
@@ -267,7 +282,8 @@ public final class ModprobeConfig {
     }
 
     private static Optional<String> firstCommand(FnmatchList<Command> commands, String module) {
-        return commands.first(ModuleName.normalize(module)).map(Command::command);
+        Optional<Command> c = commands.first(ModuleName.normalize(module));
+        return c.isPresent() ? Optional.of(c.get().command()) : Optional.empty();
     }
 
     /** Every softdep line, in the order read. */
@@ -290,7 +306,8 @@ public final class ModprobeConfig {
 
     /** The modules of the first weakdep line whose pattern matches {@code module} (fnmatch); empty if none. */
     public List<String> weakdeps(String module) {
-        return weakdeps.first(ModuleName.normalize(module)).map(Weakdep::deps).orElse(List.of());
+        Optional<Weakdep> w = weakdeps.first(ModuleName.normalize(module));
+        return w.isPresent() ? w.get().deps() : List.of();
     }
 
     /**

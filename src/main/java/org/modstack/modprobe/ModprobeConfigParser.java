@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.modstack.ErrnoException;
 import org.modstack.index.KmodVersion;
 import org.modstack.modprobe.ModprobeConfig.Alias;
@@ -25,7 +26,7 @@ import org.modstack.util.Mirrors;
  * modules.softdep and the kernel command line into the lists a {@link ModprobeConfig} holds, and
  * reports bad lines in libkmod's words.
  */
-final class ModprobeConfigParser {
+final class ModprobeConfigParser implements KernelCmdline.Sink {
     /** Where in libkmod a message comes from: its function and, for kmod 30's debug build, its line. */
     private enum Site {
         BAD_LINE("kmod_config_parse", 712),
@@ -77,6 +78,16 @@ final class ModprobeConfigParser {
     boolean acceptsName(String name) {
         return name.length() >= 6
                 && (name.endsWith(".conf") || (version == KmodVersion.KMOD30 && name.endsWith(".alias")));
+    }
+
+    /** {@link #acceptsName} as the filter {@code ConfigFiles.list} takes. */
+    Predicate<String> names() {
+        return new Predicate<>() {
+            @Override
+            public boolean test(String name) {
+                return acceptsName(name);
+            }
+        };
     }
 
     ConfigFiles.Problems listing() {
@@ -251,7 +262,9 @@ final class ModprobeConfigParser {
     }
 
     /** A kernel command line word: an option, or modprobe's own blacklist. */
-    void kernelOption(String module, String param, String value) {
+    /** A {@code module.param=value} of the kernel command line. */
+    @Override
+    public void accept(String module, String param, String value) {
         if (module.equals("modprobe") && param.startsWith("blacklist=")) {
             String v = value == null ? "" : value;
             int from = 0;

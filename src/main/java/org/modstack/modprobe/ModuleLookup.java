@@ -3,7 +3,6 @@ package org.modstack.modprobe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
@@ -74,10 +73,10 @@ public final class ModuleLookup {
      * As {@link #byAlias(String)}, with modprobe.d's install and remove commands consulted
      * between the symbols and the aliases: a name with a command is a module of that name.
      */
-    public List<Match> byAlias(String alias, Predicate<String> hasCommand) throws ErrnoException {
+    public List<Match> byAlias(String alias, ModprobeConfig config) throws ErrnoException {
         String key = ModuleName.normalizeAlias(alias);
         for (Resolver r : BY_ALIAS) {
-            if (r == Resolver.ALIASES && hasCommand.test(key)) {  // commands come before aliases
+            if (r == Resolver.ALIASES && config.hasCommandFor(key)) {  // commands come before aliases
                 return List.of(new Match(key, Source.COMMAND));
             }
             List<Match> found = r.resolve(dir, key);

@@ -52,8 +52,16 @@ public final class ConfigFiles {
     }
 
     /** Byte order of the names' UTF-8 encodings, which is {@code strcmp}'s order. */
-    public static final Comparator<String> STRCMP = (a, b) -> a.equals(b) ? 0
-            : Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    public static final Comparator<String> STRCMP = new Strcmp();
+
+    /** A class, not a lambda: modprobe of one name links no lambda (see SmallCommandsTest). */
+    private static final class Strcmp implements Comparator<String> {
+        @Override
+        public int compare(String a, String b) {
+            return a.equals(b) ? 0
+                    : Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+        }
+    }
 
     /**
      * The files to read, sorted by name: the {@code seeded} entries (which win over any file of

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * An ordered list of entries, each with an fnmatch pattern, asked for the first entry whose
@@ -16,7 +15,13 @@ import java.util.function.Function;
  *
  * @param <T> the entries
  */
-public final class FnmatchList<T> {
+public final class FnmatchList<T extends FnmatchList.Entry> {
+    /** An entry of the list: what names it applies to is an fnmatch pattern over module names. */
+    public interface Entry {
+        /** The pattern (in modprobe.d, the line's module field). */
+        String module();
+    }
+
     private final List<T> entries;
     private final List<String> patterns;
     /** The index of the first entry of each pattern without wildcards. */
@@ -24,13 +29,13 @@ public final class FnmatchList<T> {
     /** The indexes of the entries whose pattern has wildcards, in order. */
     private final int[] wildcards;
 
-    public FnmatchList(List<T> entries, Function<T, String> pattern) {
+    public FnmatchList(List<T> entries) {
         this.entries = List.copyOf(entries);
         this.patterns = new ArrayList<>(entries.size());  // a loop, not a stream: it runs once, cold, in every modprobe
         int[] w = new int[entries.size()];
         int n = 0;
         for (int i = 0; i < this.entries.size(); i++) {
-            String p = pattern.apply(this.entries.get(i));
+            String p = this.entries.get(i).module();
             patterns.add(p);
             if (isLiteral(p)) {
                 firstLiteral.putIfAbsent(p, i);
