@@ -1,8 +1,7 @@
 package org.modstack.module;
 
-import com.sun.jna.Library;
+import com.sun.jna.Function;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.NativeLongByReference;
 import java.nio.ByteBuffer;
@@ -16,10 +15,11 @@ import java.util.Optional;
  * concatenated stream) is left to {@link Compression}'s Java decoder, whose errors are the ones
  * users see.
  *
- * <p>It decodes the first module too, although loading it through JNA costs about 55 ms (one
- * vxlan.ko.xz in a fresh JVM: 126 ms here, 71 ms in Java): under qemu's TCG the Java decoder,
- * interpreted and compiled inside the emulator, made a Debian scenario of the live-kernel suite
- * take 31 to 106 s instead of under 10, and one ran past its 840 s limit.
+ * <p>It decodes the first module too. JNA's start is most of a one-module command that decodes
+ * a .ko.xz (its logger starts java.util.logging), yet the Java decoder, interpreted at first,
+ * takes longer still (one vxlan.ko.xz in a fresh JVM, 2026-12-01: 131 ms against 119 ms); and
+ * under qemu's TCG the Java decoder, interpreted and compiled inside the emulator, made a Debian
+ * scenario of the live-kernel suite take 31 to 106 s instead of under 10.
  */
 final class Liblzma {
     private static final int LZMA_OK = 0;
@@ -29,16 +29,14 @@ final class Liblzma {
     /** The .xz stream footer: CRC32, backward size, flags, magic. */
     private static final int FOOTER_SIZE = 12;
 
-    private interface Lib extends Library {
-        /** lzma_stream_buffer_decode(3): a whole .xz stream from one buffer into another. */
-        int lzma_stream_buffer_decode(LongByReference memlimit, int flags, Pointer allocator, byte[] in,
-                                      NativeLongByReference inPos, NativeLong inSize, ByteBuffer out,
-                                      NativeLongByReference outPos, NativeLong outSize);
-    }
-
-    /** Loaded on first use; absent when the system has no liblzma. */
+    /**
+     * lzma_stream_buffer_decode(3), a whole .xz stream from one buffer into another, loaded on
+     * first use; null when the system has no liblzma. Called as a function, not through a
+     * {@code Library} interface: JNA implements one with a dynamic proxy, whose class a JVM spins
+     * on first use (about 9 ms of a one-module command).
+     */
     private static final class Holder {
-        static final Lib LIB = OptionalLibrary.load(OptionalLibrary.LIBLZMA, Lib.class);
+        static final Function DECODE = OptionalLibrary.function(OptionalLibrary.LIBLZMA, "lzma_stream_buffer_decode");
     }
 
     private Liblzma() {
@@ -52,8 +50,8 @@ final class Liblzma {
      *     until its next use; else it is a buffer of its own
      */
     static Optional<ByteBuffer> decode(byte[] xz, boolean scratch) {
-        Lib lib = Holder.LIB;
-        if (lib == null) {
+        Function decode = Holder.DECODE;
+        if (decode == null) {
             return Optional.empty();
         }
         long recorded = uncompressedSize(xz);
@@ -62,8 +60,10 @@ final class Liblzma {
             ByteBuffer out = ScratchBuffer.take((int) guess);
             NativeLongByReference inPos = new NativeLongByReference(new NativeLong(0));
             NativeLongByReference outPos = new NativeLongByReference(new NativeLong(0));
-            int ret = lib.lzma_stream_buffer_decode(new LongByReference(-1L), 0, null, xz, inPos,
-                    new NativeLong(xz.length), out, outPos, new NativeLong(out.limit()));
+            // (uint64_t *memlimit, uint32_t flags, allocator, in, size_t *in_pos, size_t in_size,
+            //  out, size_t *out_pos, size_t out_size)
+            int ret = decode.invokeInt(new Object[] {new LongByReference(-1L), 0, null, xz, inPos,
+                new NativeLong(xz.length), out, outPos, new NativeLong(out.limit())});
             if (ret == LZMA_OK && inPos.getValue().longValue() == xz.length) {
                 int length = (int) outPos.getValue().longValue();
                 if (scratch) {

@@ -1,7 +1,7 @@
 package org.modstack.module;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
 
 /**
  * A native library called through JNA where Java has a slower way, or none is needed, without it.
@@ -19,10 +19,10 @@ final class OptionalLibrary {
     private OptionalLibrary() {
     }
 
-    /** The library {@code name} bound to {@code type}, or null when the system has none to load. */
-    static <T extends Library> T load(String name, Class<T> type) {
+    /** Function {@code function} of library {@code name}, or null when the system has no such library or function. */
+    static Function function(String name, String function) {
         try {
-            return Native.load(name, type);
+            return NativeLibrary.getInstance(name).getFunction(function);
         } catch (UnsatisfiedLinkError e) {
             return null;
         }

@@ -16,7 +16,13 @@ final class ScratchBuffer {
      * (the JDK zeroes a direct buffer 8 bytes at a time), 4% of a full depmod's CPU.
      */
     static final int KEPT_SIZE = 1 << 20;
-    private static final ThreadLocal<ByteBuffer> KEPT = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(KEPT_SIZE));
+    /** An initial value by subclass, not a lambda: see SmallCommandsTest. */
+    private static final ThreadLocal<ByteBuffer> KEPT = new ThreadLocal<>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocateDirect(KEPT_SIZE);
+        }
+    };
     private static final ThreadLocal<Memory> LARGE = new ThreadLocal<>();
 
     private ScratchBuffer() {

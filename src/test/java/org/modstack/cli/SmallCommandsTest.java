@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
 
 /**
  * The one-module commands a user types link no lambda: in a JVM's short life the first lambda
@@ -98,7 +101,30 @@ class SmallCommandsTest {
         }
     }
 
+    /**
+     * A .ko.xz is decoded by liblzma through JNA, whose logger starts java.util.logging and its
+     * lambdas; but liblzma is called as a function, not through a Library interface, whose
+     * dynamic proxy class a JVM spins on first use.
+     */
+    @Test
+    void modinfoOfAnXzModuleSpinsNoProxyClass() throws Exception {
+        Path xz = tmp.resolve("stack_core.ko.xz");
+        try (OutputStream out = new XZOutputStream(Files.newOutputStream(xz), new LZMA2Options())) {
+            Files.copy(Fixtures.module("stack_core"), out);
+        }
+        List<String> loaded = classesLoaded("modinfo", "-F", "license", xz.toString());
+        assertThat(loaded).as("decoded by liblzma").anyMatch(l -> l.contains(" com.sun.jna.Function "));
+        assertThat(loaded).filteredOn(l -> l.contains("$Proxy")).isEmpty();
+    }
+
     private void assertNoLambda(String... args) throws IOException, InterruptedException {
+        List<String> loaded = classesLoaded(args);
+        assertThat(loaded).as(String.join(" ", args)).filteredOn(l -> l.contains("$$Lambda")
+                || l.contains("LambdaForm$MH/") || l.contains(" java.lang.invoke.InnerClassLambdaMetafactory ")).isEmpty();
+    }
+
+    /** The class-load log of a tool run in a JVM of its own, which succeeded (or found nothing: status 1). */
+    private List<String> classesLoaded(String... args) throws IOException, InterruptedException {
         Path classes = Files.createTempFile(tmp, "classes", ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xlog:class+load:file=" + classes, "-cp", classPath,
@@ -109,7 +135,6 @@ class SmallCommandsTest {
         assertThat(p.waitFor()).as(String.join(" ", args) + ": " + output).isLessThan(2);
         List<String> loaded = Files.readAllLines(classes);
         assertThat(loaded).as("class loading logged").anyMatch(l -> l.contains(" org.modstack.cli.Main "));
-        assertThat(loaded).as(String.join(" ", args)).filteredOn(l -> l.contains("$$Lambda")
-                || l.contains("LambdaForm$MH/") || l.contains(" java.lang.invoke.InnerClassLambdaMetafactory ")).isEmpty();
+        return loaded;
     }
 }
