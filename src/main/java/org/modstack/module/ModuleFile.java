@@ -14,7 +14,8 @@ import org.modstack.util.FileBytes;
 /**
  * The bytes of a module file, decompressed: what libkmod's {@code kmod_file} holds.
  *
- * <p>An uncompressed file past {@link FileBytes#READ_LIMIT} is memory-mapped, never copied.
+ * <p>A large uncompressed file is memory-mapped, never copied: past {@link FileBytes#READ_LIMIT}
+ * for {@link #read}, past the scratch buffer for {@link #readScratch}.
  *
  * @param path the file it was read from
  * @param compression how the file was compressed
@@ -53,7 +54,7 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
             if (scratch && size <= ScratchBuffer.KEPT_SIZE) {
                 return readIntoScratch(path, channel, (int) size);
             }
-            if (size <= FileBytes.READ_LIMIT) {
+            if (!scratch && size <= FileBytes.READ_LIMIT) {
                 return of(path, FileBytes.read(channel, (int) size), false);  // see FileBytes: not mapped
             }
             byte[] head = readHead(channel);
