@@ -2,7 +2,6 @@ package org.modstack.cli;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Consumer;
 import org.modstack.ErrnoException;
 import org.modstack.kernel.KernelStore;
 import org.modstack.modprobe.KernelState;
@@ -88,25 +87,7 @@ final class KernelChoice {
             return new Session(null, false, KernelState.live());
         }
         KernelStore store = changes ? open() : read();
-        return new Session(store, changes, store.kernel().asKernelState(notices(io)));
-    }
-
-    /** A receiver of the virtual kernel's notices, each printed as an error line. */
-    static Consumer<String> notices(ToolOutput io) {
-        return new Notices(io);
-    }
-
-    private static final class Notices implements Consumer<String> {
-        private final ToolOutput io;
-
-        Notices(ToolOutput io) {
-            this.io = io;
-        }
-
-        @Override
-        public void accept(String notice) {
-            io.error(notice + "\n");
-        }
+        return new Session(store, changes, store.kernel().asKernelState(io.reporter(ToolOutput.Report.ERROR_LINE)));
     }
 
     /** Opens (and locks) the kernel for a change; a missing or damaged one is reported in its own words. */

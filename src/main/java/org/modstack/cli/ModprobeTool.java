@@ -111,7 +111,7 @@ final class ModprobeTool extends GetoptTool {
             if (kernelCmdline == null) {
                 cmdlineText = d.cmdline();
             }
-            int status = operate(io, names, virtual.asKernelState(KernelChoice.notices(io)));
+            int status = operate(io, names, virtual.asKernelState(io.reporter(ToolOutput.Report.ERROR_LINE)));
             store.save();
             return status;
         }
@@ -133,8 +133,8 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, version,
-                io.stderr(false));
-        dir = dir.asModprobeReadsIt(io.stderr(true));
+                io.reporter(ToolOutput.Report.AS_IS));
+        dir = dir.asModprobeReadsIt(io.reporter(ToolOutput.Report.ERROR));
         Modprobe modprobe = new Modprobe(dir, settings, kernel);
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a

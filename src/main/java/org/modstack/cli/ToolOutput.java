@@ -118,28 +118,38 @@ public final class ToolOutput {
         printErr(tool + ": ERROR: " + message);
     }
 
-    /**
-     * {@link #printErr} (or, {@code asErrors}, {@link #error}) as a consumer, for a library that
-     * reports through one. A class, not a method reference: the one-module commands link no
-     * lambda (see {@code SmallCommandsTest}).
-     */
-    public Consumer<String> stderr(boolean asErrors) {
-        return new Stderr(asErrors);
+    /** How a {@link #reporter} writes a library's messages to standard error. */
+    public enum Report {
+        /** As they are ({@link #printErr}). */
+        AS_IS,
+        /** As {@link #error}s. */
+        ERROR,
+        /** As {@link #error}s, each made a line. */
+        ERROR_LINE
     }
 
-    private final class Stderr implements Consumer<String> {
-        private final boolean asErrors;
+    /**
+     * Standard error as a consumer of a library's messages, written as {@code report} says. A
+     * class, not a method reference: the one-module commands link no lambda (see
+     * {@code SmallCommandsTest}).
+     */
+    public Consumer<String> reporter(Report report) {
+        return new Reporter(report);
+    }
 
-        Stderr(boolean asErrors) {
-            this.asErrors = asErrors;
+    private final class Reporter implements Consumer<String> {
+        private final Report report;
+
+        Reporter(Report report) {
+            this.report = report;
         }
 
         @Override
-        public void accept(String s) {
-            if (asErrors) {
-                error(s);
-            } else {
-                printErr(s);
+        public void accept(String message) {
+            switch (report) {
+                case AS_IS -> printErr(message);
+                case ERROR -> error(message);
+                case ERROR_LINE -> error(message + "\n");
             }
         }
     }

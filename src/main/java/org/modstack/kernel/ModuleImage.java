@@ -147,7 +147,7 @@ final class ModuleImage {
     }
 
     /** An ELF sanity check's failure: its own line since 6.1, one line for all before. */
-    /** The refusal of an image: logged with its reason where the kernel gives one (since 6.x). */
+    /** The refusal of an image, logged with its own reason since 6.1 (see LoaderRules#elfReasons). */
     private record Invalid(List<String> log, boolean elfReasons) {
         ErrnoException because(String reason) {
             return fail(log, elfReasons ? reason : "Module has invalid ELF structures");
