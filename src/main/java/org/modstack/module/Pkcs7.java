@@ -75,20 +75,25 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
     /**
      * The issuer name as libkmod shows it: the first common name; when there is none, the last
      * attribute's value (libkmod keeps the entry its search stopped on); empty for an empty name.
-     * The value's raw bytes up to the first NUL, as OpenSSL hands them out.
+     * The value's raw bytes up to the first NUL, as OpenSSL hands them out. Every attribute is
+     * read, past the one shown: OpenSSL decodes the whole name, and a malformed one anywhere
+     * hides the signature.
      */
     static String issuerName(ASN1Sequence name) throws IOException {
-        ASN1Encodable last = null;
+        ASN1Encodable shown = null;
+        boolean common = false;
         for (ASN1Encodable rdn : name) {
             for (ASN1Encodable typeAndValue : ASN1Set.getInstance(rdn)) {
                 ASN1Sequence atv = ASN1Sequence.getInstance(typeAndValue);
-                last = atv.getObjectAt(1);
-                if (ASN1ObjectIdentifier.getInstance(atv.getObjectAt(0)).equals(COMMON_NAME)) {
-                    return rawString(last);
+                ASN1ObjectIdentifier type = ASN1ObjectIdentifier.getInstance(atv.getObjectAt(0));
+                ASN1Encodable value = atv.getObjectAt(1);
+                if (!common) {
+                    shown = value;
+                    common = type.equals(COMMON_NAME);
                 }
             }
         }
-        return last == null ? "" : rawString(last);
+        return shown == null ? "" : rawString(shown);
     }
 
     private static String rawString(ASN1Encodable value) throws IOException {
