@@ -110,8 +110,8 @@ final class Modinfo extends GetoptTool {
         // modinfo looks names up one at a time, through libkmod's stream reader. A named kernel
         // matters only to lookups: files are read as they are, booted kernel or not.
         boolean lookups = argIsModname;
-        for (String name : names) {
-            lookups |= !isModuleFile(name);
+        for (int i = 0; i < names.size() && !lookups; i++) {
+            lookups = !isModuleFile(names.get(i));  // stops at the first name that is no module file
         }
         if (lookups && basedir == null && kernelVersion == null && kernel.named().isPresent()) {
             try (KernelStore s = kernel.read()) {  // names are looked up in that kernel's tree

@@ -248,22 +248,23 @@ public final class ModprobeConfig {
 
     /** The command of the first install line naming exactly {@code module} (a lookup by command). */
     public Optional<String> installCommandFor(String module) {
-        for (Command c : installCommands.entries()) {
-            if (c.module().equals(module)) {
-                return Optional.of(c.command());
-            }
-        }
-        return Optional.empty();
+        Optional<Command> c = named(installCommands, module);
+        return c.isPresent() ? Optional.of(c.get().command()) : Optional.empty();
     }
 
     /** Whether a remove line names exactly {@code module} (a lookup by command). */
     public boolean hasRemoveCommandFor(String module) {
-        for (Command c : removeCommands.entries()) {
+        return named(removeCommands, module).isPresent();
+    }
+
+    /** The first of {@code commands} whose module field is exactly {@code module}, not matched as a pattern. */
+    private static Optional<Command> named(FnmatchList<Command> commands, String module) {
+        for (Command c : commands.entries()) {
             if (c.module().equals(module)) {
-                return true;
+                return Optional.of(c);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Whether an install or remove line names exactly {@code module}: modprobe then takes it for a module. */

@@ -19,6 +19,7 @@ import org.modstack.index.IndexFile;
 import org.modstack.index.IndexFormat;
 import org.modstack.index.IndexFormatException;
 import org.modstack.util.CString;
+import org.modstack.util.FileBytes;
 
 /**
  * A module directory, {@code <root>/lib/modules/<release>}, and the indexes depmod wrote in it.
@@ -100,9 +101,7 @@ public final class ModuleDirectory {
         for (Index i : List.of(Index.DEP, Index.ALIAS, Index.SYMBOL, Index.BUILTIN)) {
             ByteBuffer head = ByteBuffer.allocate(IndexFormat.HEADER_SIZE);
             try (FileChannel ch = FileChannel.open(Path.of(dirname, i.fileName()))) {
-                while (head.hasRemaining() && ch.read(head) > 0) {
-                    // read the whole header
-                }
+                FileBytes.fill(ch, head);
             } catch (IOException e) {
                 return readingWith(IndexFile.Reader.STREAM);
             }

@@ -36,12 +36,14 @@ public final class ModuleLookup {
      * name link no lambda (see SmallCommandsTest).
      */
     private enum Resolver {
-        MODDEP, SYMBOLS, ALIASES, BUILTIN, BUILTIN_ALIASES;
+        MODDEP, SYMBOLS, COMMANDS, ALIASES, BUILTIN, BUILTIN_ALIASES;
 
-        List<Match> resolve(ModuleDirectory dir, String key) throws ErrnoException {
+        /** {@code config}: modprobe.d's, for {@link #COMMANDS}; the other lists hold no COMMANDS. */
+        List<Match> resolve(ModuleDirectory dir, String key, ModprobeConfig config) throws ErrnoException {
             return switch (this) {
                 case MODDEP -> fromModdep(dir, key);
                 case SYMBOLS -> fromSymbols(dir, key);
+                case COMMANDS -> config.hasCommandFor(key) ? List.of(new Match(key, Source.COMMAND)) : List.of();
                 case ALIASES -> fromAliases(dir, key);
                 case BUILTIN -> fromBuiltin(dir, key);
                 case BUILTIN_ALIASES -> fromBuiltinAliases(dir, key);
@@ -51,6 +53,8 @@ public final class ModuleLookup {
 
     private static final List<Resolver> BY_ALIAS = List.of(
             Resolver.MODDEP, Resolver.SYMBOLS, Resolver.ALIASES, Resolver.BUILTIN, Resolver.BUILTIN_ALIASES);
+    private static final List<Resolver> BY_ALIAS_OR_COMMAND = List.of(Resolver.MODDEP, Resolver.SYMBOLS,
+            Resolver.COMMANDS, Resolver.ALIASES, Resolver.BUILTIN, Resolver.BUILTIN_ALIASES);
     private static final List<Resolver> BY_NAME = List.of(Resolver.MODDEP, Resolver.BUILTIN, Resolver.BUILTIN_ALIASES);
 
     private final ModuleDirectory dir;
@@ -66,7 +70,7 @@ public final class ModuleLookup {
      * @throws ErrnoException {@link Errno#EINVAL} for an alias with unbalanced brackets
      */
     public List<Match> byAlias(String alias) throws ErrnoException {
-        return first(BY_ALIAS, ModuleName.normalizeAlias(alias));
+        return first(BY_ALIAS, ModuleName.normalizeAlias(alias), null);
     }
 
     /**
@@ -74,27 +78,17 @@ public final class ModuleLookup {
      * between the symbols and the aliases: a name with a command is a module of that name.
      */
     public List<Match> byAlias(String alias, ModprobeConfig config) throws ErrnoException {
-        String key = ModuleName.normalizeAlias(alias);
-        for (Resolver r : BY_ALIAS) {
-            if (r == Resolver.ALIASES && config.hasCommandFor(key)) {  // commands come before aliases
-                return List.of(new Match(key, Source.COMMAND));
-            }
-            List<Match> found = r.resolve(dir, key);
-            if (!found.isEmpty()) {
-                return found;
-            }
-        }
-        return List.of();
+        return first(BY_ALIAS_OR_COMMAND, ModuleName.normalizeAlias(alias), config);
     }
 
     /** Looks up a module name only (modules.dep, modules.builtin, modules.builtin.alias). */
     public List<Match> byName(String name) throws ErrnoException {
-        return first(BY_NAME, ModuleName.normalize(name));
+        return first(BY_NAME, ModuleName.normalize(name), null);
     }
 
-    private List<Match> first(List<Resolver> resolvers, String key) throws ErrnoException {
+    private List<Match> first(List<Resolver> resolvers, String key, ModprobeConfig config) throws ErrnoException {
         for (Resolver r : resolvers) {
-            List<Match> found = r.resolve(dir, key);
+            List<Match> found = r.resolve(dir, key, config);
             if (!found.isEmpty()) {
                 return found;
             }

@@ -75,7 +75,7 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
     }
 
     private static ModuleFile readIntoScratch(Path path, FileChannel channel, int size) throws IOException {
-        ByteBuffer image = fill(channel, ScratchBuffer.take(size)).flip();
+        ByteBuffer image = FileBytes.fill(channel, ScratchBuffer.take(size)).flip();
         if (image.limit() < Compression.MAGIC_MAX) {
             throw new ErrnoException(Errno.EINVAL, path + ": file too short");
         }
@@ -150,16 +150,8 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
         }
     }
 
-    /** Reads into {@code buffer} until it is full or the file ends: read(2) may return short counts. */
-    private static ByteBuffer fill(FileChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
-            // keep going
-        }
-        return buffer;
-    }
-
     private static byte[] readHead(FileChannel channel) throws IOException {
-        ByteBuffer head = fill(channel, ByteBuffer.allocate(Compression.MAGIC_MAX));
+        ByteBuffer head = FileBytes.fill(channel, ByteBuffer.allocate(Compression.MAGIC_MAX));
         byte[] bytes = new byte[head.position()];
         head.flip().get(bytes);
         return bytes;

@@ -22,11 +22,16 @@ public final class FileBytes {
 
     /** The whole of {@code channel}'s file from its position, read(2) until it ends; at most {@code size} bytes. */
     public static byte[] read(FileChannel channel, int size) throws IOException {
-        ByteBuffer whole = ByteBuffer.allocate(size);
-        while (whole.hasRemaining() && channel.read(whole) > 0) {
-            // read(2) may return short counts
-        }
+        ByteBuffer whole = fill(channel, ByteBuffer.allocate(size));
         return whole.hasRemaining() ? Arrays.copyOf(whole.array(), whole.position()) : whole.array();
+    }
+
+    /** Reads into {@code buffer} until it is full or the file ends: read(2) may return short counts. */
+    public static ByteBuffer fill(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+            // keep going
+        }
+        return buffer;
     }
 
     /** The first {@code size} bytes of {@code channel}'s file, read-only: read up to {@link #READ_LIMIT}, mapped past it. */
