@@ -72,8 +72,12 @@ public final class IndexFile {
         return new IndexFile(data, data.getInt(8), reader);
     }
 
-    /** A node, decoded: its prefix, child range and where its values start. */
-    private record Node(String prefix, int first, int last, int childTable, int valuesAt) {
+    /**
+     * A node, decoded: where its prefix lies (empty: {@code prefixAt == prefixEnd}), its child
+     * range and where its values start. The prefix stays bytes until a walk needs its text: a
+     * lookup compares it in place.
+     */
+    private record Node(int prefixAt, int prefixEnd, int first, int last, int childTable, int valuesAt) {
         boolean hasValues() {
             return valuesAt >= 0;
         }
@@ -81,14 +85,14 @@ public final class IndexFile {
 
     private Node node(int ref) throws IndexFormatException {
         int at = ref & IndexFormat.OFFSET_MASK;
-        String prefix = "";
+        int prefixAt = at;
+        int prefixEnd = at;
         if ((ref & IndexFormat.FLAG_PREFIX) != 0) {
-            int end = at < data.capacity() ? CString.terminator(data, at, data.capacity()) : data.capacity();
-            if (end == data.capacity()) {
+            prefixEnd = at < data.capacity() ? CString.terminator(data, at, data.capacity()) : data.capacity();
+            if (prefixEnd == data.capacity()) {
                 throw outOfBounds();
             }
-            prefix = CString.read(data, at, end);
-            at = end + 1;
+            at = prefixEnd + 1;
         }
         int first = 128;
         int last = 0;
@@ -99,7 +103,25 @@ public final class IndexFile {
             childTable = at + 2;
             at = childTable + 4 * Math.max(0, last - first + 1);
         }
-        return new Node(prefix, first, last, childTable, (ref & IndexFormat.FLAG_VALUES) != 0 ? at : -1);
+        return new Node(prefixAt, prefixEnd, first, last, childTable, (ref & IndexFormat.FLAG_VALUES) != 0 ? at : -1);
+    }
+
+    private String prefix(Node n) {
+        return CString.text(data, n.prefixAt, n.prefixEnd);
+    }
+
+    /** Whether {@code key} holds the node's prefix at {@code i}, compared byte for char (ISO-8859-1). */
+    private boolean prefixAt(Node n, String key, int i) {
+        int length = n.prefixEnd - n.prefixAt;
+        if (i + length > key.length()) {
+            return false;
+        }
+        for (int j = 0; j < length; j++) {
+            if (key.charAt(i + j) != Byte.toUnsignedInt(data.get(n.prefixAt + j))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int child(Node n, int ch) throws IndexFormatException {
@@ -111,18 +133,11 @@ public final class IndexFile {
 
     private List<IndexValue> values(Node n) throws IndexFormatException {
         List<IndexValue> out = new ArrayList<>();
-        if (!n.hasValues()) {
-            return out;
-        }
-        int count = int32(n.valuesAt);
+        int count = n.hasValues() ? int32(n.valuesAt) : 0;
         int at = n.valuesAt + 4;
         for (int i = 0; i < count; i++) {
-            long priority = Integer.toUnsignedLong(int32(at));
-            int end = CString.terminator(data, at + 4, data.capacity());  // int32 checked at + 4 <= capacity
-            if (end == data.capacity()) {
-                throw outOfBounds();
-            }
-            IndexValue v = new IndexValue(priority, CString.read(data, at + 4, end));
+            int end = valueEnd(at);
+            IndexValue v = new IndexValue(Integer.toUnsignedLong(int32(at)), CString.text(data, at + 4, end));
             if (reader == Reader.STREAM) {
                 insert(out, v);
             } else {
@@ -131,6 +146,40 @@ public final class IndexFile {
             at = end + 1;
         }
         return out;
+    }
+
+    /**
+     * What {@code values(n).get(0)} would be, every value checked as it reads them but only that
+     * one decoded: the first in the file for the mapped reader; for the stream reader the lowest
+     * priority, the last of equal ones (its sorted insertion puts a later tie first).
+     */
+    private Optional<String> firstValue(Node n) throws IndexFormatException {
+        int count = n.hasValues() ? int32(n.valuesAt) : 0;
+        int at = n.valuesAt + 4;
+        int chosen = -1;
+        int chosenEnd = -1;
+        long lowest = 0;
+        for (int i = 0; i < count; i++) {
+            int end = valueEnd(at);
+            long priority = Integer.toUnsignedLong(int32(at));
+            if (chosen < 0 || (reader == Reader.STREAM && priority <= lowest)) {
+                chosen = at + 4;
+                chosenEnd = end;
+                lowest = priority;
+            }
+            at = end + 1;
+        }
+        return chosen < 0 ? Optional.empty() : Optional.of(CString.text(data, chosen, chosenEnd));
+    }
+
+    /** The NUL ending the value at {@code at} (its priority, then its text), inside the index. */
+    private int valueEnd(int at) throws IndexFormatException {
+        int32(at);
+        int end = CString.terminator(data, at + 4, data.capacity());  // int32 checked at + 4 <= capacity
+        if (end == data.capacity()) {
+            throw outOfBounds();
+        }
+        return end;
     }
 
     /** A big-endian 32-bit word, inside the index or a format error. */
@@ -162,13 +211,12 @@ public final class IndexFile {
         int i = 0;
         while (ref != 0) {
             Node n = node(ref);
-            if (!key.startsWith(n.prefix, i)) {
+            if (!prefixAt(n, key, i)) {
                 return Optional.empty();
             }
-            i += n.prefix.length();
+            i += n.prefixEnd - n.prefixAt;
             if (i == key.length()) {
-                List<IndexValue> values = values(n);
-                return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0).value());
+                return firstValue(n);
             }
             ref = child(n, key.charAt(i));
             i++;
@@ -192,8 +240,9 @@ public final class IndexFile {
         int i = 0;
         while (ref != 0) {
             Node n = node(ref);
-            for (int j = 0; j < n.prefix.length(); j++) {
-                char ch = n.prefix.charAt(j);
+            String prefix = prefix(n);
+            for (int j = 0; j < prefix.length(); j++) {
+                char ch = prefix.charAt(j);
                 if (ch == '*' || ch == '?' || ch == '[') {
                     matchAll(n, j, new StringBuilder(), whole.from(i + j), out);
                     return;
@@ -202,7 +251,7 @@ public final class IndexFile {
                     return;
                 }
             }
-            i += n.prefix.length();
+            i += prefix.length();
             for (char wild : new char[] {'*', '?', '['}) {
                 int c = child(n, wild);
                 if (c != 0) {
@@ -228,12 +277,13 @@ public final class IndexFile {
      */
     private void matchAll(Node n, int j, StringBuilder pattern, Fnmatch.Reach reach, List<IndexValue> out)
             throws IndexFormatException {
-        Fnmatch.Reach here = reach.then(n.prefix, j, n.prefix.length());
+        String prefix = prefix(n);
+        Fnmatch.Reach here = reach.then(prefix, j, prefix.length());
         if (here.impossible()) {
             return;
         }
         int mark = pattern.length();
-        pattern.append(n.prefix, j, n.prefix.length());
+        pattern.append(prefix, j, prefix.length());
         for (int ch = n.first; ch <= n.last; ch++) {
             int c = child(n, ch);
             if (c != 0) {
@@ -264,7 +314,7 @@ public final class IndexFile {
     private void walk(int ref, StringBuilder key, BiConsumer<String, String> action) throws IndexFormatException {
         Node n = node(ref);
         int mark = key.length();
-        key.append(n.prefix);
+        key.append(prefix(n));
         for (IndexValue v : values(n)) {
             action.accept(key.toString(), v.value());
         }

@@ -6,11 +6,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringTokenizer;
 import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.ModuleName;
+import org.modstack.util.ConfigLines;
 import org.modstack.util.Fnmatch;
 import org.modstack.util.WorkingDirectory;
 
@@ -67,10 +67,11 @@ public final class Modprobe {
 
         /** The line {@code modprobe --show-depends} prints. */
         public String line() {
+            StringBuilder line = new StringBuilder(10 + subject.length() + options.length());  // grown never
             return switch (kind) {
-                case INSMOD -> "insmod " + subject + " " + options + "\n";
-                case INSTALL -> "install " + subject + " " + options + "\n";
-                case BUILTIN -> "builtin " + subject + "\n";
+                case INSMOD -> line.append("insmod ").append(subject).append(' ').append(options).append('\n').toString();
+                case INSTALL -> line.append("install ").append(subject).append(' ').append(options).append('\n').toString();
+                case BUILTIN -> line.append("builtin ").append(subject).append('\n').toString();
             };
         }
     }
@@ -180,8 +181,8 @@ public final class Modprobe {
         }
         List<Mod> deps = new ArrayList<>();
         // as libkmod's strtok_r(" \t"): a regex split compiled a pattern per line, a third of -a's time
-        for (StringTokenizer words = new StringTokenizer(l.substring(colon + 1), " \t"); words.hasMoreTokens(); ) {
-            String dep = words.nextToken();
+        ConfigLines.Tokens words = new ConfigLines.Tokens(l, colon + 1);
+        for (String dep = words.next(); dep != null; dep = words.next()) {
             Mod d = module(ModuleName.fromPath(dep), null);
             if (d.path == null) {
                 // libkmod creates dependencies from their paths, which it makes absolute

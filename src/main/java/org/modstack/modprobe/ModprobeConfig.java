@@ -220,20 +220,14 @@ public final class ModprobeConfig {
      */
     public String options(String module, String alias) {
         String name = ModuleName.normalize(module);
-        StringBuilder out = new StringBuilder();
+        String joined = "";  // built only for a module that has options: modprobe -a asks once per module
         for (Options o : options) {
-            if (!(o.module().equals(name) || (alias != null && o.module().equals(alias)))) {
-                continue;
+            boolean names = o.module().equals(name) || (alias != null && o.module().equals(alias));
+            if (names && !o.options().isEmpty()) {
+                joined = joined.isEmpty() ? o.options() : joined + " " + o.options();
             }
-            if (o.options().isEmpty()) {
-                continue;
-            }
-            if (out.length() > 0) {
-                out.append(' ');
-            }
-            out.append(o.options());
         }
-        return out.toString();
+        return joined;
     }
 
     /** Every install command, in the order read. */

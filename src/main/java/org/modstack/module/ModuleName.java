@@ -13,13 +13,19 @@ public final class ModuleName {
      * {@code .}, with every {@code -} turned into {@code _}. Empty for a path ending in {@code /}.
      */
     public static String fromPath(String path) {
-        return normalize(path.substring(path.lastIndexOf('/') + 1));
+        return normalize(path, path.lastIndexOf('/') + 1);
     }
 
     /** A name as kmod normalizes one: cut at the first {@code .}, {@code -} turned into {@code _}. */
     public static String normalize(String name) {
-        int dot = name.indexOf('.');
-        String base = dot < 0 ? name : name.substring(0, dot);
+        return normalize(name, 0);
+    }
+
+    /** The name starting at {@code from}, normalized: one substring, not one per step. */
+    private static String normalize(String s, int from) {
+        int dot = s.indexOf('.', from);
+        int end = dot < 0 ? s.length() : dot;
+        String base = from == 0 && end == s.length() ? s : s.substring(from, end);
         return base.replace('-', '_');
     }
 
@@ -29,6 +35,9 @@ public final class ModuleName {
      * invalid.
      */
     public static String normalizeAlias(String alias) throws ErrnoException {
+        if (plain(alias)) {
+            return alias;  // most names: nothing to turn or check
+        }
         StringBuilder out = new StringBuilder(alias.length());
         for (int i = 0; i < alias.length(); i++) {
             char c = alias.charAt(i);
@@ -47,5 +56,15 @@ public final class ModuleName {
             }
         }
         return out.toString();
+    }
+
+    private static boolean plain(String alias) {
+        for (int i = 0; i < alias.length(); i++) {
+            char c = alias.charAt(i);
+            if (c == '-' || c == '[' || c == ']') {
+                return false;
+            }
+        }
+        return true;
     }
 }

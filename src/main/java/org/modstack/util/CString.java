@@ -20,7 +20,11 @@ public final class CString {
      * whichever comes first.
      */
     public static String read(ByteBuffer buf, int from, int limit) {
-        int end = terminator(buf, from, limit);
+        return text(buf, from, terminator(buf, from, limit));
+    }
+
+    /** The bytes from {@code from} to {@code end}, whose end is known (no NUL among them). */
+    public static String text(ByteBuffer buf, int from, int end) {
         byte[] bytes = new byte[end - from];
         buf.get(from, bytes);
         return new String(bytes, StandardCharsets.ISO_8859_1);
@@ -29,7 +33,15 @@ public final class CString {
     /** The index of the first NUL at or after {@code from}, or {@code limit} when there is none. */
     public static int terminator(ByteBuffer buf, int from, int limit) {
         int i = from;
-        while (i < limit && buf.get(i) != 0) {
+        if (buf.hasArray() && from >= 0) {  // the array itself: C1 compiles each get(i) to a call
+            byte[] bytes = buf.array();
+            int base = buf.arrayOffset();
+            int stop = Math.min(limit, buf.limit());
+            while (i < stop && bytes[base + i] != 0) {
+                i++;
+            }
+        }
+        while (i < limit && buf.get(i) != 0) {  // the rest, if any: past the buffer's limit, get throws as ever
             i++;
         }
         return i;
