@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The launcher's collector by the work: G1 for a one-module tool (JDK 17 maps its archived module
- * graph under G1 only), the serial collector and a small first heap for work over a tree.
+ * graph under G1 only), the serial collector and a small first heap for work over a tree, and a
+ * young generation that holds all of modprobe -a's garbage.
  */
 class LauncherFlagsTest {
 
@@ -28,7 +29,7 @@ class LauncherFlagsTest {
         assertThat(flags("modprobe", names.toArray(String[]::new))).contains("-XX:+UseG1GC");
         names.add("m");
         assertThat(flags("modprobe", names.toArray(String[]::new))).as("33 names: work over many modules")
-                .contains("-XX:+UseSerialGC");
+                .contains("-XX:+UseSerialGC", "-Xmn32m").doesNotContain("-Xmn16m");
     }
 
     private static List<String> flags(String tool, String... args) throws IOException, InterruptedException {
