@@ -184,6 +184,10 @@ final class ModuleReader {
         }
 
         private String name(String n) {
+            String known = names.get(n);  // most names are known: get takes no lock, putIfAbsent locks the bin
+            if (known != null) {
+                return known;
+            }
             String first = names.putIfAbsent(n, n);
             return first != null ? first : n;
         }

@@ -1,6 +1,7 @@
 package org.modstack.util;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +31,30 @@ public final class CString {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
-    /** The index of the first NUL at or after {@code from}, or {@code limit} when there is none. */
+    /**
+     * The index of the first NUL at or after {@code from}, or {@code limit} when there is none.
+     * C1, which compiles short-lived runs, turns each {@code get(i)} into a call with scope and
+     * bounds checks: a heap buffer is scanned in its array, any other eight bytes at a time.
+     */
     public static int terminator(ByteBuffer buf, int from, int limit) {
         int i = from;
-        if (buf.hasArray() && from >= 0) {  // the array itself: C1 compiles each get(i) to a call
+        int stop = Math.min(limit, buf.limit());
+        if (buf.hasArray() && from >= 0) {
             byte[] bytes = buf.array();
             int base = buf.arrayOffset();
-            int stop = Math.min(limit, buf.limit());
             while (i < stop && bytes[base + i] != 0) {
                 i++;
+            }
+        } else if (from >= 0) {
+            boolean bigEndian = buf.order() == ByteOrder.BIG_ENDIAN;
+            while (i <= stop - Long.BYTES) {
+                long word = buf.getLong(i);
+                long bytes = bigEndian ? Long.reverseBytes(word) : word;  // first in memory: lowest
+                long zeros = (bytes - 0x0101010101010101L) & ~bytes & 0x8080808080808080L;
+                if (zeros != 0) {
+                    return i + Long.numberOfTrailingZeros(zeros) / Byte.SIZE;
+                }
+                i += Long.BYTES;
             }
         }
         while (i < limit && buf.get(i) != 0) {  // the rest, if any: past the buffer's limit, get throws as ever
