@@ -67,7 +67,9 @@ public final class Modprobe {
 
         /** The line {@code modprobe --show-depends} prints. */
         public String line() {
-            StringBuilder line = new StringBuilder(10 + subject.length() + options.length());  // grown never
+            // sized for the longest line up front: modprobe -a prints 14,000 of them, and a
+            // builder started at 16 chars was copied as it grew
+            StringBuilder line = new StringBuilder(10 + subject.length() + options.length());
             return switch (kind) {
                 case INSMOD -> line.append("insmod ").append(subject).append(' ').append(options).append('\n').toString();
                 case INSTALL -> line.append("install ").append(subject).append(' ').append(options).append('\n').toString();
