@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.modstack.Errno;
@@ -57,6 +58,7 @@ public final class Modprobe {
      * What a plan does for one module, as modprobe prints it.
      *
      * @param subject the module file (insmod), the command (install) or the module's name (builtin)
+     * @param options the module's options, "" for none
      * @param module the module's name
      * @param role why the plan holds it: the module asked for, one it needs, or a softdep's
      */
@@ -64,6 +66,11 @@ public final class Modprobe {
         public enum Kind { INSMOD, INSTALL, BUILTIN }
 
         public enum Role { TARGET, DEPENDENCY, SOFTDEP }
+
+        public Action {
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(options, "options");  // "" for none: line() prints it as given
+        }
 
         /** The line {@code modprobe --show-depends} prints. */
         public String line() {

@@ -222,8 +222,8 @@ public final class ModprobeConfig {
         String name = ModuleName.normalize(module);
         String joined = "";  // built only for a module that has options: modprobe -a asks once per module
         for (Options o : options) {
-            boolean names = o.module().equals(name) || (alias != null && o.module().equals(alias));
-            if (names && !o.options().isEmpty()) {
+            boolean applies = o.module().equals(name) || (alias != null && o.module().equals(alias));
+            if (applies && !o.options().isEmpty()) {
                 joined = joined.isEmpty() ? o.options() : joined + " " + o.options();
             }
         }

@@ -47,7 +47,7 @@ public final class CString {
             }
         } else if (from >= 0) {
             boolean bigEndian = buf.order() == ByteOrder.BIG_ENDIAN;
-            while (i <= stop - Long.BYTES) {
+            while (i + (long) Long.BYTES <= stop) {
                 long word = buf.getLong(i);
                 long bytes = bigEndian ? Long.reverseBytes(word) : word;  // first in memory: lowest
                 long zeros = (bytes - 0x0101010101010101L) & ~bytes & 0x8080808080808080L;

@@ -38,7 +38,7 @@ public final class FileBytes {
      * The first {@code size} bytes of {@code channel}'s file, for reading only: read into a heap
      * buffer up to {@link #READ_LIMIT}, mapped read-only past it. The heap buffer is not made
      * read-only, so its array stays reachable: {@link CString#terminator} scans an array where
-     * C1 compiles each {@code ByteBuffer.get} to a call, a fifth of {@code modprobe -a}'s time.
+     * C1 compiles each {@code ByteBuffer.get} to a call, a sixth of {@code modprobe -a}'s time.
      */
     public static ByteBuffer readOrMap(FileChannel channel, long size) throws IOException {
         if (size <= READ_LIMIT) {
