@@ -117,7 +117,7 @@ final class ModuleImage {
             return infoName.get();
         }
         int at = (int) mod.offset + NAME_OFFSET;
-        return CString.read(b, at, CString.terminator(b, at, at + NAME_LENGTH));
+        return CString.read(b, at, at + NAME_LENGTH);
     }
 
     /** The {@code name=} entry of {@code .modinfo}, found as the kernel's get_modinfo finds it. */
@@ -126,7 +126,7 @@ final class ModuleImage {
         int at = (int) info.offset;
         while (at < end) {
             int stop = CString.terminator(b, at, end);
-            String entry = CString.read(b, at, stop);
+            String entry = CString.text(b, at, stop);
             if (entry.startsWith("name=")) {
                 return Optional.of(entry.substring(5));
             }

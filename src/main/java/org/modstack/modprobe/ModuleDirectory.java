@@ -252,7 +252,7 @@ public final class ModuleDirectory {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (int i = 0; i < data.length;) {
             int end = CString.terminator(buf, i, data.length);
-            String record = CString.read(buf, i, end);
+            String record = CString.text(buf, i, end);
             int dot = record.indexOf('.');
             if (dot < 0) {
                 break;

@@ -94,7 +94,7 @@ public final class CString {
         List<String> strings = new ArrayList<>();
         while (i < size) {
             int end = terminator(section, i, size);
-            strings.add(read(section, i, end));
+            strings.add(text(section, i, end));
             i = end;
             while (i < size && section.get(i) == 0) {
                 i++;
