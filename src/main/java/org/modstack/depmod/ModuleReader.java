@@ -3,7 +3,6 @@ package org.modstack.depmod;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,7 @@ import org.modstack.module.KernelModule;
 import org.modstack.module.ModinfoEntry;
 import org.modstack.module.ModuleFile;
 import org.modstack.module.SymbolVersion;
+import org.modstack.util.Interner;
 import org.modstack.util.Parallel;
 
 /**
@@ -41,9 +41,11 @@ final class ModuleReader {
      * Reads every module whose file changed since {@code cache} was written; the others keep
      * their cache entry ({@link DepmodModule#cached}) until {@link #decodeCached}. Without
      * {@code stamped} (a run keeping no cache), every module not {@link ReadAhead read ahead} is
-     * read and none is stamped. {@code names} gives each symbol name one String.
+     * read and none is stamped. {@code names} gives each symbol name one String (thousands of
+     * modules import the same few, and every module's contents stay until the indexes are
+     * rendered: a full run's peak RSS on the 6.12 tree fell by about 14 MB).
      */
-    static Result readAll(List<DepmodModule> modules, DepmodCache cache, boolean stamped, Names names,
+    static Result readAll(List<DepmodModule> modules, DepmodCache cache, boolean stamped, Interner names,
                           Depmod.Log log) {
         Map<String, ModuleStamp> stamps = new HashMap<>();
         List<DepmodModule> changed = new ArrayList<>();
@@ -110,7 +112,7 @@ final class ModuleReader {
         Parallel.forEach(modules, m -> {
             if (m.cached != null) {
                 DepmodModule.Contents c = cache.contents(m.cached);
-                m.contents = c != null ? c : read(m, new Names());
+                m.contents = c != null ? c : read(m, new Interner());
                 m.cached = null;
             }
         });
@@ -122,7 +124,7 @@ final class ModuleReader {
      * the stamp with the bytes' digest.
      */
     private static void readWhole(DepmodModule m, ModuleStamp stamp, DepmodCache.Entry previous,
-                                  Map<String, ModuleStamp> digested, Names names) {
+                                  Map<String, ModuleStamp> digested, Interner names) {
         Path path = Path.of(m.path);
         byte[] bytes;
         try {
@@ -139,17 +141,17 @@ final class ModuleReader {
         }
         KernelModule module;
         try {
-            module = KernelModule.of(ModuleFile.ofScratch(path, bytes));
+            module = KernelModule.of(ModuleFile.ofScratch(path, bytes), names);
         } catch (ErrnoException e) {
             m.contents = failed(e);
             return;
         }
-        m.contents = contents(module, names);
+        m.contents = contents(module);
     }
 
-    static DepmodModule.Contents read(DepmodModule m, Names names) {
+    static DepmodModule.Contents read(DepmodModule m, Interner names) {
         try {
-            return contents(KernelModule.of(ModuleFile.readScratch(Path.of(m.path))), names);
+            return contents(KernelModule.of(ModuleFile.readScratch(Path.of(m.path)), names));
         } catch (ErrnoException e) {
             return failed(e);
         }
@@ -159,45 +161,11 @@ final class ModuleReader {
         return new DepmodModule.Contents(List.of(), null, List.of(), List.of(), List.of(), e.errno().message());
     }
 
-    /**
-     * One String for each symbol name, whichever modules export or import it: thousands import
-     * the same few (printk, kfree), and every module's contents stay until the indexes are
-     * rendered (a full run's peak RSS on the 6.12 tree fell by about 14 MB).
-     */
-    static final class Names {
-        private final Map<String, String> names = new ConcurrentHashMap<>();
-
-        List<SymbolVersion> provided(List<SymbolVersion> symbols) {
-            List<SymbolVersion> out = new ArrayList<>(symbols.size());
-            for (SymbolVersion s : symbols) {
-                out.add(new SymbolVersion(name(s.name()), s.crc()));
-            }
-            return Collections.unmodifiableList(out);
-        }
-
-        List<Import> required(List<Import> imports) {
-            List<Import> out = new ArrayList<>(imports.size());
-            for (Import i : imports) {
-                out.add(new Import(name(i.name()), i.weak(), i.crc()));
-            }
-            return Collections.unmodifiableList(out);
-        }
-
-        private String name(String n) {
-            String known = names.get(n);  // most names are known: get takes no lock, putIfAbsent locks the bin
-            if (known != null) {
-                return known;
-            }
-            String first = names.putIfAbsent(n, n);
-            return first != null ? first : n;
-        }
-    }
-
-    private static DepmodModule.Contents contents(KernelModule module, Names names) {
-        List<SymbolVersion> provided = names.provided(module.providedSymbols());
+    private static DepmodModule.Contents contents(KernelModule module) {
+        List<SymbolVersion> provided = module.providedSymbols();
         List<Import> required;
         try {
-            required = names.required(module.requiredSymbols());
+            required = module.requiredSymbols();
         } catch (ElfFormatException e) {
             required = null;
         }

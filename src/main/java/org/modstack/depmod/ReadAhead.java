@@ -3,6 +3,7 @@ package org.modstack.depmod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.modstack.util.Interner;
 
 /**
  * Reads the modules of a run without a cache (every module is read) while the search is still
@@ -10,13 +11,13 @@ import java.util.function.Consumer;
  * When the search ends, the searching thread reads what is left beside the helpers.
  */
 final class ReadAhead implements Consumer<DepmodModule> {
-    private final ModuleReader.Names names;
+    private final Interner names;
     private final List<DepmodModule> found = new ArrayList<>();
     private final List<Thread> helpers = new ArrayList<>();
     private int next;
     private boolean searched;
 
-    ReadAhead(ModuleReader.Names names) {
+    ReadAhead(Interner names) {
         this.names = names;
         for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
             Thread t = new Thread(this::help, "depmod-read-ahead");

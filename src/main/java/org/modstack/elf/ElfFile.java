@@ -223,9 +223,12 @@ public final class ElfFile {
         return SymbolTable.of(this, contents(symtab.get()), contents(strtab.get()));
     }
 
-    /** The NUL-terminated string at an absolute offset, ending at the image's end at the latest. */
-    public String string(long offset) {
-        return CString.read(image, (int) offset, image.capacity());
+    /**
+     * The NUL-terminated string at an absolute offset, ending at the image's end at the latest,
+     * made a String by {@code decoder}.
+     */
+    public String string(long offset, CString.Decoder decoder) {
+        return CString.read(image, (int) offset, image.capacity(), decoder);
     }
 
     /**

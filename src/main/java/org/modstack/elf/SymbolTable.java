@@ -90,11 +90,16 @@ public final class SymbolTable {
 
     /** Entry {@code i}'s name; the empty string when it lies outside {@code .strtab}. */
     public String name(int i) {
+        return name(i, CString.PLAIN);
+    }
+
+    /** As {@link #name(int)}, made a String by {@code decoder}. */
+    public String name(int i, CString.Decoder decoder) {
         long off = nameOffset(i);
         if (off >= strings.capacity()) {
             return "";
         }
-        return CString.read(strings, (int) off, strings.capacity());
+        return CString.read(strings, (int) off, strings.capacity(), decoder);
     }
 
     /** Whether entry {@code i}'s name starts with {@code prefix} (bytes, no allocation). */
@@ -113,7 +118,12 @@ public final class SymbolTable {
 
     /** Entry {@code i}'s name with the first {@code skip} bytes left out. */
     public String nameAfter(int i, int skip) {
-        return CString.read(strings, (int) nameOffset(i) + skip, strings.capacity());
+        return nameAfter(i, skip, CString.PLAIN);
+    }
+
+    /** As {@link #nameAfter(int, int)}, made a String by {@code decoder}. */
+    public String nameAfter(int i, int skip, CString.Decoder decoder) {
+        return CString.read(strings, (int) nameOffset(i) + skip, strings.capacity(), decoder);
     }
 
     /** The binding of entry {@code i}, {@code ELF_ST_BIND(st_info)}. */

@@ -103,6 +103,11 @@ public final class IndexWriter {
         newNodeState(0, 0, 0, (byte) 0);
     }
 
+    /** Whether a value added holds a byte of 128 or more, which depmod 34 refuses. */
+    public boolean holdsNonAsciiValue() {
+        return nonAsciiValue != null;
+    }
+
     /** How many values were added. */
     public int size() {
         return valueTotal;

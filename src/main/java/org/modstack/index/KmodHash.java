@@ -1,5 +1,6 @@
 package org.modstack.index;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -17,33 +18,37 @@ public final class KmodHash {
     private KmodHash() {
     }
 
-    /** SuperFastHash of a key's bytes (Latin-1, one byte per char). */
+    /**
+     * SuperFastHash of a key's bytes (Latin-1, one byte per char), read from an array: a charAt
+     * per byte is a call in C1, which compiles a depmod.
+     */
     public static int superFast(String key) {
-        int len = key.length();
+        byte[] b = key.getBytes(StandardCharsets.ISO_8859_1);
+        int len = b.length;
         int hash = len;
         int rem = len & 3;
         int i = 0;
         for (int words = len >>> 2; words > 0; words--) {
-            hash += u16(key, i);
-            int tmp = (u16(key, i + 2) << 11) ^ hash;
+            hash += u16(b, i);
+            int tmp = (u16(b, i + 2) << 11) ^ hash;
             hash = (hash << 16) ^ tmp;
             i += 4;
             hash += hash >>> 11;
         }
         switch (rem) {
             case 3 -> {
-                hash += u16(key, i);
+                hash += u16(b, i);
                 hash ^= hash << 16;
-                hash ^= ((byte) key.charAt(i + 2)) << 18;
+                hash ^= b[i + 2] << 18;
                 hash += hash >>> 11;
             }
             case 2 -> {
-                hash += u16(key, i);
+                hash += u16(b, i);
                 hash ^= hash << 11;
                 hash += hash >>> 17;
             }
             case 1 -> {
-                hash += (byte) key.charAt(i);
+                hash += b[i];
                 hash ^= hash << 10;
                 hash += hash >>> 1;
             }
@@ -59,8 +64,8 @@ public final class KmodHash {
         return hash;
     }
 
-    private static int u16(String s, int at) {
-        return (s.charAt(at) & 0xff) | ((s.charAt(at + 1) & 0xff) << 8);
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xff) | ((b[at + 1] & 0xff) << 8);
     }
 
     /**

@@ -38,18 +38,22 @@ public final class KernelModule {
     private final ModuleFile file;
     private final ElfFile elf;
     private final String name;
+    private final CString.Decoder symbolNames;
     private List<ModinfoEntry> modinfo;
     private List<Export> exports;
     private List<Import> imports;
     private List<SymbolVersion> versions;
     private List<SymbolVersion> provided;
     private List<Import> required;
+    private List<SymbolVersion> rawVersions;
+    private Map<String, Integer> firstVersionEntries;
     private Optional<ModuleSignature> signature;
 
-    private KernelModule(ModuleFile file, ElfFile elf) {
+    private KernelModule(ModuleFile file, ElfFile elf, CString.Decoder symbolNames) {
         this.file = file;
         this.elf = elf;
         this.name = ModuleName.fromPath(file.path().toString());
+        this.symbolNames = symbolNames;
     }
 
     /**
@@ -67,7 +71,17 @@ public final class KernelModule {
      * @throws ElfFormatException when its image is not an ELF file this reader accepts
      */
     public static KernelModule of(ModuleFile file) throws ElfFormatException {
-        return new KernelModule(file, ElfFile.read(file.image()));
+        return of(file, CString.PLAIN);
+    }
+
+    /**
+     * The module in a file already read, whose symbol names ({@link #imports},
+     * {@link #providedSymbols}, {@link #requiredSymbols}) are made Strings by {@code symbolNames}.
+     *
+     * @throws ElfFormatException when its image is not an ELF file this reader accepts
+     */
+    public static KernelModule of(ModuleFile file, CString.Decoder symbolNames) throws ElfFormatException {
+        return new KernelModule(file, ElfFile.read(file.image()), symbolNames);
     }
 
     /**
@@ -78,7 +92,7 @@ public final class KernelModule {
      */
     public static KernelModule fromImage(Path path, ByteBuffer image) throws ElfFormatException {
         ByteBuffer ro = image.asReadOnlyBuffer();
-        return new KernelModule(new ModuleFile(path, Compression.NONE, ro), ElfFile.read(ro));
+        return new KernelModule(new ModuleFile(path, Compression.NONE, ro), ElfFile.read(ro), CString.PLAIN);
     }
 
     /** The name kmod derives from the file name (see {@link ModuleName#fromPath}). */
@@ -237,10 +251,8 @@ public final class KernelModule {
     public synchronized List<Import> imports() throws ElfFormatException {
         if (imports == null) {
             SymbolTable symtab = elf.symbols();
-            Map<String, Long> crcs = new HashMap<>();
-            for (SymbolVersion v : rawVersions()) {
-                crcs.putIfAbsent(v.name(), v.crc());
-            }
+            List<SymbolVersion> table = rawVersions();
+            Map<String, Integer> firstEntry = firstVersionEntries();
             boolean sparc = elf.machine() == EM_SPARC || elf.machine() == EM_SPARCV9;
             List<Import> out = new ArrayList<>();
             for (int i = 1; i < symtab.count(); i++) {
@@ -250,13 +262,13 @@ public final class KernelModule {
                 if (!symtab.hasValidName(i)) {
                     throw new ElfFormatException(Errno.EINVAL, "symbol " + i + " has its name outside .strtab");
                 }
-                String sym = symtab.name(i);
+                String sym = symtab.name(i, symbolNames);
                 if (sym.isEmpty()) {
                     continue;
                 }
-                Long crc = crcs.get(sym);
+                Integer at = firstEntry.get(sym);
                 out.add(new Import(sym, symtab.binding(i) == SymbolTable.STB_WEAK,
-                        crc == null ? OptionalLong.empty() : OptionalLong.of(crc)));
+                        at == null ? OptionalLong.empty() : OptionalLong.of(table.get(at).crc())));
             }
             imports = List.copyOf(out);
         }
@@ -285,7 +297,7 @@ public final class KernelModule {
                     return ksymtabStrings();
                 }
                 if (symtab.nameStartsWith(i, CRC_PREFIX)) {
-                    out.add(new SymbolVersion(symtab.nameAfter(i, CRC_PREFIX.length), resolveCrc(symtab, i)));
+                    out.add(new SymbolVersion(symtab.nameAfter(i, CRC_PREFIX.length, symbolNames), resolveCrc(symtab, i)));
                 }
             }
             return out.isEmpty() ? ksymtabStrings() : List.copyOf(out);
@@ -299,7 +311,7 @@ public final class KernelModule {
         if (strings.isEmpty()) {
             return List.of();
         }
-        return CString.split(elf.contents(strings.get())).stream().map(n -> new SymbolVersion(n, 0)).toList();
+        return CString.split(elf.contents(strings.get()), symbolNames).stream().map(n -> new SymbolVersion(n, 0)).toList();
     }
 
     /**
@@ -314,10 +326,7 @@ public final class KernelModule {
             List<Import> imports = imports();
             List<SymbolVersion> table = rawVersions();
             boolean[] claimed = new boolean[table.size()];
-            Map<String, Integer> firstEntry = new HashMap<>();
-            for (int i = 0; i < table.size(); i++) {
-                firstEntry.putIfAbsent(table.get(i).name(), i);
-            }
+            Map<String, Integer> firstEntry = firstVersionEntries();
             for (Import imp : imports) {
                 Integer at = firstEntry.get(imp.name());
                 if (at != null) {
@@ -369,8 +378,27 @@ public final class KernelModule {
         return versions();
     }
 
+    /** Each name's first entry in {@link #rawVersions}, by its index there. */
+    private Map<String, Integer> firstVersionEntries() {
+        if (firstVersionEntries == null) {
+            List<SymbolVersion> table = rawVersions();
+            firstVersionEntries = new HashMap<>(table.size() * 4 / 3 + 1);  // never rehashed
+            for (int i = 0; i < table.size(); i++) {
+                firstVersionEntries.putIfAbsent(table.get(i).name(), i);
+            }
+        }
+        return firstVersionEntries;
+    }
+
     /** {@code __versions} entries with names exactly as stored. */
     private List<SymbolVersion> rawVersions() {
+        if (rawVersions == null) {
+            rawVersions = readVersions();
+        }
+        return rawVersions;
+    }
+
+    private List<SymbolVersion> readVersions() {
         Optional<Section> section = elf.section("__versions");
         if (section.isEmpty() || section.get().size() % VERSION_ENTRY_SIZE != 0) {
             return List.of();
@@ -381,7 +409,7 @@ public final class KernelModule {
         for (int at = 0; at < data.capacity(); at += VERSION_ENTRY_SIZE) {
             long crc = crcSize == 8 ? data.getLong(at) : Integer.toUnsignedLong(data.getInt(at));
             // kmod reads the name up to its NUL, past the entry if it has none
-            out.add(new SymbolVersion(elf.string(section.get().offset() + at + crcSize), crc));
+            out.add(new SymbolVersion(elf.string(section.get().offset() + at + crcSize, symbolNames), crc));
         }
         return out;
     }

@@ -35,8 +35,10 @@ public final class ModuleName {
      * invalid.
      */
     public static String normalizeAlias(String alias) throws ErrnoException {
-        if (plain(alias)) {
-            return alias;  // most names: nothing to turn or check
+        if (alias.indexOf('[') < 0 && alias.indexOf(']') < 0) {
+            // most names: at most dashes to turn. indexOf and replace run over the String's
+            // bytes; a loop of charAt is a call per char in C1, which compiles a depmod
+            return alias.replace('-', '_');
         }
         StringBuilder out = new StringBuilder(alias.length());
         for (int i = 0; i < alias.length(); i++) {
@@ -56,15 +58,5 @@ public final class ModuleName {
             }
         }
         return out.toString();
-    }
-
-    private static boolean plain(String alias) {
-        for (int i = 0; i < alias.length(); i++) {
-            char c = alias.charAt(i);
-            if (c == '-' || c == '[' || c == ']') {
-                return false;
-            }
-        }
-        return true;
     }
 }

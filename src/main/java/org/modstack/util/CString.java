@@ -17,11 +17,29 @@ public final class CString {
     }
 
     /**
+     * Makes the String of a byte range whose end is known: {@link #text} itself, or one that
+     * gives equal bytes one String ({@link Interner}).
+     */
+    @FunctionalInterface
+    public interface Decoder {
+        /** The bytes from {@code from} to {@code end} (no NUL among them) as a String. */
+        String text(ByteBuffer buf, int from, int end);
+    }
+
+    /** Decodes each string anew. */
+    public static final Decoder PLAIN = CString::text;
+
+    /**
      * The string starting at {@code from}, ending at the first NUL or at {@code limit},
      * whichever comes first.
      */
     public static String read(ByteBuffer buf, int from, int limit) {
         return text(buf, from, terminator(buf, from, limit));
+    }
+
+    /** As {@link #read(ByteBuffer, int, int)}, made a String by {@code decoder}. */
+    public static String read(ByteBuffer buf, int from, int limit, Decoder decoder) {
+        return decoder.text(buf, from, terminator(buf, from, limit));
     }
 
     /** The bytes from {@code from} to {@code end}, whose end is known (no NUL among them). */
@@ -83,6 +101,11 @@ public final class CString {
      * a single byte after its leading NULs holds nothing.
      */
     public static List<String> split(ByteBuffer section) {
+        return split(section, PLAIN);
+    }
+
+    /** As {@link #split(ByteBuffer)}, each string made by {@code decoder}. */
+    public static List<String> split(ByteBuffer section, Decoder decoder) {
         int size = section.capacity();
         int i = 0;
         while (size - i > 1 && section.get(i) == 0) {
@@ -94,7 +117,7 @@ public final class CString {
         List<String> strings = new ArrayList<>();
         while (i < size) {
             int end = terminator(section, i, size);
-            strings.add(text(section, i, end));
+            strings.add(decoder.text(section, i, end));
             i = end;
             while (i < size && section.get(i) == 0) {
                 i++;

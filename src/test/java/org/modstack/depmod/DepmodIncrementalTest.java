@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
 import org.modstack.SignedModules;
 import org.modstack.util.FileTrees;
+import org.modstack.util.Interner;
 import org.modstack.cli.Main;
 
 /**
@@ -258,7 +259,7 @@ class DepmodIncrementalTest {
         Files.setLastModifiedTime(prop, FileTime.fromMillis(Files.getLastModifiedTime(prop).toMillis() + 5000));
         DepmodModule m = new DepmodModule("stack_prop", prop.toString(), moduleDir.toString());
         ModuleReader.Result read = ModuleReader.readAll(List.of(m), DepmodCache.load(cache.getParent()), true,
-                new ModuleReader.Names(), QUIET);
+                new Interner(), QUIET);
         assertThat(m.cached).as("stack_prop's entry, found by its bytes").isNotNull();
         assertThat(read.contentsChanged()).isFalse();
         assertThat(read.stamps().get(prop.toString()).digest()).as("the bytes' digest").isNotZero();
@@ -274,7 +275,7 @@ class DepmodIncrementalTest {
         bytes[bytes.length / 2] ^= 0x5a;  // the stream no longer decodes
         rewriteInPlaceKeepingMtime(prop, bytes);
         DepmodModule m = new DepmodModule("stack_prop", prop.toString(), moduleDir.toString());
-        ModuleReader.readAll(List.of(m), DepmodCache.load(cache.getParent()), true, new ModuleReader.Names(), QUIET);
+        ModuleReader.readAll(List.of(m), DepmodCache.load(cache.getParent()), true, new Interner(), QUIET);
         assertThat(m.cached).as("no entry for other bytes").isNull();
         assertThat(m.contents.error()).isNotNull();
         assertIncrementalEqualsFull("stack_prop.ko.xz corrupted in place, same length and mtime");
