@@ -161,6 +161,9 @@ final class ModuleReader {
         return new DepmodModule.Contents(List.of(), null, List.of(), List.of(), List.of(), e.errno().message());
     }
 
+    /** The {@code .modinfo} keys depmod indexes. */
+    private static final List<String> MODINFO_KEYS = List.of("alias", "softdep", "weakdep");
+
     private static DepmodModule.Contents contents(KernelModule module) {
         List<SymbolVersion> provided = module.providedSymbols();
         List<Import> required;
@@ -172,18 +175,12 @@ final class ModuleReader {
         List<String> aliases = new ArrayList<>();
         List<String> softdeps = new ArrayList<>();
         List<String> weakdeps = new ArrayList<>();
-        try {
-            for (ModinfoEntry e : module.modinfo()) {
-                switch (e.key()) {
-                    case "alias" -> aliases.add(e.value());
-                    case "softdep" -> softdeps.add(e.value());
-                    case "weakdep" -> weakdeps.add(e.value());
-                    default -> {
-                    }
-                }
+        for (ModinfoEntry e : module.modinfo(MODINFO_KEYS)) {
+            switch (e.key()) {
+                case "alias" -> aliases.add(e.value());
+                case "softdep" -> softdeps.add(e.value());
+                default -> weakdeps.add(e.value());
             }
-        } catch (ErrnoException noModinfo) {
-            // a module without .modinfo has no aliases or soft dependencies to list
         }
         return new DepmodModule.Contents(provided, required, aliases, softdeps, weakdeps, null);
     }

@@ -106,24 +106,48 @@ public final class CString {
 
     /** As {@link #split(ByteBuffer)}, each string made by {@code decoder}. */
     public static List<String> split(ByteBuffer section, Decoder decoder) {
+        List<String> strings = new ArrayList<>();
+        forEachString(section, (from, end) -> strings.add(decoder.text(section, from, end)));
+        return strings;
+    }
+
+    /** Where one string of a section lies: from its first byte to its end (no NUL among them). */
+    @FunctionalInterface
+    public interface Range {
+        void accept(int from, int end);
+    }
+
+    /** Gives {@code each} the place of every string {@link #split(ByteBuffer)} finds, none decoded. */
+    public static void forEachString(ByteBuffer section, Range each) {
         int size = section.capacity();
         int i = 0;
         while (size - i > 1 && section.get(i) == 0) {
             i++;
         }
         if (size - i <= 1) {
-            return List.of();
+            return;
         }
-        List<String> strings = new ArrayList<>();
         while (i < size) {
             int end = terminator(section, i, size);
-            strings.add(decoder.text(section, i, end));
+            each.accept(i, end);
             i = end;
             while (i < size && section.get(i) == 0) {
                 i++;
             }
         }
-        return strings;
+    }
+
+    /** Whether the bytes from {@code from} to {@code end} start with {@code prefix}. */
+    public static boolean startsWith(ByteBuffer buf, int from, int end, byte[] prefix) {
+        if (end - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (buf.get(from + i) != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The bytes a string stands for, the inverse of {@link #read}. */

@@ -49,6 +49,35 @@ class ModuleReaderPropertyTest {
         }
     }
 
+    /**
+     * The entries picked by key (as depmod reads a module) are the whole list's entries of
+     * those keys, damaged or not: an entry that is only its key, a key that merely starts
+     * another key, a value holding {@code =}.
+     */
+    @Property(tries = 500)
+    void entriesPickedByKeyAreTheWholeListFiltered(@ForAll("mutatedModules") byte[] image) throws IOException {
+        Path file = Files.createTempFile("mutant", ".ko");
+        List<String> keys = List.of("alias", "softdep", "weakdep", "license");
+        try {
+            Files.write(file, image);
+            KernelModule m;
+            try {
+                m = KernelModule.open(file);
+            } catch (ErrnoException unreadable) {
+                return;
+            }
+            List<ModinfoEntry> all;
+            try {
+                all = m.modinfo();
+            } catch (ErrnoException none) {
+                all = List.of();
+            }
+            assertThat(m.modinfo(keys)).isEqualTo(all.stream().filter(e -> keys.contains(e.key())).toList());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     /** kmod's words only: no internal error, no Java type name, no stack frame. */
     static void assertCleanErrors(String stderr) {
         assertThat(stderr).doesNotContain("internal error").doesNotContain("\tat ")

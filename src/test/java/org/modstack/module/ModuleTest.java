@@ -80,6 +80,31 @@ class ModuleTest {
     }
 
     @Test
+    void entriesPickedByKeyAreWholeKeysAsTheWholeListSplitsThem(@TempDir Path dir) throws Exception {
+        byte[] image = Files.readAllBytes(Fixtures.module("stack_alias"));
+        // "licensexGPL": a key that only starts with license; "alias": a key without a value
+        replace(image, "license=GPL", "licensexGPL");
+        replace(image, "alias=stack-alias-demo", "alias\0stack-alias-demo");
+        KernelModule m = KernelModule.open(Files.write(dir.resolve("stack_alias.ko"), image));
+        List<String> keys = List.of("license", "alias", "softdep");
+        List<ModinfoEntry> picked = m.modinfo(keys);
+        assertThat(picked).isEqualTo(m.modinfo().stream().filter(e -> keys.contains(e.key())).toList());
+        assertThat(picked).contains(new ModinfoEntry("alias", "")).noneMatch(e -> e.key().equals("license"));
+    }
+
+    private static void replace(byte[] image, String from, String to) {
+        byte[] f = from.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] t = to.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + f.length <= image.length; i++) {
+            if (Arrays.equals(image, i, i + f.length, f, 0, f.length)) {
+                System.arraycopy(t, 0, image, i, t.length);
+                return;
+            }
+        }
+        throw new AssertionError(from + " not in the image");
+    }
+
+    @Test
     void unsignedModuleHasNoSignature() throws Exception {
         assertThat(KernelModule.open(Fixtures.module("stack_core")).signature()).isEmpty();
     }
