@@ -257,6 +257,11 @@ final class DepmodTool extends GetoptTool {
                     io.print(message);
                 }
             }
+
+            @Override
+            public boolean shows() {
+                return show;
+            }
         };
     }
 }

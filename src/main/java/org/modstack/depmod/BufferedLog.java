@@ -27,6 +27,17 @@ final class BufferedLog implements Depmod.Log {
     }
 
     private final List<Message> kept = new ArrayList<>();
+    private final boolean shows;
+
+    /** A log keeping every message. */
+    BufferedLog() {
+        this(true);
+    }
+
+    /** A log keeping every message, the {@link #show} trace only if {@code shows}. */
+    BufferedLog(boolean shows) {
+        this.shows = shows;
+    }
 
     @Override
     public void error(String message) {
@@ -45,7 +56,14 @@ final class BufferedLog implements Depmod.Log {
 
     @Override
     public void show(String message) {
-        keep(Level.SHOW, message);
+        if (shows) {
+            keep(Level.SHOW, message);
+        }
+    }
+
+    @Override
+    public boolean shows() {
+        return shows;
     }
 
     private synchronized void keep(Level level, String text) {

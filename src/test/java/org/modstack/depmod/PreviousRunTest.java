@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
 import org.modstack.index.KmodVersion;
+import org.modstack.util.Interner;
 
 /**
  * A depmod run whose modules changed in nothing depmod reads takes the last run's files from
@@ -169,6 +171,47 @@ class PreviousRunTest {
         assertThat(Depmod.index(elsewhere, new BufferedLog()).reused()).isFalse();
     }
 
+    /**
+     * A run that neither prints nor keeps the -v trace makes none; a run kept for replay keeps
+     * it whatever its own verbosity, since a later -v run prints it from there.
+     */
+    @Test
+    void theTraceIsMadeOnlyWhenShownOrKept() throws Exception {
+        List<DepmodModule> modules = new ArrayList<>();
+        for (String name : List.of("chain_a", "chain_b", "chain_c")) {
+            DepmodModule m = new DepmodModule(name, extra.resolve(name + ".ko").toString(), moduleDir.toString());
+            m.contents = ModuleReader.read(m, new Interner());
+            m.index = modules.size();
+            modules.add(m);
+        }
+        Depmod.link(modules, options(KmodVersion.KMOD34, '\0'), new Depmod.Log() {
+            @Override
+            public void error(String message) {
+            }
+
+            @Override
+            public void warning(String message) {
+            }
+
+            @Override
+            public void show(String message) {
+                throw new AssertionError("a trace nobody sees was made: " + message);
+            }
+
+            @Override
+            public boolean shows() {
+                return false;
+            }
+        });
+        assertThat(modules.get(2).deps).as("chain_c still linked").isNotEmpty();
+        depmod(options(KmodVersion.KMOD34, '\0'), new BufferedLog(false));  // a quiet run, kept
+        touch("chain_b");
+        BufferedLog verbose = new BufferedLog();
+        assertThat(Depmod.index(options(KmodVersion.KMOD34, '\0'), verbose).reused()).isTrue();
+        assertThat(verbose.messages()).as("the quiet run's trace, replayed")
+                .anyMatch(m -> m.level() == BufferedLog.Level.SHOW);
+    }
+
     private void touch(String module) throws IOException {
         Path ko = extra.resolve(module + ".ko");
         Files.setLastModifiedTime(ko, FileTime.fromMillis(Files.getLastModifiedTime(ko).toMillis() + 5000));
@@ -190,7 +233,10 @@ class PreviousRunTest {
 
     /** Runs depmod as the tool does, writing its files unless it is a dry run. */
     private Run depmod(Depmod.Options options) throws Exception {
-        BufferedLog log = new BufferedLog();
+        return depmod(options, new BufferedLog());
+    }
+
+    private Run depmod(Depmod.Options options, BufferedLog log) throws Exception {
         Depmod.Indexed indexed = Depmod.index(options, log);
         if (!options.dryRun()) {
             IndexSet.write(moduleDir, indexed.files());
