@@ -39,6 +39,8 @@ public final class ElfFile {
     private final int machine;
     private final Section[] sections;
     private final Section names;
+    /** {@link #symbols()} once found: a module's readers ask for it more than once. */
+    private volatile SymbolTable symbols;
 
     private ElfFile(ByteBuffer image, boolean is64, int type, int machine, Section[] sections,
                     Section names) {
@@ -212,6 +214,15 @@ public final class ElfFile {
      *     number of entries
      */
     public SymbolTable symbols() throws ElfFormatException {
+        SymbolTable found = symbols;
+        if (found == null) {
+            found = findSymbols();
+            symbols = found;  // a race finds an equal table twice
+        }
+        return found;
+    }
+
+    private SymbolTable findSymbols() throws ElfFormatException {
         Optional<Section> strtab = section(".strtab");
         if (strtab.isEmpty()) {
             throw new ElfFormatException(Errno.EINVAL, "no .strtab");
