@@ -262,7 +262,6 @@ final class ModprobeConfigParser implements KernelCmdline.Sink {
     }
 
     /** A kernel command line word: an option, or modprobe's own blacklist. */
-    /** A {@code module.param=value} of the kernel command line. */
     @Override
     public void accept(String module, String param, String value) {
         if (module.equals("modprobe") && param.startsWith("blacklist=")) {
