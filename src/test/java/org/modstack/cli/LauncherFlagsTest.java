@@ -22,7 +22,7 @@ class LauncherFlagsTest {
             assertThat(flags(tool, "x")).as(tool).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseSerialGC");
         }
         for (String tool : List.of("depmod", "check", "kernel", "graph")) {
-            assertThat(flags(tool, "x")).as(tool).contains("-XX:+UseSerialGC", "-Xms32m", "-Xmn16m")
+            assertThat(flags(tool, "x")).as(tool).contains("-XX:+UseSerialGC", "-Xms64m", "-Xmn16m")
                     .doesNotContain("-XX:+UseG1GC");
         }
         List<String> names = new ArrayList<>(Collections.nCopies(32, "m"));
