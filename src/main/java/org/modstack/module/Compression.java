@@ -91,7 +91,7 @@ public enum Compression {
     ByteBuffer decompress(byte[] compressed, boolean scratch) throws IOException {
         Optional<ByteBuffer> fast = switch (this) {
             case XZ -> Liblzma.decode(compressed, scratch);
-            case ZSTD -> zstdWhole(compressed);
+            case ZSTD -> zstdWhole(compressed, scratch);
             default -> Optional.empty();
         };
         if (fast.isPresent()) {
@@ -108,20 +108,29 @@ public enum Compression {
 
     /**
      * A zstd stream of one frame that records its size (as the zstd tool writes a module's),
-     * decoded in one call into an array of that size; empty for anything else (no size, more
-     * frames, a damaged or cut stream), which the streaming decoder reads as libkmod does. The
-     * stream, read through a growing array, copied every module twice.
+     * decoded in one call into a buffer of that size (this thread's {@link ScratchBuffer} with
+     * {@code scratch}: an array of its own for each module of a tree was most of a full
+     * depmod's garbage); empty for anything else (no size, more frames, a damaged or cut
+     * stream), which the streaming decoder reads as libkmod does. The stream, read through a
+     * growing array, copied every module twice.
      */
-    private static Optional<ByteBuffer> zstdWhole(byte[] zst) {
+    private static Optional<ByteBuffer> zstdWhole(byte[] zst, boolean scratch) {
         try {
             long size = Zstd.getFrameContentSize(zst);
             if (size < 0 || size > Integer.MAX_VALUE - 8) {
                 return Optional.empty();
             }
+            // zstd checks the frame's recorded size; zstd-jni throws on any error
+            if (scratch) {
+                ByteBuffer out = ScratchBuffer.take((int) size);
+                Zstd.decompress(out, zst);
+                return Optional.of(out.flip());
+            }
             byte[] out = new byte[(int) size];
-            Zstd.decompress(out, zst);  // zstd checks the frame's recorded size; zstd-jni throws on any error
+            Zstd.decompress(out, zst);
             return Optional.of(ByteBuffer.wrap(out));
         } catch (ZstdException | LinkageError e) {
+            ScratchBuffer.giveBack();
             return Optional.empty();  // more frames, a cut or damaged stream: the streaming decoder reads it
         }
     }

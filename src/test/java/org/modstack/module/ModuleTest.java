@@ -139,6 +139,25 @@ class ModuleTest {
         assertThat(image).isEqualTo(plain);
     }
 
+    /**
+     * A scratch read of a zstd module of one sized frame decodes into the thread's scratch
+     * buffer, not an array of its own per module; one of larger size than the thread's own
+     * buffer too, and the next read then decodes into the thread's own again.
+     */
+    @Test
+    void aScratchReadOfAZstdModuleDecodesIntoTheScratchBuffer(@TempDir Path dir) throws Exception {
+        byte[] plain = Files.readAllBytes(Fixtures.module("chain_b"));
+        byte[] large = Arrays.copyOf(plain, plain.length + (2 << 20));
+        for (byte[] image : List.of(plain, large, plain)) {
+            Path zst = Files.write(dir.resolve("chain_b.ko.zst"), Zstd.compress(image));
+            ModuleFile read = ModuleFile.readScratch(zst);
+            assertThat(read.compression()).isEqualTo(Compression.ZSTD);
+            assertThat(read.image().isDirect()).as("in the scratch buffer").isTrue();
+            assertThat(read.image()).isEqualTo(ByteBuffer.wrap(image));
+            assertThat(ModuleFile.read(zst).image()).isEqualTo(ByteBuffer.wrap(image));
+        }
+    }
+
     @Test
     void aScratchReadIsTheImageReadReadsPlainOrCompressedWhateverTheName(@TempDir Path dir) throws Exception {
         byte[] plain = Files.readAllBytes(Fixtures.module("chain_b"));
