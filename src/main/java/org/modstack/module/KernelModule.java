@@ -147,25 +147,7 @@ public final class KernelModule {
      */
     public List<ModinfoEntry> modinfo(List<String> keys) {
         Optional<Section> section = elf.section(".modinfo");
-        if (section.isEmpty()) {
-            return List.of();
-        }
-        List<byte[]> wanted = keys.stream().map(CString::bytes).toList();
-        ByteBuffer strings = elf.contents(section.get());
-        List<ModinfoEntry> entries = new ArrayList<>();
-        CString.forEachString(strings, (from, end) -> {
-            for (int k = 0; k < wanted.size(); k++) {
-                int keyEnd = from + wanted.get(k).length;
-                // as ModinfoEntry.parse splits: the key, then "=" and the value, or nothing
-                if (CString.startsWith(strings, from, end, wanted.get(k))
-                        && (keyEnd == end || strings.get(keyEnd) == '=')) {
-                    String value = keyEnd == end ? "" : CString.text(strings, keyEnd + 1, end);
-                    entries.add(new ModinfoEntry(keys.get(k), value));
-                    return;
-                }
-            }
-        });
-        return entries;
+        return section.isEmpty() ? List.of() : ModinfoEntry.pick(elf.contents(section.get()), keys);
     }
 
     /** Every value of {@code key} in {@code .modinfo}, in file order; none without a {@code .modinfo}. */

@@ -27,7 +27,15 @@ public final class CString {
     }
 
     /** Decodes each string anew. */
-    public static final Decoder PLAIN = CString::text;
+    public static final Decoder PLAIN = new Plain();
+
+    /** {@link #PLAIN}: a class, not a lambda, which a one-module command would link on its start. */
+    private static final class Plain implements Decoder {
+        @Override
+        public String text(ByteBuffer buf, int from, int end) {
+            return CString.text(buf, from, end);
+        }
+    }
 
     /**
      * The string starting at {@code from}, ending at the first NUL or at {@code limit},
@@ -106,9 +114,26 @@ public final class CString {
 
     /** As {@link #split(ByteBuffer)}, each string made by {@code decoder}. */
     public static List<String> split(ByteBuffer section, Decoder decoder) {
-        List<String> strings = new ArrayList<>();
-        forEachString(section, (from, end) -> strings.add(decoder.text(section, from, end)));
-        return strings;
+        Strings strings = new Strings(section, decoder);
+        forEachString(section, strings);
+        return strings.decoded;
+    }
+
+    /** The strings {@link #split} gathers: a class, not a lambda, as {@link Plain}. */
+    private static final class Strings implements Range {
+        private final ByteBuffer section;
+        private final Decoder decoder;
+        private final List<String> decoded = new ArrayList<>();
+
+        Strings(ByteBuffer section, Decoder decoder) {
+            this.section = section;
+            this.decoder = decoder;
+        }
+
+        @Override
+        public void accept(int from, int end) {
+            decoded.add(decoder.text(section, from, end));
+        }
     }
 
     /** Where one string of a section lies: from its first byte to its end (no NUL among them). */
