@@ -307,7 +307,8 @@ public final class KernelModule {
                     return ksymtabStrings();
                 }
                 if (symtab.nameStartsWith(i, CRC_PREFIX)) {
-                    out.add(new SymbolVersion(symtab.nameAfter(i, CRC_PREFIX.length, symbolNames), resolveCrc(symtab, i)));
+                    String sym = symtab.nameAfter(i, CRC_PREFIX.length, symbolNames);
+                    out.add(new SymbolVersion(sym, resolveCrc(symtab, i)));
                 }
             }
             return out.isEmpty() ? ksymtabStrings() : List.copyOf(out);
@@ -321,7 +322,8 @@ public final class KernelModule {
         if (strings.isEmpty()) {
             return List.of();
         }
-        return CString.split(elf.contents(strings.get()), symbolNames).stream().map(n -> new SymbolVersion(n, 0)).toList();
+        return CString.split(elf.contents(strings.get()), symbolNames).stream()
+                .map(n -> new SymbolVersion(n, 0)).toList();
     }
 
     /**

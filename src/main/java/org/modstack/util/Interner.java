@@ -7,9 +7,9 @@ import java.util.Arrays;
 /**
  * A {@link CString.Decoder} that gives equal bytes one String: depmod decodes 390,000 symbol
  * names of Debian's tree, 25,000 of them different (thousands of modules import
- * {@code printk}). A name already held costs no allocation: its bytes are copied into a scratch array, hashed
- * and compared there. Before, each name became a String, then was looked up in a concurrent map
- * (a full depmod spent a tenth of its samples on the two).
+ * {@code printk}). A name already held costs no allocation: its bytes are copied into a
+ * scratch array, hashed and compared there. Before, each name became a String, then was looked
+ * up in a concurrent map (a full depmod spent a tenth of its samples on the two).
  *
  * <p>Each thread interns into a table of its own, so a lookup takes no lock; two threads may
  * therefore hold equal Strings that are not the same object. Safe for use by any thread.
