@@ -130,7 +130,9 @@ public enum Compression {
             Zstd.decompress(out, zst);
             return Optional.of(ByteBuffer.wrap(out));
         } catch (ZstdException | LinkageError e) {
-            ScratchBuffer.giveBack();
+            if (scratch) {
+                ScratchBuffer.giveBack();  // a large buffer taken for this stream
+            }
             return Optional.empty();  // more frames, a cut or damaged stream: the streaming decoder reads it
         }
     }
