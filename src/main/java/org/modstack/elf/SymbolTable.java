@@ -105,15 +105,8 @@ public final class SymbolTable {
     /** Whether entry {@code i}'s name starts with {@code prefix} (bytes, no allocation). */
     public boolean nameStartsWith(int i, byte[] prefix) {
         long off = nameOffset(i);
-        if (off + prefix.length > strings.capacity()) {
-            return false;
-        }
-        for (int k = 0; k < prefix.length; k++) {
-            if (strings.get((int) off + k) != prefix[k]) {
-                return false;
-            }
-        }
-        return true;
+        return off + prefix.length <= strings.capacity()
+                && CString.startsWith(strings, (int) off, strings.capacity(), prefix);
     }
 
     /** Entry {@code i}'s name with the first {@code skip} bytes left out. */
