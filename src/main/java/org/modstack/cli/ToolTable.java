@@ -14,95 +14,25 @@ import java.util.TreeMap;
  */
 final class ToolTable {
     /**
-     * The tools, each named by its constant in lower case, with what it does in a line. Each
-     * makes its tool in a method of its own, not through a constructor reference: linking
-     * fourteen of those cost every command's start several milliseconds, for the one tool it ran.
+     * The tools, each named by its constant in lower case, with what it does in a line. A tool is
+     * made by a switch: constructor references, linked all at once, cost every command's start
+     * several milliseconds, and a body for each constant was a class each to load.
      */
     private enum Kind {
-        MODINFO("show information about kernel modules") {
-            @Override
-            Tool make() {
-                return new Modinfo();
-            }
-        },
-        DEPMOD("write a module tree's dependency and alias indexes") {
-            @Override
-            Tool make() {
-                return new DepmodTool();
-            }
-        },
-        MODPROBE("load or remove a module with its whole stack") {
-            @Override
-            Tool make() {
-                return new ModprobeTool();
-            }
-        },
-        INSMOD("insert one module file") {
-            @Override
-            Tool make() {
-                return new InsmodTool();
-            }
-        },
-        RMMOD("remove modules") {
-            @Override
-            Tool make() {
-                return new RmmodTool();
-            }
-        },
-        LSMOD("list the loaded modules") {
-            @Override
-            Tool make() {
-                return new LsmodTool();
-            }
-        },
-        KERNEL("boot and inspect a virtual kernel (modstack's own)") {
-            @Override
-            Tool make() {
-                return new KernelTool();
-            }
-        },
-        CHECK("will these modules load on those kernels, and if not, why") {
-            @Override
-            Tool make() {
-                return new CheckTool();
-            }
-        },
-        KMOD("kmod's multi-call name: list, static-nodes, help") {
-            @Override
-            Tool make() {
-                return new KmodTool();
-            }
-        },
-        DEPS("a module tree's direct dependencies (hard and soft), as text or JSON") {
-            @Override
-            Tool make() {
-                return new DepsTool();
-            }
-        },
-        GRAPH("draw a stack: DOT, SVG, PNG (Graphviz) or JSON") {
-            @Override
-            Tool make() {
-                return new GraphTool();
-            }
-        },
-        EXPLORE("write a browsable HTML page of a tree or a virtual kernel") {
-            @Override
-            Tool make() {
-                return new ExploreTool();
-            }
-        },
-        COMPLETION("print a shell's completion script: bash, zsh or fish") {
-            @Override
-            Tool make() {
-                return new CompletionTool();
-            }
-        },
-        MAN("print a tool's manual page (roff, for man -l)") {
-            @Override
-            Tool make() {
-                return new ManTool();
-            }
-        };
+        MODINFO("show information about kernel modules"),
+        DEPMOD("write a module tree's dependency and alias indexes"),
+        MODPROBE("load or remove a module with its whole stack"),
+        INSMOD("insert one module file"),
+        RMMOD("remove modules"),
+        LSMOD("list the loaded modules"),
+        KERNEL("boot and inspect a virtual kernel (modstack's own)"),
+        CHECK("will these modules load on those kernels, and if not, why"),
+        KMOD("kmod's multi-call name: list, static-nodes, help"),
+        DEPS("a module tree's direct dependencies (hard and soft), as text or JSON"),
+        GRAPH("draw a stack: DOT, SVG, PNG (Graphviz) or JSON"),
+        EXPLORE("write a browsable HTML page of a tree or a virtual kernel"),
+        COMPLETION("print a shell's completion script: bash, zsh or fish"),
+        MAN("print a tool's manual page (roff, for man -l)");
 
         private final String about;
 
@@ -110,7 +40,24 @@ final class ToolTable {
             this.about = about;
         }
 
-        abstract Tool make();
+        Tool make() {
+            return switch (this) {
+                case MODINFO -> new Modinfo();
+                case DEPMOD -> new DepmodTool();
+                case MODPROBE -> new ModprobeTool();
+                case INSMOD -> new InsmodTool();
+                case RMMOD -> new RmmodTool();
+                case LSMOD -> new LsmodTool();
+                case KERNEL -> new KernelTool();
+                case CHECK -> new CheckTool();
+                case KMOD -> new KmodTool();
+                case DEPS -> new DepsTool();
+                case GRAPH -> new GraphTool();
+                case EXPLORE -> new ExploreTool();
+                case COMPLETION -> new CompletionTool();
+                case MAN -> new ManTool();
+            };
+        }
     }
 
     /** Every tool's name, with what it does in a line. */
@@ -122,9 +69,17 @@ final class ToolTable {
         }
     }
 
-    /** A new tool of one of the names {@link #TOOLS} lists. */
+    /**
+     * A new tool of one of the names {@link #TOOLS} lists. Found by a walk of the constants, not
+     * {@code Kind.valueOf}, whose first call reflects on the enum for its constants.
+     */
     static Tool make(String name) {
-        return Kind.valueOf(name.toUpperCase(Locale.ROOT)).make();
+        for (Kind k : Kind.values()) {
+            if (k.name().equalsIgnoreCase(name)) {
+                return k.make();
+            }
+        }
+        throw new IllegalArgumentException("no tool " + name);
     }
 
     private ToolTable() {
