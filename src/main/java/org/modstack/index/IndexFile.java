@@ -3,9 +3,7 @@ package org.modstack.index;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,8 +44,8 @@ public final class IndexFile {
 
     /** Reads (a large one: maps) and checks the index at {@code path}, to be read as {@code reader} does. */
     public static IndexFile open(Path path, Reader reader) throws ErrnoException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            return read(FileBytes.readOrMap(ch, ch.size()), reader);
+        try {
+            return read(FileBytes.readOrMap(path), reader);
         } catch (IndexFormatException e) {
             throw new IndexFormatException(path + ": " + e.getMessage());
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import org.modstack.modprobe.ModprobeConfig.Weakdep;
 import org.modstack.module.ModuleName;
 import org.modstack.util.ConfigFiles;
 import org.modstack.util.ConfigLines;
+import org.modstack.util.FileBytes;
 import org.modstack.util.Mirrors;
 
 /**
@@ -293,7 +294,7 @@ final class ModprobeConfigParser implements KernelCmdline.Sink {
             return null;  // libkmod skips a command line it cannot open, silently
         }
         try {
-            return new String(Files.readAllBytes(ModprobeConfig.PROC_CMDLINE), StandardCharsets.ISO_8859_1);
+            return new String(FileBytes.readAll(ModprobeConfig.PROC_CMDLINE), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             log(Site.CMDLINE_READ, "could not read from '/proc/cmdline': "
                     + ErrnoException.of(e, "").errno().message() + "\n");

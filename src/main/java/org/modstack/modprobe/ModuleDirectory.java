@@ -2,8 +2,7 @@ package org.modstack.modprobe;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +83,7 @@ public final class ModuleDirectory {
     /** The release of the running kernel, as {@code uname -r} prints it. */
     public static String runningRelease() throws ErrnoException {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+            return new String(FileBytes.readAll(Path.of("/proc/sys/kernel/osrelease")), StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw ErrnoException.of(e, "uname");
         }
@@ -99,17 +98,17 @@ public final class ModuleDirectory {
      */
     public ModuleDirectory asModprobeReadsIt(Consumer<String> log) {
         for (Index i : List.of(Index.DEP, Index.ALIAS, Index.SYMBOL, Index.BUILTIN)) {
-            ByteBuffer head = ByteBuffer.allocate(IndexFormat.HEADER_SIZE);
-            try (FileChannel ch = FileChannel.open(Path.of(dirname, i.fileName()))) {
-                FileBytes.fill(ch, head);
+            byte[] head;
+            try {
+                head = FileBytes.readHead(Path.of(dirname, i.fileName()), IndexFormat.HEADER_SIZE);
             } catch (IOException e) {
                 return readingWith(IndexFile.Reader.STREAM);
             }
-            if (head.hasRemaining()) {
+            if (head.length < IndexFormat.HEADER_SIZE) {
                 return readingWith(IndexFile.Reader.STREAM);
             }
-            int magic = head.getInt(0);
-            int major = head.getInt(4) >>> 16;
+            int magic = ByteBuffer.wrap(head).getInt(0);
+            int major = ByteBuffer.wrap(head).getInt(4) >>> 16;
             if (magic != IndexFormat.MAGIC) {
                 log.accept("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
                         + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
@@ -244,7 +243,7 @@ public final class ModuleDirectory {
     private List<Map.Entry<String, String>> builtinModinfoRecords() throws ErrnoException {
         byte[] data;
         try {
-            data = Files.readAllBytes(Path.of(dirname, "modules.builtin.modinfo"));
+            data = FileBytes.readAll(Path.of(dirname, "modules.builtin.modinfo"));
         } catch (IOException e) {
             throw ErrnoException.of(e, dirname + "/modules.builtin.modinfo");
         }

@@ -33,7 +33,20 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
      *     corrupt compressed stream
      */
     public static ModuleFile read(Path path) throws ErrnoException {
-        return read(path, false);
+        try {
+            ByteBuffer file = FileBytes.readOrMap(path);  // see FileBytes: a small file is read, not mapped
+            if (file.hasArray()) {
+                return of(path, file.array(), false);
+            }
+            byte[] head = new byte[Compression.MAGIC_MAX];
+            file.get(0, head);
+            if (Compression.detect(head) == Compression.NONE) {
+                return new ModuleFile(path, Compression.NONE, file.asReadOnlyBuffer());
+            }
+            return of(path, readWhole(path, Files.size(path)), false);  // a large compressed one, for its decoder
+        } catch (IOException e) {
+            throw ErrnoException.of(e, path.toString());
+        }
     }
 
     /**
@@ -45,17 +58,10 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
      * @throws ErrnoException as {@link #read} does
      */
     public static ModuleFile readScratch(Path path) throws ErrnoException {
-        return read(path, true);
-    }
-
-    private static ModuleFile read(Path path, boolean scratch) throws ErrnoException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            if (scratch && size <= ScratchBuffer.KEPT_SIZE) {
+            if (size <= ScratchBuffer.KEPT_SIZE) {
                 return readIntoScratch(path, channel, (int) size);
-            }
-            if (!scratch && size <= FileBytes.READ_LIMIT) {
-                return of(path, FileBytes.read(channel, (int) size), false);  // see FileBytes: not mapped
             }
             byte[] head = readHead(channel);
             if (head.length != Compression.MAGIC_MAX) {
@@ -68,7 +74,7 @@ public record ModuleFile(Path path, Compression compression, ByteBuffer image) {
                 ByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, Integer.MAX_VALUE));
                 return new ModuleFile(path, compression, map.asReadOnlyBuffer());
             }
-            return of(path, readWhole(path, size), scratch);
+            return of(path, readWhole(path, size), true);
         } catch (IOException e) {
             throw ErrnoException.of(e, path.toString());
         }

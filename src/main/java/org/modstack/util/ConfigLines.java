@@ -2,7 +2,6 @@ package org.modstack.util;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +30,7 @@ public final class ConfigLines {
      * kmod 34 drops it.
      */
     public static List<Line> read(Path file, boolean backslashEofAsByte) throws IOException {
-        return split(Files.readAllBytes(file), backslashEofAsByte);
+        return split(FileBytes.readAll(file), backslashEofAsByte);
     }
 
     /**
