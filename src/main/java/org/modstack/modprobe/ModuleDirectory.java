@@ -107,8 +107,9 @@ public final class ModuleDirectory {
             if (head.length < IndexFormat.HEADER_SIZE) {
                 return readingWith(IndexFile.Reader.STREAM);
             }
-            int magic = ByteBuffer.wrap(head).getInt(0);
-            int major = ByteBuffer.wrap(head).getInt(4) >>> 16;
+            ByteBuffer header = ByteBuffer.wrap(head);
+            int magic = header.getInt(0);
+            int major = header.getInt(4) >>> 16;
             if (magic != IndexFormat.MAGIC) {
                 log.accept("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
                         + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
