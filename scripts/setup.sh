@@ -24,6 +24,8 @@ command -v unzip >/dev/null 2>&1 || need+=(unzip)
 # the manual-page test renders every page with man (ShellSupportTest); the launcher locks with flock
 command -v man >/dev/null 2>&1 || need+=(man-db)
 command -v flock >/dev/null 2>&1 || need+=(util-linux)
+# LauncherTest watches which files a command opens
+command -v strace >/dev/null 2>&1 || need+=(strace)
 # modstack graph --format=svg|png renders through Graphviz's dot (its tests draw the sample stack)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 # modstack explore's browser test: Debian's chromium driven headless by playwright-core under node
