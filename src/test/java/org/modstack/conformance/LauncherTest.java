@@ -2,6 +2,7 @@ package org.modstack.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -51,8 +52,9 @@ class LauncherTest {
         assertThat(first.get().errText() + second.get().errText()).as("one of them built, and said so")
                 .contains("modstack: building");
         assertThat(clone.resolve("target/modstack.jsa")).as("trained at build time").isRegularFile();
-        assertThat(clone.resolve("target/jna/libjnidispatch.so")).as("JNA's native part unpacked at build time")
+        assertThat(clone.resolve("target/native/libjnidispatch.so")).as("JNA's native part unpacked at build time")
                 .isRegularFile();
+        assertThat(clone.resolve("target/native/libzstd-jni.so")).as("zstd-jni's too").isRegularFile();
 
         Kmod.Run warm = Kmod.exec(cmd);
         assertThat(warm.errText()).as("nothing to build").isEmpty();
@@ -62,7 +64,11 @@ class LauncherTest {
         }
         List<String> decoded = List.of(clone.resolve("bin/modstack").toString(), "modinfo", "-F", "license",
                 xz.toString());
-        assertJarNotOpened(clone.resolve("target/modstack-cli.jar"), List.of(cmd, decoded), tmp);
+        Path zst = tmp.resolve("stack_core.ko.zst");  // one frame that records its size, as zstd writes a file
+        Files.write(zst, Zstd.compress(Files.readAllBytes(Path.of(module))));
+        List<String> zstd = List.of(clone.resolve("bin/modstack").toString(), "modinfo", "-F", "license",
+                zst.toString());
+        assertJarNotOpened(clone.resolve("target/modstack-cli.jar"), List.of(cmd, decoded, zstd), tmp);
         assertNoNativeAccessWarningOnNewerJdks(decoded);
         Path source = clone.resolve("src/main/java/org/modstack/cli/Main.java");
         Files.setLastModifiedTime(source, FileTime.from(Instant.now().plusSeconds(5)));
@@ -75,9 +81,10 @@ class LauncherTest {
      * A trained command takes every class from the archive and names the main class: the jar is
      * not opened (-jar would, for its manifest; a class the archive lacks would send the class
      * loader to it, as would a service lookup, JUL's start among them: each indexes all of its
-     * entries). Nor does JNA open it to decode a .ko.xz through liblzma: its native part is the
-     * one unpacked at build time, its logger does not start JUL, and the class Native looks up
-     * by name is there. Watched with strace, which sees an open that fails as well.
+     * entries). Nor does JNA open it to decode a .ko.xz through liblzma, nor zstd-jni a .ko.zst:
+     * their native parts are the ones unpacked at build time, JNA's logger does not start JUL, and
+     * the class Native looks up by name is there. Watched with strace, which sees an open that
+     * fails as well.
      */
     private static void assertJarNotOpened(Path jar, List<List<String>> cmds, Path tmp) throws IOException {
         if (Kmod.exec(List.of("sh", "-c", "command -v strace")).status() != 0) {

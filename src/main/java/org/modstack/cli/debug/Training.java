@@ -1,5 +1,6 @@
 package org.modstack.cli.debug;
 
+import com.github.luben.zstd.Zstd;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -51,8 +52,10 @@ public final class Training {
             for (Path ko : s.filter(p -> p.toString().endsWith(".ko")).toList()) {
                 files.add(ko.toString());
                 String name = ko.getFileName().toString();
-                if (name.equals(COMPRESSED)) {
-                    compress(ko, extra.resolve(name + ".xz"));
+                if (name.equals(XZ)) {
+                    compressXz(ko, extra.resolve(name + ".xz"));
+                } else if (name.equals(ZSTD)) {
+                    Files.write(extra.resolve(name + ".zst"), Zstd.compress(Files.readAllBytes(ko)));
                 } else if (!name.startsWith("cycle_")) {  // a cycle: depmod would index nothing
                     Files.copy(ko, extra.resolve(name));
                 }
@@ -110,9 +113,11 @@ public final class Training {
     }
 
     /** A module the tree holds as .ko.xz, as Debian ships them. */
-    private static final String COMPRESSED = "chain_a.ko";
+    private static final String XZ = "chain_a.ko";
+    /** One it holds as .ko.zst (Ubuntu's, and Debian's kmod reads them too): one frame that records its size, as zstd writes. */
+    private static final String ZSTD = "chain_b.ko";
 
-    private static void compress(Path ko, Path xz) throws IOException {
+    private static void compressXz(Path ko, Path xz) throws IOException {
         try (OutputStream out = new XZOutputStream(Files.newOutputStream(xz), new LZMA2Options())) {
             Files.copy(ko, out);
         }
