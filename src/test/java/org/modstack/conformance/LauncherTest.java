@@ -97,7 +97,8 @@ class LauncherTest {
             traced.addAll(cmd);
             Kmod.Run run = Kmod.exec(traced);
             assertThat(run.outText()).as(run.errText()).isEqualTo("Dual MIT/GPL\n");
-            assertThat(Files.readString(trace)).as("files %s opened", cmd).doesNotContain(jar.getFileName().toString());
+            assertThat(Files.readString(trace)).as("files %s opened", cmd)
+                    .doesNotContain(jar.getFileName().toString());
         }
     }
 

@@ -114,7 +114,10 @@ public final class Training {
 
     /** A module the tree holds as .ko.xz, as Debian ships them. */
     private static final String XZ = "chain_a.ko";
-    /** One it holds as .ko.zst (Ubuntu's, and Debian's kmod reads them too): one frame that records its size, as zstd writes. */
+    /**
+     * One it holds as .ko.zst, as Ubuntu ships them: one frame that records its size, as the zstd
+     * tool writes a file.
+     */
     private static final String ZSTD = "chain_b.ko";
 
     private static void compressXz(Path ko, Path xz) throws IOException {
