@@ -1,23 +1,24 @@
 package org.modstack.module;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.ASN1Set;
-import org.bouncycastle.asn1.cms.ContentInfo;
-import org.bouncycastle.asn1.cms.SignedData;
-import org.bouncycastle.asn1.cms.SignerInfo;
 
 /**
- * The fields libkmod shows of a module's PKCS#7 signature, read from its first SignerInfo.
+ * The fields libkmod shows of a module's PKCS#7 signature, read from its first SignerInfo
+ * (RFC 5652's CMS, which sign-file writes):
+ *
+ * <pre>
+ * ContentInfo   SEQUENCE { contentType OID signedData, [0] EXPLICIT SignedData }
+ * SignedData    SEQUENCE { version INTEGER, digestAlgorithms SET, encapContentInfo SEQUENCE,
+ *                          [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos SET }
+ * SignerInfo    SEQUENCE { version INTEGER, sid IssuerAndSerialNumber | [0] SubjectKeyIdentifier,
+ *                          digestAlgorithm AlgorithmIdentifier, [0] signedAttrs OPTIONAL,
+ *                          signatureAlgorithm AlgorithmIdentifier, signature OCTET STRING,
+ *                          [1] unsignedAttrs OPTIONAL }
+ * </pre>
  *
  * @param signer the issuer's common name (see {@link #issuerName})
  * @param serial the serial number's magnitude, big-endian, no leading zero byte
@@ -37,81 +38,159 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             "2.16.840.1.101.3.4.2.3", "sha512",
             "2.16.840.1.101.3.4.2.4", "sha224",
             "1.2.156.10197.1.401", "sm3");
+    /** PKCS#7's signedData content type. */
+    private static final String SIGNED_DATA = "1.2.840.113549.1.7.2";
     /** X.520's commonName attribute type. */
-    private static final ASN1ObjectIdentifier COMMON_NAME = new ASN1ObjectIdentifier("2.5.4.3");
+    private static final String COMMON_NAME = "2.5.4.3";
 
+    /**
+     * The first SignerInfo's fields, when the whole blob decodes as OpenSSL's CMS templates
+     * decode it (every SignerInfo, every AlgorithmIdentifier, the encapsulated content's type)
+     * and the digest is one the kernel names.
+     */
     static Optional<Pkcs7> parse(byte[] der) {
         try {
-            ContentInfo content = ContentInfo.getInstance(ASN1Primitive.fromByteArray(der));
-            SignedData signed = SignedData.getInstance(content.getContent());
-            ASN1Set infos = signed.getSignerInfos();
-            if (infos.size() == 0) {
+            Der.Element content = Der.read(der).expect(Der.SEQUENCE);
+            if (!content.child(0).oid().equals(SIGNED_DATA) || content.children().size() != 2) {
                 return Optional.empty();
             }
-            SignerInfo info = SignerInfo.getInstance(infos.getObjectAt(0));
-            if (info.getSID().isTagged()) {
-                return Optional.empty();  // a subjectKeyIdentifier: no issuer and serial to show
+            List<Der.Element> signerInfos = signerInfos(explicit(content.child(1), 0).expect(Der.SEQUENCE))
+                    .elementsOf(Der.SET);
+            Optional<Pkcs7> first = Optional.empty();
+            for (Der.Element info : signerInfos) {
+                Optional<Pkcs7> read = signerInfo(info.expect(Der.SEQUENCE));  // each must decode
+                if (info == signerInfos.get(0)) {
+                    first = read;
+                }
             }
-            // IssuerAndSerialNumber read as the SEQUENCE it is: BouncyCastle's X500Name would
-            // initialise its name style's tables of some hundred OIDs, a tenth of a modinfo's run
-            ASN1Sequence id = ASN1Sequence.getInstance(info.getSID().getId());
-            ASN1Sequence issuer = ASN1Sequence.getInstance(id.getObjectAt(0));
-            ASN1Integer serial = ASN1Integer.getInstance(id.getObjectAt(1));
-            String digest = DIGESTS.get(info.getDigestAlgorithm().getAlgorithm().getId());
-            if (digest == null) {
-                return Optional.empty();
-            }
-            return Optional.of(new Pkcs7(issuerName(issuer), magnitude(serial.getValue()),
-                    digest, info.getEncryptedDigest().getOctets()));
-        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException
-                | IndexOutOfBoundsException e) {
-            // BouncyCastle reports malformed DER unchecked: IllegalArgument or IllegalState from its
-            // parsers, ClassCast where a structure holds the wrong ASN.1 type, IndexOutOfBounds
-            // where a SEQUENCE is short.
+            return first;
+        } catch (Der.MalformedException e) {
             return Optional.empty();
         }
+    }
+
+    /** SignedData's signerInfos, the rest of it checked on the way. */
+    private static Der.Element signerInfos(Der.Element signedData) throws Der.MalformedException {
+        version(signedData.child(0));
+        for (Der.Element digest : signedData.child(1).elementsOf(Der.SET)) {
+            algorithm(digest);
+        }
+        Der.Element encapsulated = signedData.child(2).expect(Der.SEQUENCE);
+        encapsulated.child(0).oid();
+        if (encapsulated.children().size() > 2
+                || encapsulated.children().size() == 2 && !explicit(encapsulated.child(1), 0).is(Der.UNIVERSAL, Der.OCTET_STRING)) {
+            throw new Der.MalformedException("EncapsulatedContentInfo");
+        }
+        int at = 3;
+        for (int tag = 0; tag <= 1; tag++) {
+            if (signedData.child(at).is(Der.CONTEXT, tag)) {
+                Der.within(signedData.child(at++));  // certificates, CRLs
+            }
+        }
+        if (signedData.children().size() != at + 1) {
+            throw new Der.MalformedException("SignedData has " + signedData.children().size() + " elements");
+        }
+        return signedData.child(at);
+    }
+
+    private static Optional<Pkcs7> signerInfo(Der.Element info) throws Der.MalformedException {
+        version(info.child(0));
+        Der.Element sid = info.child(1);
+        String digest = DIGESTS.get(algorithm(info.child(2)));
+        int at = 3;
+        if (info.child(at).is(Der.CONTEXT, 0)) {
+            attributes(info.child(at++));  // signed
+        }
+        algorithm(info.child(at++));
+        byte[] signature = info.child(at++).octets();
+        if (at < info.children().size() && info.child(at).is(Der.CONTEXT, 1)) {
+            attributes(info.child(at++));  // unsigned
+        }
+        if (at != info.children().size()) {
+            throw new Der.MalformedException("SignerInfo has " + info.children().size() + " elements");
+        }
+        if (sid.is(Der.CONTEXT, 0)) {
+            return Optional.empty();  // a subjectKeyIdentifier: no issuer and serial to show
+        }
+        if (sid.expect(Der.SEQUENCE).children().size() != 2) {
+            throw new Der.MalformedException("IssuerAndSerialNumber has " + sid.children().size() + " elements");
+        }
+        String signer = issuerName(sid.child(0));
+        byte[] serial = magnitude(sid.child(1).expect(Der.INTEGER).contents());
+        return digest == null ? Optional.empty() : Optional.of(new Pkcs7(signer, serial, digest, signature));
+    }
+
+    /** A version: an INTEGER OpenSSL reads into 32 bits. */
+    private static void version(Der.Element version) throws Der.MalformedException {
+        if (new BigInteger(version.expect(Der.INTEGER).contents()).bitLength() > 31) {
+            throw new Der.MalformedException("version out of range");
+        }
+    }
+
+    /** An AlgorithmIdentifier's OID: SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
+    private static String algorithm(Der.Element id) throws Der.MalformedException {
+        id.expect(Der.SEQUENCE);
+        if (id.children().size() > 2) {
+            throw new Der.MalformedException("AlgorithmIdentifier has " + id.children().size() + " elements");
+        }
+        if (id.children().size() == 2) {
+            id.child(1).any();  // parameters
+        }
+        return id.child(0).oid();
+    }
+
+    /** {@code [n] IMPLICIT SET OF Attribute}: each SEQUENCE { type OID, values SET }. */
+    private static void attributes(Der.Element tagged) throws Der.MalformedException {
+        for (Der.Element attribute : Der.within(tagged)) {
+            if (attribute.expect(Der.SEQUENCE).children().size() != 2) {
+                throw new Der.MalformedException("Attribute has " + attribute.children().size() + " elements");
+            }
+            attribute.child(0).oid();
+            for (Der.Element value : attribute.child(1).elementsOf(Der.SET)) {
+                value.any();
+            }
+        }
+    }
+
+    /** The one element inside a context-specific constructed {@code [tag]}. */
+    private static Der.Element explicit(Der.Element tagged, int tag) throws Der.MalformedException {
+        if (!tagged.is(Der.CONTEXT, tag) || !tagged.constructed() || tagged.children().size() != 1) {
+            throw new Der.MalformedException("expected [" + tag + "] EXPLICIT");
+        }
+        return tagged.child(0);
     }
 
     /**
      * The issuer name as libkmod shows it: the first common name; when there is none, the last
      * attribute's value (libkmod keeps the entry its search stopped on); empty for an empty name.
-     * The value's raw bytes up to the first NUL, as OpenSSL hands them out. Every attribute is
+     * The value's contents up to the first NUL, as OpenSSL hands them out. Every attribute is
      * read, past the one shown: OpenSSL decodes the whole name, and a malformed one anywhere
      * hides the signature.
      */
-    static String issuerName(ASN1Sequence name) throws IOException {
-        ASN1Encodable shown = null;
+    static String issuerName(Der.Element name) throws Der.MalformedException {
+        Der.Element shown = null;
         boolean common = false;
-        for (ASN1Encodable rdn : name) {
-            for (ASN1Encodable typeAndValue : ASN1Set.getInstance(rdn)) {
-                ASN1Sequence atv = ASN1Sequence.getInstance(typeAndValue);
-                ASN1ObjectIdentifier type = ASN1ObjectIdentifier.getInstance(atv.getObjectAt(0));
-                ASN1Encodable value = atv.getObjectAt(1);
+        for (Der.Element rdn : name.elementsOf(Der.SEQUENCE)) {
+            for (Der.Element typeAndValue : rdn.elementsOf(Der.SET)) {
+                typeAndValue.expect(Der.SEQUENCE);
+                String type = typeAndValue.child(0).oid();
+                Der.Element value = typeAndValue.child(1);
+                if (typeAndValue.children().size() != 2) {
+                    throw new Der.MalformedException("AttributeTypeAndValue has " + typeAndValue.children().size());
+                }
+                NameValue.check(value);
                 if (!common) {
                     shown = value;
                     common = type.equals(COMMON_NAME);
                 }
             }
         }
-        return shown == null ? "" : rawString(shown);
+        return shown == null ? "" : NameValue.shown(shown);
     }
 
-    private static String rawString(ASN1Encodable value) throws IOException {
-        byte[] der = value.toASN1Primitive().getEncoded("DER");
-        int at = 1;
-        int len = der[at++] & 0xff;
-        if (len >= 0x80) {
-            at += len & 0x7f;
-        }
-        int end = at;
-        while (end < der.length && der[end] != 0) {
-            end++;
-        }
-        return new String(der, at, end - at, StandardCharsets.ISO_8859_1);
-    }
-
-    private static byte[] magnitude(BigInteger serial) {
-        byte[] bytes = serial.abs().toByteArray();
+    /** A two's-complement INTEGER's magnitude, big-endian, without leading zero bytes. */
+    private static byte[] magnitude(byte[] twosComplement) {
+        byte[] bytes = new BigInteger(twosComplement).abs().toByteArray();
         int skip = 0;
         while (skip < bytes.length && bytes[skip] == 0) {
             skip++;

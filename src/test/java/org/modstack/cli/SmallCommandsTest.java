@@ -2,19 +2,12 @@ package org.modstack.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.modstack.Fixtures;
@@ -27,9 +20,8 @@ import org.tukaani.xz.XZOutputStream;
  * non-capturing lambda's constant), each further one 0.35 ms, measured side by side with a
  * class-data archive. The JDK's own lambdas count too: {@code FileChannel.map}, streams'
  * terminal operations, {@code String.format} and regular expressions with character classes
- * all run one. Each command runs in a JVM of its own, its class loading logged, on the test
- * class path with BouncyCastle's jars unsigned as in the product's jar (verifying a signed jar
- * runs lambdas of the JDK's own).
+ * all run one. Each command runs in a JVM of its own, on the test class path, its class
+ * loading logged.
  *
  * <p>modinfo and modprobe of one name open no {@code FileChannel} either: its first use loads
  * some thirty classes and initialises the JDK's native I/O dispatch, about 0.9 ms of a command
@@ -39,44 +31,6 @@ import org.tukaani.xz.XZOutputStream;
 class SmallCommandsTest {
     @TempDir
     Path tmp;
-    @TempDir
-    static Path jars;
-    private static String classPath;
-
-    @BeforeAll
-    static void unsignClassPath() throws IOException {
-        List<String> entries = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            entries.add(entry.endsWith(".jar") ? unsigned(Path.of(entry)).toString() : entry);
-        }
-        classPath = String.join(File.pathSeparator, entries);
-    }
-
-    /** The jar without its signature files (a copy, when it has them). */
-    private static Path unsigned(Path jar) throws IOException {
-        try (ZipFile in = new ZipFile(jar.toFile())) {
-            List<? extends ZipEntry> entries = Collections.list(in.entries());
-            if (entries.stream().noneMatch(SmallCommandsTest::isSignature)) {
-                return jar;
-            }
-            Path copy = jars.resolve(jar.getFileName());
-            try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(copy))) {
-                for (ZipEntry e : entries) {
-                    if (!isSignature(e)) {
-                        out.putNextEntry(new ZipEntry(e.getName()));
-                        in.getInputStream(e).transferTo(out);
-                    }
-                }
-            }
-            return copy;
-        }
-    }
-
-    private static boolean isSignature(ZipEntry e) {
-        String name = e.getName().toUpperCase(Locale.ROOT);
-        return name.startsWith("META-INF/") && (name.endsWith(".SF") || name.endsWith(".RSA")
-                || name.endsWith(".DSA") || name.endsWith(".EC"));
-    }
 
     @Test
     void virtualKernelCommandsLinkNoLambda() throws Exception {
@@ -141,7 +95,7 @@ class SmallCommandsTest {
     private List<String> classesLoaded(String... args) throws IOException, InterruptedException {
         Path classes = Files.createTempFile(tmp, "classes", ".log");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xlog:class+load:file=" + classes, "-cp", classPath,
+                "-Xlog:class+load:file=" + classes, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -6,9 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
 
@@ -43,6 +46,28 @@ final class BadModuleFiles {
         put(out, dir, "garbage.ko.zst", concat(new byte[] {0x28, (byte) 0xB5, 0x2F, (byte) 0xFD}, "garbage!".getBytes()));
         byte[] xz = xz(good);
         put(out, dir, "truncated.ko.xz", Arrays.copyOf(xz, xz.length / 2));
+        return out;
+    }
+
+    /**
+     * {@code count} copies of a signed module, each with one to four random bytes of its PKCS#7
+     * blob overwritten (seeded: the same files each run). Most damage breaks the DER, some only
+     * changes a value: OpenSSL's decoder, through kmod, tells which.
+     */
+    static List<Path> damagedSignatures(Path dir, Path signed, int count, long seed) throws IOException {
+        byte[] sig = Files.readAllBytes(signed);
+        int trailer = sig.length - 28 - 12;
+        int blobLength = ByteBuffer.wrap(sig).getInt(trailer + 8);
+        int blob = trailer - blobLength;
+        Random random = new Random(seed);
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] b = sig.clone();
+            for (int n = 1 + random.nextInt(4); n > 0; n--) {
+                b[blob + random.nextInt(blobLength)] = (byte) random.nextInt(256);
+            }
+            out.add(Files.write(dir.resolve("sig-damaged-" + i + ".ko"), b));
+        }
         return out;
     }
 

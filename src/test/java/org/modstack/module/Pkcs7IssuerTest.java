@@ -18,16 +18,25 @@ class Pkcs7IssuerTest {
 
     @Test
     void signerIsTheFirstCommonNameElseTheLastAttribute() throws Exception {
-        assertThat(Pkcs7.issuerName(name(rdn(O, "Debian"), rdn(CN, "Secure Boot CA"), rdn(CN, "second"))))
+        assertThat(issuer(name(rdn(O, "Debian"), rdn(CN, "Secure Boot CA"), rdn(CN, "second"))))
                 .isEqualTo("Secure Boot CA");
-        assertThat(Pkcs7.issuerName(name(rdn(O, "Debian"), rdn(O, "last")))).isEqualTo("last");
-        assertThat(Pkcs7.issuerName(name())).isEmpty();
+        assertThat(issuer(name(rdn(O, "Debian"), rdn(O, "last")))).isEqualTo("last");
+        assertThat(issuer(name())).isEmpty();
+    }
+
+    @Test
+    void signerEndsAtItsFirstNul() throws Exception {
+        assertThat(issuer(name(rdn(CN, "kernel\0key")))).isEqualTo("kernel");
     }
 
     @Test
     void aMalformedAttributeAfterTheCommonNameStillHidesTheSignature() {
         DERSequence bad = name(rdn(CN, "Secure Boot CA"), new DERSet(new ASN1Integer(7)));
-        assertThatThrownBy(() -> Pkcs7.issuerName(bad)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> issuer(bad)).isInstanceOf(Der.MalformedException.class);
+    }
+
+    private static String issuer(DERSequence name) throws Exception {
+        return Pkcs7.issuerName(Der.read(name.getEncoded()));
     }
 
     private static DERSequence name(ASN1Encodable... rdns) {
