@@ -71,6 +71,29 @@ final class BadModuleFiles {
         return out;
     }
 
+    /**
+     * {@code count} copies of an ELF64 little-endian module, each with one to three random bytes
+     * of its ELF header or section header table overwritten (seeded), where a reader's checks of
+     * offsets, sizes and indexes are tested.
+     */
+    static List<Path> damagedHeaders(Path dir, Path good, int count, long seed) throws IOException {
+        byte[] elf = Files.readAllBytes(good);
+        ByteBuffer header = ByteBuffer.wrap(elf).order(ByteOrder.LITTLE_ENDIAN);
+        int sectionHeaders = (int) header.getLong(40);
+        int tableSize = (header.getShort(60) & 0xffff) * (header.getShort(58) & 0xffff);
+        Random random = new Random(seed);
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] b = elf.clone();
+            for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                int at = random.nextBoolean() ? random.nextInt(64) : sectionHeaders + random.nextInt(tableSize);
+                b[at] = (byte) random.nextInt(256);
+            }
+            out.add(Files.write(dir.resolve("elf-damaged-" + i + ".ko"), b));
+        }
+        return out;
+    }
+
     /** A module whose section-name table index is out of range: kmod 30 aborts on an assertion. */
     static Path badNameTableIndex(Path dir, Path good) throws IOException {
         return Files.write(dir.resolve("bad-shstrndx.ko"), le16(Files.readAllBytes(good), 62, 0xfff0));
