@@ -62,7 +62,8 @@ final class Der {
      * @param from the offset of the contents
      * @param to the end of the contents (before an indefinite length's end-of-contents)
      * @param end the end of the whole element
-     * @param children the elements inside a constructed one, empty for a primitive
+     * @param children the elements inside a constructed one, or inside a universal SEQUENCE or
+     *     SET encoded primitive (see {@link #elementsOf}); empty for any other primitive
      */
     record Element(byte[] bytes, int tagClass, boolean constructed, int number, int start, int from, int to, int end,
                    List<Element> children) {
@@ -231,7 +232,8 @@ final class Der {
      * primitive one's contents read as elements (OpenSSL reads them either way).
      */
     static List<Element> within(Element tagged) throws MalformedException {
-        return tagged.constructed() ? tagged.children() : children(tagged.bytes(), tagged.from(), tagged.to(), MAX_DEPTH);
+        return tagged.constructed() ? tagged.children()
+                : children(tagged.bytes(), tagged.from(), tagged.to(), MAX_DEPTH);
     }
 
     private static List<Element> children(byte[] b, int at, int to, int depth) throws MalformedException {

@@ -54,7 +54,8 @@ final class NameValue {
     private static boolean utf8(byte[] b, int at, int to) {
         while (at < to) {
             int lead = b[at] & 0xff;
-            int length = lead < 0x80 ? 1 : (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3 : (lead & 0xf8) == 0xf0 ? 4 : 0;
+            int length = lead < 0x80 ? 1 : (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3
+                    : (lead & 0xf8) == 0xf0 ? 4 : 0;
             if (length == 0 || to - at < length) {
                 return false;
             }

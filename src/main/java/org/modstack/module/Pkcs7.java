@@ -75,12 +75,7 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
         for (Der.Element digest : signedData.child(1).elementsOf(Der.SET)) {
             algorithm(digest);
         }
-        Der.Element encapsulated = signedData.child(2).expect(Der.SEQUENCE);
-        encapsulated.child(0).oid();
-        if (encapsulated.children().size() > 2
-                || encapsulated.children().size() == 2 && !explicit(encapsulated.child(1), 0).is(Der.UNIVERSAL, Der.OCTET_STRING)) {
-            throw new Der.MalformedException("EncapsulatedContentInfo");
-        }
+        encapsulatedContent(signedData.child(2));
         int at = 3;
         for (int tag = 0; tag <= 1; tag++) {
             if (signedData.child(at).is(Der.CONTEXT, tag)) {
@@ -91,6 +86,15 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             throw new Der.MalformedException("SignedData has " + signedData.children().size() + " elements");
         }
         return signedData.child(at);
+    }
+
+    /** SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }: absent for a module. */
+    private static void encapsulatedContent(Der.Element info) throws Der.MalformedException {
+        info.expect(Der.SEQUENCE).child(0).oid();
+        int size = info.children().size();
+        if (size > 2 || size == 2 && !explicit(info.child(1), 0).is(Der.UNIVERSAL, Der.OCTET_STRING)) {
+            throw new Der.MalformedException("EncapsulatedContentInfo");
+        }
     }
 
     private static Optional<Pkcs7> signerInfo(Der.Element info) throws Der.MalformedException {

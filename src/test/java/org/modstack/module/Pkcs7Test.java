@@ -75,11 +75,13 @@ class Pkcs7Test {
             for (List<Attr> rdn : issuer) {
                 rdns.add(new DERSet(rdn.stream().map(Attr::encoded).toArray(ASN1Encodable[]::new)));
             }
+            X500Name name = X500Name.getInstance(new DERSequence(rdns));
             SignerIdentifier sid = keyIdentifier ? new SignerIdentifier(new DEROctetString(serial.abs().toByteArray()))
-                    : new SignerIdentifier(new IssuerAndSerialNumber(X500Name.getInstance(new DERSequence(rdns)), serial));
+                    : new SignerIdentifier(new IssuerAndSerialNumber(name, serial));
             AlgorithmIdentifier digestId = new AlgorithmIdentifier(new ASN1ObjectIdentifier(DIGESTS.get(digest)));
-            ASN1Set attributes = signedAttributes ? new DERSet(new Attribute(PKCSObjectIdentifiers.pkcs_9_at_contentType,
-                    new DERSet(CMSObjectIdentifiers.data))) : null;
+            Attribute contentType = new Attribute(PKCSObjectIdentifiers.pkcs_9_at_contentType,
+                    new DERSet(CMSObjectIdentifiers.data));
+            ASN1Set attributes = signedAttributes ? new DERSet(contentType) : null;
             SignerInfo info = new SignerInfo(sid, digestId, attributes,
                     new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption), new DEROctetString(signature), null);
             ASN1Set certs = certificates ? new DERSet(new DERSequence(new DEROctetString(new byte[] {1, 2, 3}))) : null;
