@@ -8,7 +8,9 @@ import java.util.Optional;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
+import org.modstack.index.KmodVersion;
 import org.modstack.kernel.KernelStore;
+import org.modstack.modprobe.LibkmodError;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.modprobe.ModuleLookup;
 import org.modstack.module.Compression;
@@ -175,9 +177,20 @@ final class Modinfo extends GetoptTool {
         return ok;
     }
 
-    private static Target target(ModuleDirectory dir, ModuleLookup.Match m) throws ErrnoException {
-        Optional<String> path = m.foundBuiltin() ? Optional.empty() : dir.modulePath(m.name());
-        return new Target(m.name(), path, m.foundBuiltin());
+    /**
+     * The module a lookup found. libkmod reads its modules.dep line whole on the way, and logs a
+     * dependency whose file is missing (the module is still shown).
+     */
+    private Target target(ModuleDirectory dir, ModuleLookup.Match m) throws ErrnoException {
+        if (m.foundBuiltin()) {
+            return new Target(m.name(), Optional.empty(), true);
+        }
+        Optional<String> line = dir.depLine(m.name());
+        Optional<LibkmodError> missing = line.isPresent() ? dir.missingDependency(line.get(), dir) : Optional.empty();
+        if (missing.isPresent()) {
+            io.printErr(missing.get().byDefaultLogger(KmodVersion.KMOD30));
+        }
+        return new Target(m.name(), dir.modulePath(m.name()), false);
     }
 
     /** kmod takes an argument as a file when it is a regular file named like a module. */

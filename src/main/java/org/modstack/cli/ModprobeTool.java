@@ -16,6 +16,7 @@ import org.modstack.kernel.KernelDescription;
 import org.modstack.kernel.KernelStore;
 import org.modstack.kernel.VirtualKernel;
 import org.modstack.modprobe.KernelState;
+import org.modstack.modprobe.LibkmodError;
 import org.modstack.modprobe.Modprobe;
 import org.modstack.modprobe.ModprobeConfig;
 import org.modstack.modprobe.ModuleDirectory;
@@ -135,7 +136,8 @@ final class ModprobeTool extends GetoptTool {
         ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, version,
                 io.reporter(ToolOutput.Report.AS_IS));
         dir = dir.asModprobeReadsIt(io.reporter(ToolOutput.Report.ERROR));
-        Modprobe modprobe = new Modprobe(dir, settings, kernel);
+        Modprobe modprobe = new Modprobe(dir, settings, kernel,
+                new LibkmodLog(io.reporter(ToolOutput.Report.ERROR), version));
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
         if (showConfig) {
@@ -150,6 +152,7 @@ final class ModprobeTool extends GetoptTool {
             err = 0;
             for (String n : names) {
                 int r = rmmod(io, modprobe, n);
+                modprobe.release();
                 if (r < 0) {
                     err = r;
                 }
@@ -158,6 +161,7 @@ final class ModprobeTool extends GetoptTool {
             err = 0;
             for (String n : names) {
                 int r = insmod(io, modprobe, dir, n, null);
+                modprobe.release();
                 if (r < 0) {
                     err = r;
                 }
@@ -180,6 +184,7 @@ final class ModprobeTool extends GetoptTool {
         List<String> targets = all ? names : names.subList(0, 1);
         for (String n : targets) {
             int r = insmod(io, modprobe, dir, n, all ? null : optionsFromArgs(names.subList(1, names.size())));
+            modprobe.release();
             err = r < 0 ? r : err;
         }
         plan.close();
@@ -286,6 +291,14 @@ final class ModprobeTool extends GetoptTool {
         return err;
     }
 
+    /** libkmod's errors as modprobe's logger prints them (a class: modprobe -D links no lambda). */
+    private record LibkmodLog(Consumer<String> reporter, KmodVersion version) implements Consumer<LibkmodError> {
+        @Override
+        public void accept(LibkmodError e) {
+            reporter.accept(e.forModprobe(version));
+        }
+    }
+
     /** Each action of a probe: a step of the JSON plan, or printed (--show, -v), or neither. */
     private record Shown(ToolOutput io, ModprobePlanJson plan, boolean print) implements Consumer<Modprobe.Action> {
         @Override
@@ -333,8 +346,8 @@ final class ModprobeTool extends GetoptTool {
                 io.error("could not remove '" + name + "': " + e.errno().message() + "\n");
             }
         };
-        Modprobe.RemoveFlags flags = new Modprobe.RemoveFlags(ignoreCommands, firstTime, removeHolders, dryRun,
-                forceModversion && forceVermagic, waitMillis);
+        Modprobe.RemoveFlags flags = new Modprobe.RemoveFlags(ignoreLoaded, ignoreCommands, firstTime, removeHolders,
+                dryRun, forceModversion && forceVermagic, waitMillis);
         for (Modprobe.Mod m : found) {
             try {
                 modprobe.remove(m, flags, out);

@@ -103,13 +103,30 @@ public final class Modprobe {
     private final ModuleDirectory dir;
     private final ModprobeConfig config;
     private final KernelState kernel;
+    private final Consumer<LibkmodError> log;
     private final Map<String, Mod> pool = new HashMap<>();
     private int planCount;
 
+    /** A planner that keeps libkmod's error messages to itself. */
     public Modprobe(ModuleDirectory dir, ModprobeConfig config, KernelState kernel) {
+        this(dir, config, kernel, message -> { });
+    }
+
+    /** A planner giving {@code log} the errors libkmod logs. */
+    public Modprobe(ModuleDirectory dir, ModprobeConfig config, KernelState kernel, Consumer<LibkmodError> log) {
         this.dir = dir;
         this.config = config;
         this.kernel = kernel;
+        this.log = log;
+    }
+
+    /**
+     * Lets go of every module planned so far, as modprobe does of each name's modules before
+     * the next one (-a, -r): libkmod frees a module nothing holds, so the next name's lookups
+     * make their modules anew from the indexes, with the paths their own lines give.
+     */
+    public void release() {
+        pool.clear();
     }
 
     Mod module(String name, String alias) {
@@ -145,6 +162,9 @@ public final class Modprobe {
             Mod mod = m.source() == ModuleLookup.Source.MODDEP || m.source() == ModuleLookup.Source.BUILTIN
                     || m.source() == ModuleLookup.Source.COMMAND
                     ? module(m.name(), null) : module(m.name(), key);
+            if (m.source() == ModuleLookup.Source.MODDEP) {
+                readDeps(mod);  // libkmod's lookup in modules.dep reads the line it found
+            }
             if (m.foundBuiltin()) {
                 mod.builtin = true;
             }
@@ -168,12 +188,23 @@ public final class Modprobe {
         return m.builtin;
     }
 
-    /** The module's file, from modules.dep; empty for built-ins and unknown names. */
+    /**
+     * The module's file, from modules.dep; empty for built-ins and unknown names. As libkmod's
+     * kmod_module_get_path, the line is read only when neither a path nor a reading is known.
+     */
     public Optional<String> path(Mod m) throws ErrnoException {
-        readDeps(m);
+        if (m.path == null && !m.depsRead) {
+            readDeps(m);
+        }
         return Optional.ofNullable(m.path);
     }
 
+    /**
+     * libkmod's kmod_module_parse_depline: the module's path, then each dependency made a
+     * module from its path. A dependency whose file is missing fails the line
+     * ({@link ModuleDirectory#missingDependency}): the module keeps no dependency, and its line
+     * is read again, the failure logged again, each time its dependencies are asked for.
+     */
     void readDeps(Mod m) throws ErrnoException {
         if (m.depsRead) {
             return;
@@ -188,13 +219,21 @@ public final class Modprobe {
         if (m.path == null) {
             m.path = dir.resolve(l.substring(0, colon));
         }
+        Optional<LibkmodError> missing = dir.missingDependency(l, this);
+        if (missing.isPresent()) {
+            log.accept(missing.get());
+            m.depsRead = false;
+            return;
+        }
         List<Mod> deps = new ArrayList<>();
         // as libkmod's strtok_r(" \t"): a regex split compiled a pattern per line, a third of -a's time
         ConfigLines.Tokens words = new ConfigLines.Tokens(l, colon + 1);
         for (String dep = words.next(); dep != null; dep = words.next()) {
             Mod d = module(ModuleName.fromPath(dep), null);
             if (d.path == null) {
-                // libkmod creates dependencies from their paths, which it makes absolute
+                // libkmod creates dependencies from their paths, which it makes absolute. It also
+                // refuses a path other than the one a module of that name has, but its modules
+                // live only while a name's probe holds them (see release): so do these.
                 d.path = WorkingDirectory.absolute(dir.resolve(dep));
             }
             deps.add(0, d);  // libkmod prepends: deepest first
@@ -336,14 +375,16 @@ public final class Modprobe {
     /**
      * How a removal behaves, as modprobe's options set it.
      *
+     * @param ignoreLoaded remove whatever the kernel holds ({@code --show-depends}): no check
+     *     that the module is loaded, built in or unused
      * @param ignoreCommands {@code -i}
      * @param firstTime {@code --first-time}
      * @param removeHolders {@code --remove-holders}
      * @param dryRun show the steps without doing them ({@code -n})
      * @param force {@code -f}: {@code delete_module} with {@code O_TRUNC}
      */
-    public record RemoveFlags(boolean ignoreCommands, boolean firstTime, boolean removeHolders, boolean dryRun,
-                              boolean force, long waitMillis) {
+    public record RemoveFlags(boolean ignoreLoaded, boolean ignoreCommands, boolean firstTime, boolean removeHolders,
+                              boolean dryRun, boolean force, long waitMillis) {
     }
 
     /** Where a removal reports: modprobe's log messages, the lines it shows with -v or -n, libkmod's errors. */

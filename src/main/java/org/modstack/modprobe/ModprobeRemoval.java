@@ -48,7 +48,7 @@ final class ModprobeRemoval {
             kernel.holders(mod.name).forEach(h -> holders.add(modprobe.module(h, null)));
             removeEach(holders, true);
         }
-        if (cmd == null && flags.waitMillis() == 0 && inUse(mod.name)) {
+        if (cmd == null && !flags.ignoreLoaded() && flags.waitMillis() == 0 && inUse(mod.name)) {
             out.log("Module " + mod.name + " is in use.\n");
             throw new ErrnoException(Errno.EBUSY, mod.name + " is in use");
         }
@@ -72,8 +72,14 @@ final class ModprobeRemoval {
         removeEach(pre, false);
     }
 
-    /** Whether a module without a remove command is there to remove; refusals are logged and thrown. */
+    /**
+     * Whether a module without a remove command is there to remove, which {@code --show-depends}
+     * does not ask; refusals are logged and thrown.
+     */
     private boolean needsRemoval(Mod mod, boolean ignoreBuiltin) throws ErrnoException {
+        if (flags.ignoreLoaded()) {
+            return true;
+        }
         if (modprobe.isBuiltin(mod)) {
             if (ignoreBuiltin) {
                 return false;

@@ -119,7 +119,7 @@ class ModprobeRemovalTest {
             }
         };
         try {
-            modprobe.remove(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, holders, true, false, 0),
+            modprobe.remove(modprobe.lookup(name).get(0), new Modprobe.RemoveFlags(false, false, false, holders, true, false, 0),
                     out);
             return Optional.empty();
         } catch (ErrnoException e) {
