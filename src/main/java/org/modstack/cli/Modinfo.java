@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
@@ -186,11 +187,18 @@ final class Modinfo extends GetoptTool {
             return new Target(m.name(), Optional.empty(), true);
         }
         Optional<String> line = dir.depLine(m.name());
-        Optional<LibkmodError> missing = line.isPresent() ? dir.missingDependency(line.get(), dir) : Optional.empty();
-        if (missing.isPresent()) {
-            io.printErr(missing.get().byDefaultLogger(KmodVersion.KMOD30));
+        if (line.isPresent()) {
+            dir.dependencyFiles(line.get(), dir, new LibkmodLog(io));
         }
         return new Target(m.name(), dir.modulePath(m.name()), false);
+    }
+
+    /** libkmod's errors, as its default logger prints them (a class: modinfo links no lambda). */
+    private record LibkmodLog(ToolOutput io) implements Consumer<LibkmodError> {
+        @Override
+        public void accept(LibkmodError e) {
+            io.printErr(e.byDefaultLogger(KmodVersion.KMOD30));
+        }
     }
 
     /** kmod takes an argument as a file when it is a regular file named like a module. */

@@ -11,9 +11,7 @@ import java.util.function.Consumer;
 import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.ModuleName;
-import org.modstack.util.ConfigLines;
 import org.modstack.util.Fnmatch;
-import org.modstack.util.WorkingDirectory;
 
 /**
  * modprobe's planning, as libkmod does it: resolve a name to modules (configuration aliases,
@@ -202,8 +200,8 @@ public final class Modprobe {
     /**
      * libkmod's kmod_module_parse_depline: the module's path, then each dependency made a
      * module from its path. A dependency whose file is missing fails the line
-     * ({@link ModuleDirectory#missingDependency}): the module keeps no dependency, and its line
-     * is read again, the failure logged again, each time its dependencies are asked for.
+     * ({@link ModuleDirectory#dependencyFiles}): the module keeps no dependency, and its line is
+     * read again, the failure logged again, each time its dependencies are asked for.
      */
     void readDeps(Mod m) throws ErrnoException {
         if (m.depsRead) {
@@ -219,22 +217,18 @@ public final class Modprobe {
         if (m.path == null) {
             m.path = dir.resolve(l.substring(0, colon));
         }
-        Optional<LibkmodError> missing = dir.missingDependency(l, this);
-        if (missing.isPresent()) {
-            log.accept(missing.get());
+        Optional<List<String>> files = dir.dependencyFiles(l, this, log);
+        if (files.isEmpty()) {
             m.depsRead = false;
             return;
         }
         List<Mod> deps = new ArrayList<>();
-        // as libkmod's strtok_r(" \t"): a regex split compiled a pattern per line, a third of -a's time
-        ConfigLines.Tokens words = new ConfigLines.Tokens(l, colon + 1);
-        for (String dep = words.next(); dep != null; dep = words.next()) {
-            Mod d = module(ModuleName.fromPath(dep), null);
+        for (String file : files.get()) {
+            Mod d = module(ModuleName.fromPath(file), null);
             if (d.path == null) {
-                // libkmod creates dependencies from their paths, which it makes absolute. It also
-                // refuses a path other than the one a module of that name has, but its modules
-                // live only while a name's probe holds them (see release): so do these.
-                d.path = WorkingDirectory.absolute(dir.resolve(dep));
+                // libkmod also refuses a path other than the one a module of that name has, but
+                // its modules live only while a name's probe holds them (see release): so do these
+                d.path = file;
             }
             deps.add(0, d);  // libkmod prepends: deepest first
         }

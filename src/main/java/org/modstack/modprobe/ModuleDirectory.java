@@ -58,8 +58,7 @@ public final class ModuleDirectory {
     private final Map<Index, Optional<IndexFile>> indexes = new HashMap<>();
     /** The modules.dep lines looked up: modprobe reads each module's twice, to find it and for its dependencies. */
     private final Map<String, Optional<String>> depLines = new HashMap<>();
-    /** Each path statted, with why it does not stat (null when it does). */
-    private final Map<String, ErrnoException> statted = new HashMap<>();
+    private final Map<String, DependencyFile> dependencyFiles = new HashMap<>();
     private Map<String, List<String>> builtinModinfo;
 
     private ModuleDirectory(String dirname, IndexFile.Reader reader) {
@@ -170,45 +169,51 @@ public final class ModuleDirectory {
     }
 
     /**
-     * Why libkmod cannot read the dependencies of the modules.dep {@code line}: the first whose
-     * file does not stat (kmod_module_parse_depline makes each a module from its path, joined
-     * to this directory and made absolute, which must stat). A module whose line fails keeps no
-     * dependency; empty when every file is there. {@code ctx} stands for libkmod's context,
-     * whose address the message gives.
+     * The files of the dependencies the modules.dep {@code line} lists, as libkmod makes modules
+     * of them (kmod_module_parse_depline): each joined to this directory, made absolute, and
+     * required to stat. The first that does not fails the whole line: it is logged, as libkmod
+     * logs it, and the result is empty. {@code ctx} stands for libkmod's context, whose address
+     * the message gives.
      */
-    public Optional<LibkmodError> missingDependency(String line, Object ctx) {
+    public Optional<List<String>> dependencyFiles(String line, Object ctx, Consumer<LibkmodError> log) {
         int colon = line.indexOf(':');
-        if (colon < 0) {
-            return Optional.empty();
-        }
+        List<String> files = new ArrayList<>();
         ConfigLines.Tokens words = new ConfigLines.Tokens(line, colon + 1);
-        for (String dep = words.next(); dep != null; dep = words.next()) {
-            String path = resolve(dep);
+        for (String dep = colon < 0 ? null : words.next(); dep != null; dep = words.next()) {
             try {
-                stat(WorkingDirectory.absolute(path));
+                files.add(dependencyFile(dep));
             } catch (ErrnoException e) {
-                return Optional.of(new LibkmodError("libkmod-module.c", 191, "kmod_module_parse_depline", "ctx=0x"
-                        + Integer.toHexString(System.identityHashCode(ctx)) + " path=" + path + " error="
+                log.accept(new LibkmodError("libkmod-module.c", 191, "kmod_module_parse_depline", "ctx=0x"
+                        + Integer.toHexString(System.identityHashCode(ctx)) + " path=" + resolve(dep) + " error="
                         + e.errno().message() + "\n"));
+                return Optional.empty();
             }
         }
-        return Optional.empty();
+        return Optional.of(files);
     }
 
     /**
-     * Throws why the file at {@code path} does not stat. Each path is statted once a run:
-     * modprobe -a meets the 766 files of Debian's tree 10,000 times as dependencies, and
-     * libkmod's stats of them all take less than a JVM's of each once.
+     * The file of the dependency {@code relpath} of a modules.dep line as libkmod makes a module
+     * of it: joined to this directory, made absolute, and required to stat. Each is looked at
+     * once a run: modprobe -a meets the 766 files of Debian's tree 10,000 times as dependencies.
+     *
+     * @throws ErrnoException why the file does not stat
      */
-    private synchronized void stat(String path) throws ErrnoException {
-        ErrnoException failure = statted.get(path);
-        if (failure == null && !statted.containsKey(path)) {
-            failure = statFailure(path);
-            statted.put(path, failure);
+    private synchronized String dependencyFile(String relpath) throws ErrnoException {
+        DependencyFile f = dependencyFiles.get(relpath);
+        if (f == null) {
+            String absolute = WorkingDirectory.absolute(resolve(relpath));
+            f = new DependencyFile(absolute, statFailure(absolute));
+            dependencyFiles.put(relpath, f);
         }
-        if (failure != null) {
-            throw failure;
+        if (f.failure() != null) {
+            throw f.failure();
         }
+        return f.absolute();
+    }
+
+    /** A dependency's absolute path, and why it does not stat (null when it does). */
+    private record DependencyFile(String absolute, ErrnoException failure) {
     }
 
     /** Why {@code path} does not stat, as stat(2) says; null when it does. */
