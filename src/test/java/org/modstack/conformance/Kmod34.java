@@ -21,6 +21,22 @@ public final class Kmod34 {
         return new ArrayList<>(List.of("bash", "-c", "exec -a \"$0\" \"$@\"", tool, Kmod.binary().toString()));
     }
 
+    /** kmod's {@code tool} of {@code version} (30 or 34) run on {@code args}. */
+    static Kmod.Run real(int version, String tool, List<String> args) {
+        List<String> cmd = version == 30 ? kmod30(tool) : kmod34(tool);
+        cmd.addAll(args);
+        return Kmod.exec(cmd);
+    }
+
+    /** Ours run as kmod {@code version}'s {@code tool}: {@code --kmod-version} set past 30. */
+    static Kmod.Run ours(int version, String tool, List<String> args) {
+        List<String> ours = new ArrayList<>(args);
+        if (version != 30) {
+            ours.add(0, "--kmod-version=" + version);
+        }
+        return Kmod.ours(tool, ours);
+    }
+
     /** The command running kmod 34 as {@code tool}, a mutable list: arguments go after it. */
     public static List<String> kmod34(String tool) {
         Path script = Path.of("scripts/kmod34.sh").toAbsolutePath();

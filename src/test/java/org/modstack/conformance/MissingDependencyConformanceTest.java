@@ -45,18 +45,9 @@ class MissingDependencyConformanceTest {
                 List<String> args = new ArrayList<>(base);
                 args.addAll(mode);
                 args.addAll(names);
-                List<String> ours = new ArrayList<>(args);
-                Kmod.Run kmod;
-                if (version == 30) {
-                    kmod = Kmod.real("modprobe", args);
-                } else {
-                    List<String> cmd = Kmod34.kmod34("modprobe");
-                    cmd.addAll(args);
-                    kmod = Kmod.exec(cmd);
-                    ours.add(0, "--kmod-version=34");
-                }
+                Kmod.Run kmod = Kmod34.real(version, "modprobe", args);
                 Comparison.assertSame("modprobe " + mode + " (kmod " + version + ")", masked(kmod),
-                        masked(Kmod.ours("modprobe", ours)));
+                        masked(Kmod34.ours(version, "modprobe", args)));
                 logged = Math.max(logged, (int) kmod.errText().lines().count());
             }
         }

@@ -160,22 +160,14 @@ class ModprobeConformanceTest {
             args.addAll(mode);
             args.addAll(names.subList(from, Math.min(names.size(), from + BATCH)));
             List<String> batch = names.subList(from, Math.min(names.size(), from + BATCH));
-            Kmod.Run kmod;
-            List<String> ours = new ArrayList<>(args);
-            if (version == 30) {
-                kmod = Kmod.real("modprobe", args);
-            } else {
-                List<String> cmd = Kmod34.kmod34("modprobe");
-                cmd.addAll(args);
-                kmod = Kmod.exec(cmd);
-                ours.add(0, "--kmod-version=" + version);
-            }
+            Kmod.Run kmod = Kmod34.real(version, "modprobe", args);
             assertThat(kmod.out().length).as("kmod's modprobe printed a plan").isPositive();
             if (everyNameExists && batch.stream().noneMatch(MISSING::contains)) {
                 assertThat(kmod.status()).as("kmod's modprobe found every name of " + what + " (from " + from + "): "
                         + kmod.errText()).isZero();
             }
-            Comparison.assertSame(what + " (from " + from + ", kmod " + version + ")", kmod, Kmod.ours("modprobe", ours));
+            Comparison.assertSame(what + " (from " + from + ", kmod " + version + ")", kmod,
+                    Kmod34.ours(version, "modprobe", args));
         }
         System.out.printf("conformance: modprobe %s (%s, kmod %d): %d names compared, 0 mismatches%n", what, tree.name(),
                 version, names.size());
