@@ -177,10 +177,13 @@ public final class ModuleDirectory {
      */
     public Optional<List<String>> dependencyFiles(String line, Object ctx, Consumer<LibkmodError> log) {
         int colon = line.indexOf(':');
+        if (colon < 0) {
+            return Optional.of(List.of());
+        }
         List<String> files = new ArrayList<>();
         // as libkmod's strtok_r(" \t"): a regex split compiled a pattern per line, a third of -a's time
         ConfigLines.Tokens words = new ConfigLines.Tokens(line, colon + 1);
-        for (String dep = colon < 0 ? null : words.next(); dep != null; dep = words.next()) {
+        for (String dep = words.next(); dep != null; dep = words.next()) {
             try {
                 files.add(dependencyFile(dep));
             } catch (ErrnoException e) {
