@@ -1,6 +1,7 @@
 package org.modstack.module;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The value of an attribute in an X.509 name (the signer's issuer), as OpenSSL decodes it for
@@ -26,9 +27,9 @@ final class NameValue {
         }
         value.any();
         boolean text = switch (value.number()) {
-            case UTF8_STRING -> utf8(value.bytes(), value.from(), value.to());
-            case Der.BMP_STRING -> units(value, 2);
-            case Der.UNIVERSAL_STRING -> units(value, 4);
+            case UTF8_STRING -> utf8(value.string());
+            case Der.BMP_STRING -> units(value.string(), 2);
+            case Der.UNIVERSAL_STRING -> units(value.string(), 4);
             default -> true;
         };
         if (!text) {
@@ -37,21 +38,35 @@ final class NameValue {
     }
 
     /**
-     * The bytes libkmod prints as the signer: the string's up to its first NUL; for a SEQUENCE,
-     * whose whole encoding OpenSSL keeps, from its identifier on.
+     * The bytes libkmod prints as the signer, up to the first NUL: for a SEQUENCE, whose whole
+     * encoding OpenSSL keeps, from its identifier on; for a BIT STRING, the bits after the
+     * unused-bits octet, the unused ones cleared; for a string, its octets (a constructed one's
+     * collected).
      */
-    static String shown(Der.Element value) {
-        int from = value.is(Der.UNIVERSAL, Der.SEQUENCE) ? value.start() : value.from();
-        byte[] b = value.bytes();
-        int end = from;
-        while (end < value.to() && b[end] != 0) {
+    static String shown(Der.Element value) throws Der.MalformedException {
+        byte[] b;
+        if (value.is(Der.UNIVERSAL, Der.SEQUENCE)) {
+            b = Arrays.copyOfRange(value.bytes(), value.start(), value.to());
+        } else if (value.is(Der.UNIVERSAL, Der.BIT_STRING)) {
+            byte[] bits = value.string();
+            b = Arrays.copyOfRange(bits, 1, bits.length);
+            if (b.length > 0) {
+                b[b.length - 1] &= (byte) (0xff << bits[0]);
+            }
+        } else {
+            b = value.string();
+        }
+        int end = 0;
+        while (end < b.length && b[end] != 0) {
             end++;
         }
-        return new String(b, from, end - from, StandardCharsets.ISO_8859_1);
+        return new String(b, 0, end, StandardCharsets.ISO_8859_1);
     }
 
     /** UTF-8 as OpenSSL's UTF8_getc reads it: one to four bytes, none overlong, a valid code point each. */
-    private static boolean utf8(byte[] b, int at, int to) {
+    private static boolean utf8(byte[] b) {
+        int at = 0;
+        int to = b.length;
         while (at < to) {
             int lead = b[at] & 0xff;
             int length = lead < 0x80 ? 1 : (lead & 0xe0) == 0xc0 ? 2 : (lead & 0xf0) == 0xe0 ? 3
@@ -76,9 +91,8 @@ final class NameValue {
     }
 
     /** BMPString (2 bytes a character) or UniversalString (4, whole characters as Der checked): valid code points. */
-    private static boolean units(Der.Element value, int size) {
-        byte[] b = value.bytes();
-        for (int at = value.from(); at < value.to(); at += size) {
+    private static boolean units(byte[] b, int size) {
+        for (int at = 0; at < b.length; at += size) {
             long unit = 0;
             for (int i = 0; i < size; i++) {
                 unit = unit << 8 | (b[at + i] & 0xff);

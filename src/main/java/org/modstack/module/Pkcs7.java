@@ -7,17 +7,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The fields libkmod shows of a module's PKCS#7 signature, read from its first SignerInfo
- * (RFC 5652's CMS, which sign-file writes):
+ * The fields libkmod shows of a module's PKCS#7 signature, read from its first SignerInfo.
+ * libkmod decodes the blob with OpenSSL's {@code d2i_PKCS7_bio}, by RFC 2315's types (sign-file
+ * writes RFC 5652's CMS, their common subset):
  *
  * <pre>
- * ContentInfo   SEQUENCE { contentType OID signedData, [0] EXPLICIT SignedData }
- * SignedData    SEQUENCE { version INTEGER, digestAlgorithms SET, encapContentInfo SEQUENCE,
+ * ContentInfo   SEQUENCE { contentType OID, content [0] EXPLICIT ANY DEFINED BY contentType OPTIONAL }
+ * SignedData    SEQUENCE { version INTEGER, digestAlgorithms SET, contentInfo ContentInfo,
  *                          [0] certificates OPTIONAL, [1] crls OPTIONAL, signerInfos SET }
- * SignerInfo    SEQUENCE { version INTEGER, sid IssuerAndSerialNumber | [0] SubjectKeyIdentifier,
- *                          digestAlgorithm AlgorithmIdentifier, [0] signedAttrs OPTIONAL,
- *                          signatureAlgorithm AlgorithmIdentifier, signature OCTET STRING,
- *                          [1] unsignedAttrs OPTIONAL }
+ * SignerInfo    SEQUENCE { version INTEGER, issuerAndSerialNumber SEQUENCE { Name, INTEGER },
+ *                          digestAlgorithm AlgorithmIdentifier, [0] authenticatedAttributes OPTIONAL,
+ *                          digestEncryptionAlgorithm AlgorithmIdentifier, encryptedDigest OCTET STRING,
+ *                          [1] unauthenticatedAttributes OPTIONAL }
  * </pre>
  *
  * @param signer the issuer's common name (see {@link #issuerName})
@@ -38,15 +39,24 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             "2.16.840.1.101.3.4.2.3", "sha512",
             "2.16.840.1.101.3.4.2.4", "sha224",
             "1.2.156.10197.1.401", "sm3");
-    /** PKCS#7's signedData content type. */
+    /** PKCS#7's content types: data, signedData, and the four whose insides we do not model. */
+    private static final String DATA = "1.2.840.113549.1.7.1";
     private static final String SIGNED_DATA = "1.2.840.113549.1.7.2";
+    private static final List<String> OTHER_PKCS7_TYPES = List.of(
+            "1.2.840.113549.1.7.3", "1.2.840.113549.1.7.4", "1.2.840.113549.1.7.5", "1.2.840.113549.1.7.6");
     /** X.520's commonName attribute type. */
     private static final String COMMON_NAME = "2.5.4.3";
+    /**
+     * How deep OpenSSL's decoder reads types inside types (ASN1_MAX_CONSTRUCTED_NEST): a
+     * SignedData in the content of a SignedData in ... is, n levels down, type 2n, its
+     * ContentInfo's type 2n + 2, and its SignerInfos' names and serials 2n + 3.
+     */
+    private static final int MAX_CONSTRUCTED_NEST = 30;
 
     /**
-     * The first SignerInfo's fields, when the whole blob decodes as OpenSSL's CMS templates
-     * decode it (every SignerInfo, every AlgorithmIdentifier, the encapsulated content's type)
-     * and the digest is one the kernel names.
+     * The first SignerInfo's fields, when the blob's first value decodes as OpenSSL's PKCS#7
+     * templates decode it (every SignerInfo, every AlgorithmIdentifier, the content inside; what
+     * follows the value is never read) and the digest is one the kernel names.
      */
     static Optional<Pkcs7> parse(byte[] der) {
         try {
@@ -54,11 +64,10 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             if (!content.child(0).oid().equals(SIGNED_DATA) || content.children().size() != 2) {
                 return Optional.empty();
             }
-            List<Der.Element> signerInfos = signerInfos(explicit(content.child(1), 0).expect(Der.SEQUENCE))
-                    .elementsOf(Der.SET);
+            List<Der.Element> signerInfos = signerInfos(explicit(content.child(1), 0), 1);
             Optional<Pkcs7> first = Optional.empty();
             for (Der.Element info : signerInfos) {
-                Optional<Pkcs7> read = signerInfo(info.expect(Der.SEQUENCE));  // each must decode
+                Optional<Pkcs7> read = signerInfo(info, 1);  // each must decode
                 if (info == signerInfos.get(0)) {
                     first = read;
                 }
@@ -69,66 +78,83 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
         }
     }
 
-    /** SignedData's signerInfos, the rest of it checked on the way. */
-    private static Der.Element signerInfos(Der.Element signedData) throws Der.MalformedException {
-        version(signedData.child(0));
+    /** The signerInfos of a SignedData {@code level} deep, the rest of it checked on the way. */
+    private static List<Der.Element> signerInfos(Der.Element signedData, int level) throws Der.MalformedException {
+        if (2 * level + 2 > MAX_CONSTRUCTED_NEST) {
+            throw new Der.MalformedException("SignedData nested too deep");
+        }
+        signedData.expect(Der.SEQUENCE).child(0).expect(Der.INTEGER);  // version
         for (Der.Element digest : signedData.child(1).elementsOf(Der.SET)) {
             algorithm(digest);
         }
-        encapsulatedContent(signedData.child(2));
+        contentInfo(signedData.child(2), level);
         int at = 3;
         for (int tag = 0; tag <= 1; tag++) {
             if (signedData.child(at).is(Der.CONTEXT, tag)) {
-                Der.within(signedData.child(at++));  // certificates, CRLs
+                for (Der.Element choice : signedData.child(at++).children()) {  // certificates, CRLs
+                    choice.walk();
+                }
             }
         }
         if (signedData.children().size() != at + 1) {
             throw new Der.MalformedException("SignedData has " + signedData.children().size() + " elements");
         }
-        return signedData.child(at);
+        return signedData.child(at).elementsOf(Der.SET);
     }
 
-    /** SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }: absent for a module. */
-    private static void encapsulatedContent(Der.Element info) throws Der.MalformedException {
-        info.expect(Der.SEQUENCE).child(0).oid();
+    /**
+     * The content signed: for a module none, its type data. Read by its type: data an OCTET
+     * STRING, signed data another SignedData; the other four PKCS#7 types only as well-formed
+     * values (their own structures are not modelled); any other type's an ANY.
+     */
+    private static void contentInfo(Der.Element info, int level) throws Der.MalformedException {
+        String type = info.expect(Der.SEQUENCE).child(0).oid();
         int size = info.children().size();
-        if (size > 2 || size == 2 && !explicit(info.child(1), 0).is(Der.UNIVERSAL, Der.OCTET_STRING)) {
-            throw new Der.MalformedException("EncapsulatedContentInfo");
+        if (size > 2) {
+            throw new Der.MalformedException("ContentInfo has " + size + " elements");
+        }
+        if (size == 2) {
+            Der.Element content = explicit(info.child(1), 0);
+            if (type.equals(DATA)) {
+                content.octets();
+            } else if (type.equals(SIGNED_DATA)) {
+                for (Der.Element inner : signerInfos(content, level + 1)) {
+                    signerInfo(inner, level + 1);
+                }
+            } else if (OTHER_PKCS7_TYPES.contains(type)) {
+                content.expect(Der.SEQUENCE).walk();
+            } else {
+                content.any();
+            }
         }
     }
 
-    private static Optional<Pkcs7> signerInfo(Der.Element info) throws Der.MalformedException {
-        version(info.child(0));
-        Der.Element sid = info.child(1);
+    /** A SignerInfo of the SignedData {@code level} deep. */
+    private static Optional<Pkcs7> signerInfo(Der.Element info, int level) throws Der.MalformedException {
+        if (2 * level + 3 > MAX_CONSTRUCTED_NEST) {
+            throw new Der.MalformedException("SignerInfo nested too deep");
+        }
+        info.expect(Der.SEQUENCE).child(0).expect(Der.INTEGER);  // version
+        Der.Element issuerAndSerial = info.child(1).expect(Der.SEQUENCE);
         String digest = DIGESTS.get(algorithm(info.child(2)));
         int at = 3;
         if (info.child(at).is(Der.CONTEXT, 0)) {
-            attributes(info.child(at++));  // signed
+            attributes(info.child(at++));  // authenticated
         }
         algorithm(info.child(at++));
         byte[] signature = info.child(at++).octets();
         if (at < info.children().size() && info.child(at).is(Der.CONTEXT, 1)) {
-            attributes(info.child(at++));  // unsigned
+            attributes(info.child(at++));  // unauthenticated
         }
         if (at != info.children().size()) {
             throw new Der.MalformedException("SignerInfo has " + info.children().size() + " elements");
         }
-        if (sid.is(Der.CONTEXT, 0)) {
-            return Optional.empty();  // a subjectKeyIdentifier: no issuer and serial to show
+        if (issuerAndSerial.children().size() != 2) {
+            throw new Der.MalformedException("IssuerAndSerialNumber has " + issuerAndSerial.children().size());
         }
-        if (sid.expect(Der.SEQUENCE).children().size() != 2) {
-            throw new Der.MalformedException("IssuerAndSerialNumber has " + sid.children().size() + " elements");
-        }
-        String signer = issuerName(sid.child(0));
-        byte[] serial = magnitude(sid.child(1).expect(Der.INTEGER).contents());
+        String signer = issuerName(issuerAndSerial.child(0));
+        byte[] serial = magnitude(issuerAndSerial.child(1).expect(Der.INTEGER).contents());
         return digest == null ? Optional.empty() : Optional.of(new Pkcs7(signer, serial, digest, signature));
-    }
-
-    /** A version: an INTEGER OpenSSL reads into 32 bits. */
-    private static void version(Der.Element version) throws Der.MalformedException {
-        if (new BigInteger(version.expect(Der.INTEGER).contents()).bitLength() > 31) {
-            throw new Der.MalformedException("version out of range");
-        }
     }
 
     /** An AlgorithmIdentifier's OID: SEQUENCE { algorithm OID, parameters ANY OPTIONAL }. */
@@ -145,7 +171,7 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
 
     /** {@code [n] IMPLICIT SET OF Attribute}: each SEQUENCE { type OID, values SET }. */
     private static void attributes(Der.Element tagged) throws Der.MalformedException {
-        for (Der.Element attribute : Der.within(tagged)) {
+        for (Der.Element attribute : tagged.children()) {
             if (attribute.expect(Der.SEQUENCE).children().size() != 2) {
                 throw new Der.MalformedException("Attribute has " + attribute.children().size() + " elements");
             }

@@ -72,6 +72,21 @@ final class BadModuleFiles {
     }
 
     /**
+     * A signed module with {@code blob} as its PKCS#7 signature in place of its own: the module's
+     * contents, the blob, then {@code struct module_signature} and the marker, as sign-file
+     * appends them.
+     */
+    static byte[] withSignature(byte[] signed, byte[] blob) {
+        int trailer = signed.length - 28 - 12;
+        int contents = trailer - ByteBuffer.wrap(signed).getInt(trailer + 8);
+        ByteBuffer out = ByteBuffer.allocate(contents + blob.length + 12 + 28);
+        out.put(signed, 0, contents).put(blob);
+        out.put(signed, trailer, 8).putInt(blob.length);  // algorithm, hash, id type, lengths, padding; sig_len
+        out.put(signed, trailer + 12, 28);
+        return out.array();
+    }
+
+    /**
      * {@code count} copies of an ELF64 little-endian module, each with one to three random bytes
      * of its ELF header or section header table overwritten (seeded), where a reader's checks of
      * offsets, sizes and indexes are tested.
