@@ -42,8 +42,8 @@ final class Der {
 
     /** Constructed segments inside a constructed string, at most (OpenSSL's ASN1_MAX_STRING_NEST). */
     private static final int MAX_STRING_NEST = 5;
-    /** Nesting a walk of a whole value follows (OpenSSL's ASN1_MAX_CONSTRUCTED_NEST). */
-    private static final int MAX_CONSTRUCTED_NEST = 30;
+    /** How deep OpenSSL's decoder reads types inside types (its ASN1_MAX_CONSTRUCTED_NEST). */
+    static final int MAX_CONSTRUCTED_NEST = 30;
 
     private Der() {
     }

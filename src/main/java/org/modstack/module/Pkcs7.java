@@ -46,12 +46,6 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
             "1.2.840.113549.1.7.3", "1.2.840.113549.1.7.4", "1.2.840.113549.1.7.5", "1.2.840.113549.1.7.6");
     /** X.520's commonName attribute type. */
     private static final String COMMON_NAME = "2.5.4.3";
-    /**
-     * How deep OpenSSL's decoder reads types inside types (ASN1_MAX_CONSTRUCTED_NEST): a
-     * SignedData in the content of a SignedData in ... is, n levels down, type 2n, its
-     * ContentInfo's type 2n + 2, and its SignerInfos' names and serials 2n + 3.
-     */
-    private static final int MAX_CONSTRUCTED_NEST = 30;
 
     /**
      * The first SignerInfo's fields, when the blob's first value decodes as OpenSSL's PKCS#7
@@ -78,9 +72,14 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
         }
     }
 
-    /** The signerInfos of a SignedData {@code level} deep, the rest of it checked on the way. */
+    /**
+     * The signerInfos of a SignedData {@code level} deep, the rest of it checked on the way. A
+     * SignedData in the content of a SignedData in ... is, n levels down, OpenSSL's type 2n,
+     * its ContentInfo's type OID 2n + 2, its SignerInfos' names and serials 2n + 3: none may be
+     * deeper than {@link Der#MAX_CONSTRUCTED_NEST}.
+     */
     private static List<Der.Element> signerInfos(Der.Element signedData, int level) throws Der.MalformedException {
-        if (2 * level + 2 > MAX_CONSTRUCTED_NEST) {
+        if (2 * level + 2 > Der.MAX_CONSTRUCTED_NEST) {
             throw new Der.MalformedException("SignedData nested too deep");
         }
         signedData.expect(Der.SEQUENCE).child(0).expect(Der.INTEGER);  // version
@@ -131,7 +130,7 @@ record Pkcs7(String signer, byte[] serial, String hashAlgorithm, byte[] signatur
 
     /** A SignerInfo of the SignedData {@code level} deep. */
     private static Optional<Pkcs7> signerInfo(Der.Element info, int level) throws Der.MalformedException {
-        if (2 * level + 3 > MAX_CONSTRUCTED_NEST) {
+        if (2 * level + 3 > Der.MAX_CONSTRUCTED_NEST) {
             throw new Der.MalformedException("SignerInfo nested too deep");
         }
         info.expect(Der.SEQUENCE).child(0).expect(Der.INTEGER);  // version
