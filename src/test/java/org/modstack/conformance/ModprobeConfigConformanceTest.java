@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,5 +192,22 @@ class ModprobeConfigConformanceTest {
         }
         compare(version, "kernel command line after the configuration", List.of(rich()), indexRoot,
                 Optional.of("snd-hda-intel.extra=1 modprobe.blacklist=late real-module.x=\"y z\"\n"));
+    }
+    /**
+     * Configuration files of random lines: every command and some that are none, names with the
+     * characters aliases and the dash rule treat specially, softdep markers, options with quotes,
+     * continuations, comments, blanks of every kind, control and high bytes. Seeded: the same
+     * files each run, one {@code modprobe -c} each.
+     */
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void randomLinesGetKmodsDump(int version) throws IOException {
+        Random random = new Random(31);
+        Path dir = Files.createDirectories(tmp.resolve("random"));
+        for (int i = 0; i < 150; i++) {
+            Path file = dir.resolve("random-" + i + ".conf");
+            Files.write(file, RandomConfig.lines(random, 1 + random.nextInt(12)));
+            compare(version, "random configuration " + i, List.of(file.toString()), indexRoot, Optional.empty());
+        }
     }
 }
