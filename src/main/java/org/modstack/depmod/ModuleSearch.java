@@ -4,7 +4,6 @@ package org.modstack.depmod;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
@@ -56,12 +55,7 @@ final class ModuleSearch {
     private void searchRoot(String dir, boolean required) throws ErrnoException {
         try {
             searchDir(Path.of(dir), dir + "/", FIRST_DIR_FD);
-        } catch (NoSuchFileException e) {
-            if (required) {
-                log.error("could not open directory " + dir + ": No such file or directory\n");
-                throw ErrnoException.of(e, dir);
-            }
-        } catch (IOException e) {
+        } catch (IOException e) {  // said of every directory; only the module directory's stops depmod
             ErrnoException ee = ErrnoException.of(e, dir);
             log.error("could not open directory " + dir + ": " + ee.errno().message() + "\n");
             if (required) {

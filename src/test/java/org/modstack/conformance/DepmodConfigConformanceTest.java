@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -146,5 +147,41 @@ class DepmodConfigConformanceTest {
         DepmodRuns.compare("missing module", version, moduleDir, List.of("-b", root.toString(), RELEASE, "/nope/x.ko"), 1);
         DepmodRuns.compare("bad version", version, moduleDir, List.of("-b", root.toString(), "notaversion"), 1);
         System.out.printf("conformance: depmod kmod %d, explicit module lists and bad versions: 0 mismatches%n", version);
+    }
+    /**
+     * depmod.d files of random lines: each directive with the arguments that decide which copy of
+     * a module wins (present and missing directories, matching and other versions, patterns) and
+     * too few or too many, unknown words, continuations and comments. Seeded: the same files each
+     * run.
+     */
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void randomDirectivesGetKmodsIndexes(int version) throws Exception {
+        sampleTree();
+        Path ext = Files.createDirectories(tmp.resolve("external-modules"));
+        Files.copy(Fixtures.module("chain_c"), ext.resolve("chain_c.ko"));
+        Random random = new Random(7);
+        List<List<String>> words = List.of(
+                List.of("search", "override", "external", "exclude", "make_map_files", "include", "bogus", "#", ""),
+                List.of("extra", "updates", "built-in", "external", "kernel/other", "kernel", "misc", "nowhere",
+                        "kernel/misc/b"),
+                List.of("stack_core", "chain_b", "chain_a", "chain_c", "*", "stack-core", "none"),
+                List.of("*", RELEASE, "5.*", "6.1.*", "6.1.0-test*", "[6]*"),
+                List.of(ext.toString(), "/nowhere", "external-modules", ext + "/"));
+        List<String> blanks = List.of(" ", " ", "\t", "  ", " \\\n");
+        for (int i = 0; i < 40; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = 1 + random.nextInt(5); n > 0; n--) {
+                text.append(words.get(0).get(random.nextInt(words.get(0).size())));
+                for (int w = random.nextInt(5); w > 0; w--) {
+                    List<String> from = words.get(1 + random.nextInt(words.size() - 1));
+                    text.append(blanks.get(random.nextInt(blanks.size())).translateEscapes())
+                            .append(from.get(random.nextInt(from.size())));
+                }
+                text.append('\n');
+            }
+            config("random.conf", text.toString());
+            compare(version, "random directives " + i, tmp.resolve("depmod.d").toString());
+        }
     }
 }
