@@ -135,9 +135,9 @@ final class ModprobeTool extends GetoptTool {
         }
         ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, version,
                 io.reporter(ToolOutput.Report.AS_IS));
-        Consumer<String> libkmodErrors = io.reporter(ToolOutput.Report.ERROR);
-        dir = dir.asModprobeReadsIt(libkmodErrors);
-        Modprobe modprobe = new Modprobe(dir, settings, kernel, new LibkmodLog(libkmodErrors, version));
+        LibkmodLog libkmodLog = new LibkmodLog(io.reporter(ToolOutput.Report.ERROR), version);
+        dir = dir.asModprobeReadsIt(libkmodLog);
+        Modprobe modprobe = new Modprobe(dir, settings, kernel, libkmodLog);
         int err;
         // kmod's order: -c, then the modversions and exports modes (first argument only), -r, -a
         if (showConfig) {

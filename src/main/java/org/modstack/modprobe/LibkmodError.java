@@ -11,17 +11,35 @@ import org.modstack.index.KmodVersion;
  * @param kmod30Line the line in kmod 30's file
  * @param function the function logging it
  * @param text the message, newline included
+ * @param kmod30Text the message as kmod 30 words it
  */
-public record LibkmodError(String file, int kmod30Line, String function, String text) {
+public record LibkmodError(String file, int kmod30Line, String function, String text, String kmod30Text) {
+
+    /** An error both versions word alike. */
+    public LibkmodError(String file, int kmod30Line, String function, String text) {
+        this(file, kmod30Line, function, text, text);
+    }
+
+    /**
+     * index_mm_open's failure to map an index file of {@code size} bytes (a directory, which
+     * open(2) takes and mmap(2) refuses). kmod 30 prints the descriptor where the flags belong;
+     * modprobe has opened nothing else by then, so it is 3.
+     */
+    static LibkmodError indexNotMapped(long size) {
+        String call = "mmap(NULL, " + size + ", PROT_READ, ";
+        String error = ", 0): No such device\n";
+        return new LibkmodError("libkmod-index.c", 778, "index_mm_open", call + "MAP_PRIVATE, 3" + error,
+                call + "3, MAP_PRIVATE" + error);
+    }
 
     /** The line modprobe's own logger gives after its {@code modprobe: ERROR: }. */
     public String forModprobe(KmodVersion version) {
-        return version == KmodVersion.KMOD30 ? position() + " " + function + "() " + text : text;
+        return version == KmodVersion.KMOD30 ? position() + " " + function + "() " + kmod30Text : text;
     }
 
     /** The whole line libkmod's default logger writes (modinfo and the tools that keep it). */
     public String byDefaultLogger(KmodVersion version) {
-        return version == KmodVersion.KMOD30 ? "libkmod: ERROR " + position() + " " + function + ": " + text
+        return version == KmodVersion.KMOD30 ? "libkmod: ERROR " + position() + " " + function + ": " + kmod30Text
                 : "libkmod: ERROR: " + function + ": " + text;
     }
 

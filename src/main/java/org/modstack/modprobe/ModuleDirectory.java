@@ -21,7 +21,6 @@ import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
 import org.modstack.index.IndexFormat;
-import org.modstack.index.IndexFormatException;
 import org.modstack.util.CString;
 import org.modstack.util.ConfigLines;
 import org.modstack.util.FileBytes;
@@ -101,15 +100,16 @@ public final class ModuleDirectory {
      * The same directory, read as modprobe reads it: libkmod maps the dep, alias, symbols and
      * builtin indexes up front; when one is missing or damaged it falls back to reading each
      * lookup from the files, which orders tied values differently and passes over damaged files.
-     * A bad header goes to {@code log} in the words of Debian's libkmod (a debug build, hence
-     * the source position).
+     * What index_mm_open says of a bad file goes to {@code log}.
      */
-    public ModuleDirectory asModprobeReadsIt(Consumer<String> log) {
+    public ModuleDirectory asModprobeReadsIt(Consumer<LibkmodError> log) {
         for (Index i : List.of(Index.DEP, Index.ALIAS, Index.SYMBOL, Index.BUILTIN)) {
+            Path file = Path.of(dirname, i.fileName());
             byte[] head;
             try {
-                head = FileBytes.readHead(Path.of(dirname, i.fileName()), IndexFormat.HEADER_SIZE);
+                head = FileBytes.readHead(file, IndexFormat.HEADER_SIZE);
             } catch (IOException e) {
+                notMapped(file, log);
                 return readingWith(IndexFile.Reader.STREAM);
             }
             if (head.length < IndexFormat.HEADER_SIZE) {
@@ -119,17 +119,32 @@ public final class ModuleDirectory {
             int magic = header.getInt(0);
             int major = header.getInt(4) >>> 16;
             if (magic != IndexFormat.MAGIC) {
-                log.accept("../libkmod/libkmod-index.c:790 index_mm_open() magic check fail: "
-                        + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n");
+                log.accept(new LibkmodError("libkmod-index.c", 790, "index_mm_open", "magic check fail: "
+                        + Integer.toHexString(magic) + " instead of " + Integer.toHexString(IndexFormat.MAGIC) + "\n"));
                 return readingWith(IndexFile.Reader.STREAM);
             }
             if (major != IndexFormat.VERSION_MAJOR) {
-                log.accept("../libkmod/libkmod-index.c:797 index_mm_open() major version check fail: " + major
-                        + " instead of " + IndexFormat.VERSION_MAJOR + "\n");
+                log.accept(new LibkmodError("libkmod-index.c", 797, "index_mm_open", "major version check fail: "
+                        + major + " instead of " + IndexFormat.VERSION_MAJOR + "\n"));
                 return readingWith(IndexFile.Reader.STREAM);
             }
         }
         return readingWith(IndexFile.Reader.MAPPED);
+    }
+
+    /**
+     * An index file that could not be read: libkmod opens a directory, then fails to map it
+     * unless it is too small to hold a header; anything else it fails to open, silently.
+     */
+    private static void notMapped(Path file, Consumer<LibkmodError> log) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            if (a.isDirectory() && a.size() >= IndexFormat.HEADER_SIZE) {
+                log.accept(LibkmodError.indexNotMapped(a.size()));
+            }
+        } catch (IOException e) {
+            // missing or unreachable: open(2) fails too, and libkmod says nothing
+        }
     }
 
     /** The directory's path as kmod spells it. */
@@ -143,25 +158,21 @@ public final class ModuleDirectory {
     }
 
     /**
-     * The index, if its file exists.
+     * The index, if its file exists; read as a stream, as libkmod's index_file_open reads it,
+     * if it can be opened and read and is an index at all.
      *
-     * @throws ErrnoException when it exists but cannot be read or is not an index
+     * @throws ErrnoException when it exists but cannot be mapped or is not an index
      */
     public synchronized Optional<IndexFile> index(Index which) throws ErrnoException {
         Optional<IndexFile> idx = indexes.get(which);
         if (idx == null) {
             try {
                 idx = Optional.of(IndexFile.open(Path.of(dirname, which.fileName()), reader));
-            } catch (IndexFormatException e) {
-                if (reader != IndexFile.Reader.STREAM) {
+            } catch (ErrnoException e) {  // an IndexFormatException too
+                if (reader != IndexFile.Reader.STREAM && !(e.getCause() instanceof NoSuchFileException)) {
                     throw e;
                 }
-                idx = Optional.empty();  // libkmod's stream reader passes over a damaged index
-            } catch (ErrnoException e) {
-                if (!(e.getCause() instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                idx = Optional.empty();
+                idx = Optional.empty();  // libkmod's stream reader passes over what it cannot read
             }
             indexes.put(which, idx);
         }

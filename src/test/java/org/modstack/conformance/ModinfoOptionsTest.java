@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.modstack.Fixtures;
@@ -39,5 +41,29 @@ class ModinfoOptionsTest {
         assertThat(ours.err()).isEqualTo(kmod.err());
         assertThat(ours.outText()).startsWith(kmod.outText());
         assertThat(ours.outText().substring(kmod.outText().length())).startsWith("\t--kernel=DIR ");
+    }
+    /**
+     * Command lines of random words: options alone, bundled, abbreviated, with and without their
+     * argument, unknown ones, {@code --}, and modules by path and name, missing ones too (not
+     * help or version, whose text is modstack's own). Seeded: the same command lines each run.
+     */
+    @Test
+    void randomCommandLinesBehaveAsKmods() throws Exception {
+        Trees.requireKmod();
+        List<String> words = List.of("-a", "-d", "-l", "-p", "-n", "-0", "-m", "-F", "-Fname", "-Fparm", "-0F",
+                "-ap", "-n0", "-x", "-k", "-b", "--author", "--description", "--license", "--parameters",
+                "--filename", "--null", "--field", "--field=alias", "--field=", "--fi", "--nu", "--modname",
+                "--basedir", "--basedir=/nonexistent", "--set-version=1.0", "--bogus", "--", "-", "",
+                "name", "alias", "1.0", "/nonexistent", "stack_core", "missing_module",
+                Fixtures.module("stack_params").toString(), Fixtures.module("stack_alias").toString(),
+                Fixtures.module("chain_a").toString());
+        Random random = new Random(11);
+        for (int i = 0; i < 300; i++) {
+            List<String> args = new ArrayList<>();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                args.add(words.get(random.nextInt(words.size())));
+            }
+            Comparison.assertSame("modinfo " + args, Kmod.real("modinfo", args), Kmod.ours("modinfo", args));
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.Fixtures;
 import org.modstack.cli.Main;
+import org.modstack.index.KmodVersion;
 
 /**
  * modprobe -r's plan over a loaded stack, against a scripted kernel state: kmod's order of
@@ -91,7 +92,7 @@ class ModprobeRemovalTest {
         }
         Main.run(new ByteArrayOutputStream(), new ByteArrayOutputStream(), "depmod", "-b",
                 tmp.toString(), RELEASE);
-        dir = ModuleDirectory.of(tmp + "/lib/modules/" + RELEASE).asModprobeReadsIt(log::add);
+        dir = ModuleDirectory.of(tmp + "/lib/modules/" + RELEASE).asModprobeReadsIt(e -> log.add(e.forModprobe(KmodVersion.KMOD30)));
     }
 
     /** modprobe -r -n: the removal's outcome, empty when it succeeded, else its errno. */
