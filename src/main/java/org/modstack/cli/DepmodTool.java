@@ -14,6 +14,7 @@ import org.modstack.depmod.DepmodException;
 import org.modstack.depmod.IndexSet;
 import org.modstack.depmod.UpToDate;
 import org.modstack.index.KmodVersion;
+import org.modstack.modprobe.LibkmodError;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.module.SymbolVersion;
 import org.modstack.util.WorkingDirectory;
@@ -83,6 +84,13 @@ final class DepmodTool extends GetoptTool {
     private boolean noCache;
     private String cacheDir;
 
+    /**
+     * Where modstack says depmod's log function and libkmod's context are, which libkmod reports
+     * at -vv: kmod's addresses change each run, as ASLR places them.
+     */
+    private static final long LOG_FUNCTION_ADDRESS = 0x55d0_0000_4d70L;
+    private static final long CONTEXT_ADDRESS = 0x55d0_2a00_02e0L;
+
     @Override
     protected Getopt options() {
         return OPTIONS;
@@ -107,8 +115,11 @@ final class DepmodTool extends GetoptTool {
             release = ModuleDirectory.runningRelease();
         }
         String moduleDir = Depmod.moduleDir(root, moduleDirectory, release);
-        if (maybeAll && (dryRun || UpToDate.check(Path.of(moduleDir)))) {
-            return 0;
+        if (maybeAll) {
+            if (dryRun || UpToDate.check(Path.of(moduleDir), io::error)) {
+                return 0;
+            }
+            operands = List.of();  // -A indexes the whole tree, whatever modules were named
         }
         return index(io, moduleDir, release, operands);
     }
@@ -153,6 +164,9 @@ final class DepmodTool extends GetoptTool {
 
     private int index(ToolOutput io, String moduleDir, String release, List<String> modules) throws ErrnoException {
         Depmod.Log log = log(io);
+        // depmod gives libkmod its logger, which libkmod reports at -vv with the function's address
+        libkmodInfo(log, new LibkmodError("libkmod.c", 367, "kmod_set_log_fn", "custom logging function 0x"
+                + Long.toHexString(LOG_FUNCTION_ADDRESS) + " registered\n"));
         Optional<List<SymbolVersion>> kernel;
         try {
             kernel = kernelSymbols(log);
@@ -188,9 +202,22 @@ final class DepmodTool extends GetoptTool {
             if (!e.getMessage().isEmpty()) {
                 io.fatal(e.getMessage());
             }
+            released(log);
             return 1;
         }
-        return publish(io, files, outDir);
+        int status = publish(io, files, outDir);
+        released(log);
+        return status;
+    }
+
+    /** What libkmod says at -vv as depmod lets go of its context, once the modules were loaded. */
+    private void released(Depmod.Log log) {
+        libkmodInfo(log, new LibkmodError("libkmod.c", 334, "kmod_unref", "context 0x"
+                + Long.toHexString(CONTEXT_ADDRESS) + " released\n"));
+    }
+
+    private void libkmodInfo(Depmod.Log log, LibkmodError message) {
+        log.info(message.forModprobe(version));
     }
 
     /** Where the cache lives: never in the tree unless asked (it would ship in an initramfs). */

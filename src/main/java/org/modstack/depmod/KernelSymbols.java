@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.SymbolVersion;
-import org.modstack.util.ConfigLines;
 
 /**
  * The kernel image's exports, as depmod's {@code -E Module.symvers} or {@code -F System.map}
@@ -113,12 +113,40 @@ public final class KernelSymbols {
         return out;
     }
 
-    /** The file's lines, each with its newline as fgets leaves it. */
+    /** depmod's line buffer: fgets reads a longer line in pieces of one byte less. */
+    private static final int LINE_BUFFER = 10240;
+
+    /**
+     * The file's lines as depmod reads them with fgets into its buffer: each up to and with its
+     * newline, or the next {@code LINE_BUFFER - 1} bytes of a longer one, then seen as the C
+     * string it is, up to a NUL. A directory has none: fopen(3) opens it, and the first fgets
+     * fails as at the end of a file.
+     */
     private static List<String> lines(Path file) throws ErrnoException {
+        byte[] b;
         try {
-            return ConfigLines.withNewlines(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+            b = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw ErrnoException.of(e, file.toString());
+            ErrnoException errno = ErrnoException.of(e, file.toString());
+            if (errno.errno() == Errno.EISDIR) {
+                return List.of();
+            }
+            throw errno;
         }
+        List<String> out = new ArrayList<>();
+        int at = 0;
+        while (at < b.length) {
+            int end = at;
+            while (end < b.length && end - at < LINE_BUFFER - 1 && b[end++] != '\n') {
+                // up to and with the newline
+            }
+            int nul = at;
+            while (nul < end && b[nul] != 0) {
+                nul++;
+            }
+            out.add(new String(b, at, nul - at, StandardCharsets.ISO_8859_1));
+            at = end;
+        }
+        return out;
     }
 }

@@ -70,8 +70,8 @@ final class ModuleSearch {
      */
     private static final int FIRST_DIR_FD = 3;
     private static final int S_IFMT = 0170000;
-    private static final int S_IFDIR = 0040000;
-    private static final int S_IFREG = 0100000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFREG = 0100000;
 
     private void searchDir(Path dir, String prefix, int fd) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -108,7 +108,7 @@ final class ModuleSearch {
     }
 
     /** The file type bits of {@code entry}'s mode, from its basic attributes where they tell. */
-    private static int type(Path entry) throws IOException {
+    static int type(Path entry) throws IOException {
         BasicFileAttributes a = Files.readAttributes(entry, BasicFileAttributes.class);
         if (a.isDirectory()) {
             return S_IFDIR;

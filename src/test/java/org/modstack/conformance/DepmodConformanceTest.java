@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -144,6 +145,38 @@ class DepmodConformanceTest {
         DepmodRuns.compare("-m to a directory that is not there", 34, moduleDir, args("-m", "/srv/modules", "-b", b, r), 1);
         DepmodRuns.compare("-m without its argument", 34, moduleDir, List.of("-m"), 1);
         report("depmod -m/--moduledir kmod 34 (relative, slashes, -n, -o, missing directory, no argument)", 16, files);
+    }
+
+    /**
+     * Command lines of random words after {@code -C /nonexistent -b ROOT}: every option both
+     * releases have, alone, with and without its argument, long and abbreviated, unknown ones,
+     * {@code --}, releases and module files, missing ones too (not help or version, whose text is
+     * modstack's own; not {@code -m}, {@code -o} and the deprecated options, which modstack takes
+     * as kmod 34 and kmod 30 do respectively, see the README). Seeded: the same each run.
+     */
+    @ParameterizedTest(name = "kmod {0}")
+    @ValueSource(ints = {30, 34})
+    void randomCommandLinesMatchKmod(int version, @TempDir Path tmp) throws Exception {
+        Path root = tmp.resolve("root");
+        Path moduleDir = Files.createDirectories(root.resolve("lib/modules/6.1.0-test"));
+        installSamples(moduleDir);
+        Path symvers = Files.writeString(tmp.resolve("Module.symvers"), "0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n"
+                + "0x00000001\tstack_core_get\tvmlinux\tEXPORT_SYMBOL_GPL\t\nnot a line\n");
+        List<String> words = List.of("-a", "-A", "-e", "-E", symvers.toString(), "-F", "/nonexistent", "-w", "-v",
+                "-n", "-P", "_", "--quick", "--all", "--errsyms", "--warn", "--verbose", "--dry-run", "--show",
+                "--symbol-prefix=_", "--filesyms", "--symvers", "--err", "--bogus", "-x", "-1", "--", "6.1.0-test",
+                "9.9", tmp.toString(), moduleDir.resolve("extra/stack_core.ko").toString(), "extra/chain_a.ko",
+                "/nonexistent.ko");
+        Random random = new Random(3);
+        for (int i = 0; i < 150; i++) {
+            List<String> args = new ArrayList<>(NO_CONFIG);
+            args.addAll(List.of("-b", root.toString()));
+            for (int n = random.nextInt(5); n > 0; n--) {
+                args.add(words.get(random.nextInt(words.size())));
+            }
+            DepmodRuns.compare("depmod " + args, version, moduleDir, args, DepmodRuns.ANY_STATUS);
+        }
+        report("depmod of 150 random command lines, kmod " + version, 16, 150);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.modstack.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -18,6 +19,9 @@ import java.util.Map;
 final class DepmodRuns {
     private DepmodRuns() {
     }
+
+    /** A {@code kmodStatus} that takes whatever kmod's depmod exits with (ours must still match it). */
+    static final int ANY_STATUS = -1;
 
     /** What a depmod run printed and wrote. */
     record Outcome(Kmod.Run run, Map<String, byte[]> files) {
@@ -47,14 +51,16 @@ final class DepmodRuns {
                        List<String> oursOnly) throws Exception {
         TreeCopy.clean(moduleDir);
         Outcome kmod = capture(moduleDir, realDepmod(version, args));
-        assertThat(kmod.run().status()).as(what + ": kmod's depmod " + version + " exit status: " + kmod.run().errText())
-                .isEqualTo(kmodStatus);
+        if (kmodStatus != ANY_STATUS) {
+            assertThat(kmod.run().status()).as(what + ": kmod's depmod " + version + " exit status: "
+                    + kmod.run().errText()).isEqualTo(kmodStatus);
+        }
         TreeCopy.clean(moduleDir);
         List<String> ours = new ArrayList<>(List.of("--kmod-version=" + version));
         ours.addAll(oursOnly);
         ours.addAll(args);
         Outcome mine = capture(moduleDir, Kmod.ours("depmod", ours));
-        Comparison.assertSame(what, kmod.run(), mine.run());
+        Comparison.assertSame(what, masked(kmod.run()), masked(mine.run()));
         Comparison.assertSameFiles(what, kmod.files(), mine.files());
         return kmod.files().size();
     }
@@ -86,6 +92,12 @@ final class DepmodRuns {
         assertThat(realDepmod(version, full).status()).isZero();
         long dep = Files.getLastModifiedTime(moduleDir.resolve("modules.dep")).toMillis();
         Files.setLastModifiedTime(moduleDir.resolve("extra/stack_core.ko"), FileTime.fromMillis(dep + (stale ? 5000 : -5000)));
+    }
+
+    /** The addresses of depmod's log function and libkmod's context, which libkmod reports at -vv, masked. */
+    private static Kmod.Run masked(Kmod.Run run) {
+        String err = run.errText().replaceAll("(custom logging function|context) 0x[0-9a-f]+ ", "$1 0x... ");
+        return new Kmod.Run(run.out(), err.getBytes(StandardCharsets.ISO_8859_1), run.status());
     }
 
     private static Outcome capture(Path moduleDir, Kmod.Run run) throws IOException {
