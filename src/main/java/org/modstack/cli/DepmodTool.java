@@ -84,13 +84,6 @@ final class DepmodTool extends GetoptTool {
     private boolean noCache;
     private String cacheDir;
 
-    /**
-     * Where modstack says depmod's log function and libkmod's context are, which libkmod reports
-     * at -vv: kmod's addresses change each run, as ASLR places them.
-     */
-    private static final long LOG_FUNCTION_ADDRESS = 0x55d0_0000_4d70L;
-    private static final long CONTEXT_ADDRESS = 0x55d0_2a00_02e0L;
-
     @Override
     protected Getopt options() {
         return OPTIONS;
@@ -165,8 +158,7 @@ final class DepmodTool extends GetoptTool {
     private int index(ToolOutput io, String moduleDir, String release, List<String> modules) throws ErrnoException {
         Depmod.Log log = log(io);
         // depmod gives libkmod its logger, which libkmod reports at -vv with the function's address
-        libkmodInfo(log, new LibkmodError("libkmod.c", 367, "kmod_set_log_fn", "custom logging function 0x"
-                + Long.toHexString(LOG_FUNCTION_ADDRESS) + " registered\n"));
+        libkmodInfo(log, LibkmodError.logFunctionRegistered());
         Optional<List<SymbolVersion>> kernel;
         try {
             kernel = kernelSymbols(log);
@@ -212,8 +204,7 @@ final class DepmodTool extends GetoptTool {
 
     /** What libkmod says at -vv as depmod lets go of its context, once the modules were loaded. */
     private void released(Depmod.Log log) {
-        libkmodInfo(log, new LibkmodError("libkmod.c", 334, "kmod_unref", "context 0x"
-                + Long.toHexString(CONTEXT_ADDRESS) + " released\n"));
+        libkmodInfo(log, LibkmodError.contextReleased());
     }
 
     private void libkmodInfo(Depmod.Log log, LibkmodError message) {

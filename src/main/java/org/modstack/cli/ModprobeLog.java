@@ -31,20 +31,44 @@ final class ModprobeLog {
         priority = LOG_WARNING;
     }
 
+    /** syslog's {@code LOG_INFO}: libkmod's notes, shown at {@code -vv}. */
+    private static final int LOG_INFO = 6;
+
+    /** Logs libkmod's {@code message} at INFO, when {@code -vv} asked for it. */
+    void info(ToolOutput io, String message) {
+        if (verbose >= LOG_INFO) {
+            io.info(message);
+        }
+    }
+
     /** Whether {@code -v} asked for the actions to be shown. */
     boolean showsActions() {
         return verbose > LOG_WARNING;
     }
 
-    /** Logs {@code message} at the current priority, unless the verbosity is below it. */
+    /**
+     * Logs {@code message} at the current priority, unless the verbosity is below it. A FATAL
+     * message ends the run, as kmod's log exits on one it prints.
+     *
+     * @throws Fatal after printing a FATAL message
+     */
     void log(ToolOutput io, String message) {
         if (priority > verbose) {
             return;
         }
         if (priority == LOG_CRIT) {
             io.fatal(message);
-        } else {
-            io.warning(message);
+            throw new Fatal();
+        }
+        io.warning(message);
+    }
+
+    /** The run ends here, with exit status 1: a FATAL message was printed. */
+    static final class Fatal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Fatal() {
+            super(null, null, false, false);
         }
     }
 }

@@ -75,6 +75,7 @@ final class ModprobeTool extends GetoptTool {
     private boolean forceModversion;
     private boolean forceVermagic;
     private boolean json;
+    private boolean syslog;
     private long waitMillis;
     /** The plan as JSON ({@code -J} with {@code -D} or {@code -n}), or null for modprobe's lines. */
     private ModprobePlanJson plan;
@@ -95,6 +96,9 @@ final class ModprobeTool extends GetoptTool {
 
     @Override
     protected int operate(ToolOutput io, List<String> names) throws ErrnoException {
+        if (syslog) {
+            io.toSystemLog();
+        }
         if (!showConfig && names.isEmpty()) {
             io.error("missing parameters. See -h.\n");
             return 1;
@@ -118,7 +122,18 @@ final class ModprobeTool extends GetoptTool {
         }
     }
 
+    /** The run on {@code kernel}; one that logs a FATAL message ends there, what it did kept. */
     private int operate(ToolOutput io, List<String> names, KernelState kernel) throws ErrnoException {
+        try {
+            int status = probe(io, names, kernel);
+            log.info(io, LibkmodError.contextReleased().forModprobe(version));
+            return status;
+        } catch (ModprobeLog.Fatal e) {
+            return 1;
+        }
+    }
+
+    private int probe(ToolOutput io, List<String> names, KernelState kernel) throws ErrnoException {
         ModuleDirectory dir = root != null || release != null
                 ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
                 : ModuleDirectory.of(Optional.empty(), Optional.empty());
@@ -135,6 +150,7 @@ final class ModprobeTool extends GetoptTool {
         }
         ModprobeConfig settings = ModprobeConfig.load(configPaths, Optional.of(dir.dirname()), cmdline, version,
                 io.reporter(ToolOutput.Report.AS_IS));
+        log.info(io, LibkmodError.logFunctionRegistered().forModprobe(version));
         LibkmodLog libkmodLog = new LibkmodLog(io.reporter(ToolOutput.Report.ERROR), version);
         dir = dir.asModprobeReadsIt(libkmodLog);
         Modprobe modprobe = new Modprobe(dir, settings, kernel, libkmodLog);
@@ -182,12 +198,15 @@ final class ModprobeTool extends GetoptTool {
         plan = new ModprobePlanJson(io);
         int err = 0;
         List<String> targets = all ? names : names.subList(0, 1);
-        for (String n : targets) {
-            int r = insmod(io, modprobe, dir, n, all ? null : optionsFromArgs(names.subList(1, names.size())));
-            modprobe.release();
-            err = r < 0 ? r : err;
+        try {
+            for (String n : targets) {
+                int r = insmod(io, modprobe, dir, n, all ? null : optionsFromArgs(names.subList(1, names.size())));
+                modprobe.release();
+                err = r < 0 ? r : err;
+            }
+        } finally {
+            plan.close();  // the plan so far, the failure in it
         }
-        plan.close();
         return err >= 0 ? 0 : 1;
     }
 
@@ -218,7 +237,7 @@ final class ModprobeTool extends GetoptTool {
                 forceModversion = true;
                 forceVermagic = true;
             }
-            case "s" -> { }
+            case "s" -> syslog = true;
             case "kernel" -> kernelChoice.set(o.value());
             case "w" -> {
                 if (!o.value().matches("0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*")) {

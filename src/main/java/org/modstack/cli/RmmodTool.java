@@ -14,6 +14,7 @@ final class RmmodTool extends GetoptTool {
 
     private final KernelChoice kernel = new KernelChoice();
     private boolean force;
+    private boolean syslog;
 
     @Override
     protected Getopt options() {
@@ -37,6 +38,7 @@ final class RmmodTool extends GetoptTool {
     protected Integer apply(ToolOutput io, Getopt.Option o) {
         switch (o.key()) {
             case "f" -> force = true;
+            case "s" -> syslog = true;
             case "kernel" -> kernel.set(o.value());
             default -> { }
         }
@@ -45,6 +47,9 @@ final class RmmodTool extends GetoptTool {
 
     @Override
     protected int operate(ToolOutput io, List<String> operands) throws ErrnoException {
+        if (syslog) {
+            io.toSystemLog();
+        }
         if (operands.isEmpty()) {
             io.error("missing module name.\n");
             return 1;

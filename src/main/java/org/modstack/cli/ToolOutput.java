@@ -26,6 +26,7 @@ public final class ToolOutput {
     private final byte[] buf = new byte[1 << 16];
     private int used;
     private Path workingDirectory;
+    private boolean systemLog;
 
     public ToolOutput(String tool, OutputStream out, OutputStream err) {
         this.tool = tool;
@@ -113,9 +114,51 @@ public final class ToolOutput {
         write(err, s.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /**
+     * From now on the tool's log goes to the system log instead of standard error ({@code
+     * --syslog}, taken once every option has been read, as kmod opens its log). getopt's own
+     * complaints stay on standard error.
+     */
+    void toSystemLog() {
+        SystemLog.open(tool);
+        systemLog = true;
+    }
+
     /** {@code <tool>: ERROR: <message>}, as kmod's tools log an error; no newline is added. */
     public void error(String message) {
-        printErr(tool + ": ERROR: " + message);
+        log(LOG_ERR, message);
+    }
+
+    /** syslog's priorities, each with the word kmod's log prints for it. */
+    private static final int LOG_CRIT = 2;
+    private static final int LOG_ERR = 3;
+    private static final int LOG_WARNING = 4;
+    private static final int LOG_INFO = 6;
+    private static final String[] PRIORITY_NAMES = {"EMERGENCY", "ALERT", "FATAL", "ERROR", "WARNING", "NOTICE",
+        "INFO", "DEBUG"};
+
+    private void log(int priority, String message) {
+        if (systemLog) {
+            SystemLog.send(priority, PRIORITY_NAMES[priority] + ": " + message);
+        } else {
+            printErr(tool + ": " + PRIORITY_NAMES[priority] + ": " + message);
+        }
+    }
+
+    /** A line a library wrote whole ({@code <tool>: <PRIORITY>: ...}), to the log it was meant for. */
+    private void logLine(String line) {
+        String prefix = tool + ": ";
+        int priority = -1;
+        for (int p = 0; p < PRIORITY_NAMES.length && systemLog && line.startsWith(prefix); p++) {
+            if (line.startsWith(PRIORITY_NAMES[p] + ": ", prefix.length())) {
+                priority = p;
+            }
+        }
+        if (priority < 0) {
+            printErr(line);
+        } else {
+            log(priority, line.substring(prefix.length() + PRIORITY_NAMES[priority].length() + 2));
+        }
     }
 
     /** How a {@link #reporter} writes a library's messages to standard error. */
@@ -147,7 +190,7 @@ public final class ToolOutput {
         @Override
         public void accept(String message) {
             switch (report) {
-                case AS_IS -> printErr(message);
+                case AS_IS -> logLine(message);
                 case ERROR -> error(message);
                 case ERROR_LINE -> error(message + "\n");
             }
@@ -156,12 +199,17 @@ public final class ToolOutput {
 
     /** {@code <tool>: WARNING: <message>}; no newline is added. */
     public void warning(String message) {
-        printErr(tool + ": WARNING: " + message);
+        log(LOG_WARNING, message);
+    }
+
+    /** {@code <tool>: INFO: <message>}; no newline is added. */
+    public void info(String message) {
+        log(LOG_INFO, message);
     }
 
     /** {@code <tool>: FATAL: <message>}; no newline is added. */
     public void fatal(String message) {
-        printErr(tool + ": FATAL: " + message);
+        log(LOG_CRIT, message);
     }
 
     /** Writes out what is buffered. */

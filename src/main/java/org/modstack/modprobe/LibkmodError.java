@@ -32,6 +32,25 @@ public record LibkmodError(String file, int kmod30Line, String function, String 
                 call + "3, MAP_PRIVATE" + error);
     }
 
+    /**
+     * What libkmod says (at INFO, shown at {@code -vv}) as a tool sets its own log function,
+     * naming the function's address; and as the tool lets go of its context, naming the
+     * context's. kmod's addresses change each run, as ASLR places them; these stand for them.
+     */
+    public static LibkmodError logFunctionRegistered() {
+        return new LibkmodError("libkmod.c", 367, "kmod_set_log_fn",
+                "custom logging function 0x" + Long.toHexString(LOG_FUNCTION_ADDRESS) + " registered\n");
+    }
+
+    /** See {@link #logFunctionRegistered}. */
+    public static LibkmodError contextReleased() {
+        return new LibkmodError("libkmod.c", 334, "kmod_unref",
+                "context 0x" + Long.toHexString(CONTEXT_ADDRESS) + " released\n");
+    }
+
+    private static final long LOG_FUNCTION_ADDRESS = 0x55d0_0000_4d70L;
+    private static final long CONTEXT_ADDRESS = 0x55d0_2a00_02e0L;
+
     /** The line modprobe's own logger gives after its {@code modprobe: ERROR: }. */
     public String forModprobe(KmodVersion version) {
         return version == KmodVersion.KMOD30 ? position() + " " + function + "() " + kmod30Text : text;
