@@ -3,6 +3,7 @@ package org.modstack.cli;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The system log, as kmod's tools write to it under {@code --syslog}: openlog(3) with the
@@ -30,7 +31,7 @@ final class SystemLog {
     }
 
     static synchronized void open(String tool) {
-        byte[] name = tool.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] name = tool.getBytes(StandardCharsets.ISO_8859_1);
         ident = new Memory(name.length + 1L);
         ident.write(0, name, 0, name.length);
         ident.setByte(name.length, (byte) 0);

@@ -20,6 +20,14 @@ import org.modstack.ErrnoException;
  * flushed, so the two interleave as they would on a terminal.
  */
 public final class ToolOutput {
+    /** syslog's priorities, each with the word kmod's log prints for it. */
+    private static final int LOG_CRIT = 2;
+    private static final int LOG_ERR = 3;
+    private static final int LOG_WARNING = 4;
+    private static final int LOG_INFO = 6;
+    private static final String[] PRIORITY_NAMES = {"EMERGENCY", "ALERT", "FATAL", "ERROR", "WARNING", "NOTICE",
+        "INFO", "DEBUG"};
+
     private final String tool;
     private final OutputStream out;
     private final OutputStream err;
@@ -129,14 +137,6 @@ public final class ToolOutput {
         log(LOG_ERR, message);
     }
 
-    /** syslog's priorities, each with the word kmod's log prints for it. */
-    private static final int LOG_CRIT = 2;
-    private static final int LOG_ERR = 3;
-    private static final int LOG_WARNING = 4;
-    private static final int LOG_INFO = 6;
-    private static final String[] PRIORITY_NAMES = {"EMERGENCY", "ALERT", "FATAL", "ERROR", "WARNING", "NOTICE",
-        "INFO", "DEBUG"};
-
     private void log(int priority, String message) {
         if (systemLog) {
             SystemLog.send(priority, PRIORITY_NAMES[priority] + ": " + message);
@@ -148,17 +148,16 @@ public final class ToolOutput {
     /** A line a library wrote whole ({@code <tool>: <PRIORITY>: ...}), to the log it was meant for. */
     private void logLine(String line) {
         String prefix = tool + ": ";
-        int priority = -1;
-        for (int p = 0; p < PRIORITY_NAMES.length && systemLog && line.startsWith(prefix); p++) {
-            if (line.startsWith(PRIORITY_NAMES[p] + ": ", prefix.length())) {
-                priority = p;
+        if (systemLog && line.startsWith(prefix)) {
+            for (int p = 0; p < PRIORITY_NAMES.length; p++) {
+                String word = PRIORITY_NAMES[p] + ": ";
+                if (line.startsWith(word, prefix.length())) {
+                    log(p, line.substring(prefix.length() + word.length()));
+                    return;
+                }
             }
         }
-        if (priority < 0) {
-            printErr(line);
-        } else {
-            log(priority, line.substring(prefix.length() + PRIORITY_NAMES[priority].length() + 2));
-        }
+        printErr(line);
     }
 
     /** How a {@link #reporter} writes a library's messages to standard error. */

@@ -3,9 +3,10 @@ package org.modstack.modprobe;
 import org.modstack.index.KmodVersion;
 
 /**
- * An error libkmod logs, with where it logs it from, for each tool to print as kmod's does: the
- * tools that set their own logger (modprobe) prefix their name, the others get libkmod's
- * default one; Debian's kmod 30 is a debug build, whose messages carry their source position.
+ * A message libkmod logs (an error; at {@code -vv} a note), with where it logs it from, for each
+ * tool to print as kmod's does: the tools that set their own logger (modprobe, depmod) prefix
+ * their name and the priority, the others get libkmod's default one; Debian's kmod 30 is a
+ * debug build, whose messages carry their source position.
  *
  * @param file the libkmod source file, as kmod 30's messages name it
  * @param kmod30Line the line in kmod 30's file
@@ -32,6 +33,10 @@ public record LibkmodError(String file, int kmod30Line, String function, String 
                 call + "3, MAP_PRIVATE" + error);
     }
 
+    /** Where modstack says the log function and the context of {@link #logFunctionRegistered} are. */
+    private static final long LOG_FUNCTION_ADDRESS = 0x55d0_0000_4d70L;
+    private static final long CONTEXT_ADDRESS = 0x55d0_2a00_02e0L;
+
     /**
      * What libkmod says (at INFO, shown at {@code -vv}) as a tool sets its own log function,
      * naming the function's address; and as the tool lets go of its context, naming the
@@ -48,10 +53,7 @@ public record LibkmodError(String file, int kmod30Line, String function, String 
                 "context 0x" + Long.toHexString(CONTEXT_ADDRESS) + " released\n");
     }
 
-    private static final long LOG_FUNCTION_ADDRESS = 0x55d0_0000_4d70L;
-    private static final long CONTEXT_ADDRESS = 0x55d0_2a00_02e0L;
-
-    /** The line modprobe's own logger gives after its {@code modprobe: ERROR: }. */
+    /** The line a tool's own logger gives after its {@code modprobe: ERROR: } (or depmod's, or INFO). */
     public String forModprobe(KmodVersion version) {
         return version == KmodVersion.KMOD30 ? position() + " " + function + "() " + kmod30Text : text;
     }
