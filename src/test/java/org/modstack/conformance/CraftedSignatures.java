@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,53 +27,42 @@ final class CraftedSignatures {
     private CraftedSignatures() {
     }
 
-    /** One signature's parts, DER as sign-file writes them unless a case says otherwise. */
-    private record Parts(String commonName, String signature, String digestParameters, String encapsulated,
-                         String secondSignerId, String version, String after) {
+    /** The parts of a signature a case may replace. */
+    private enum Part { COMMON_NAME, SIGNATURE, DIGEST_PARAMETERS, ENCAPSULATED, SECOND_SIGNER_ID, VERSION, AFTER }
+
+    /** One signature's parts (hex), DER as sign-file writes them unless a case says otherwise. */
+    private record Parts(Map<Part, String> parts) {
         static Parts der() {
-            return new Parts(tlv(0x0c, hex("Crafted CA")), tlv(0x04, SIGNATURE), "0500", tlv(0x30, DATA), null,
-                    "020101", "");
+            Map<Part, String> der = new EnumMap<>(Part.class);
+            der.put(Part.COMMON_NAME, tlv(0x0c, hex("Crafted CA")));
+            der.put(Part.SIGNATURE, tlv(0x04, SIGNATURE));
+            der.put(Part.DIGEST_PARAMETERS, "0500");
+            der.put(Part.ENCAPSULATED, tlv(0x30, DATA));
+            der.put(Part.SECOND_SIGNER_ID, "");  // none: one SignerInfo
+            der.put(Part.VERSION, "020101");
+            der.put(Part.AFTER, "");
+            return new Parts(der);
         }
 
-        Parts commonName(String v) {
-            return new Parts(v, signature, digestParameters, encapsulated, secondSignerId, version, after);
-        }
-
-        Parts signature(String v) {
-            return new Parts(commonName, v, digestParameters, encapsulated, secondSignerId, version, after);
-        }
-
-        Parts digestParameters(String v) {
-            return new Parts(commonName, signature, v, encapsulated, secondSignerId, version, after);
-        }
-
-        Parts encapsulated(String v) {
-            return new Parts(commonName, signature, digestParameters, v, secondSignerId, version, after);
-        }
-
-        Parts secondSignerId(String v) {
-            return new Parts(commonName, signature, digestParameters, encapsulated, v, version, after);
-        }
-
-        Parts version(String v) {
-            return new Parts(commonName, signature, digestParameters, encapsulated, secondSignerId, v, after);
-        }
-
-        Parts after(String v) {
-            return new Parts(commonName, signature, digestParameters, encapsulated, secondSignerId, version, v);
+        Parts with(Part part, String value) {
+            Map<Part, String> changed = new EnumMap<>(parts);
+            changed.put(part, value);
+            return new Parts(changed);
         }
 
         byte[] encoded() {
-            String digest = tlv(0x30, SHA256 + digestParameters);
-            String name = tlv(0x30, tlv(0x31, tlv(0x30, COMMON_NAME + commonName)));
+            String digest = tlv(0x30, SHA256 + parts.get(Part.DIGEST_PARAMETERS));
+            String name = tlv(0x30, tlv(0x31, tlv(0x30, COMMON_NAME + parts.get(Part.COMMON_NAME))));
+            String second = parts.get(Part.SECOND_SIGNER_ID);
             String signerInfos = signerInfo(tlv(0x30, name + "020500fedcba98"), digest)
-                    + (secondSignerId == null ? "" : signerInfo(secondSignerId, digest));
-            String signedData = tlv(0x30, version + tlv(0x31, digest) + encapsulated + tlv(0x31, signerInfos));
-            return HexFormat.of().parseHex(tlv(0x30, SIGNED_DATA + tlv(0xa0, signedData)) + after);
+                    + (second.isEmpty() ? "" : signerInfo(second, digest));
+            String signedData = tlv(0x30, parts.get(Part.VERSION) + tlv(0x31, digest) + parts.get(Part.ENCAPSULATED)
+                    + tlv(0x31, signerInfos));
+            return HexFormat.of().parseHex(tlv(0x30, SIGNED_DATA + tlv(0xa0, signedData)) + parts.get(Part.AFTER));
         }
 
         private String signerInfo(String sid, String digest) {
-            return tlv(0x30, version + sid + digest + tlv(0x30, RSA + "0500") + signature);
+            return tlv(0x30, parts.get(Part.VERSION) + sid + digest + tlv(0x30, RSA + "0500") + parts.get(Part.SIGNATURE));
         }
     }
 
@@ -92,42 +82,42 @@ final class CraftedSignatures {
         String sig = tlv(0x04, SIGNATURE.substring(0, 10)) + tlv(0x04, SIGNATURE.substring(10));
         Map<String, Parts> c = new LinkedHashMap<>();
         c.put("der", der);
-        c.put("signature-in-segments", der.signature(tlv(0x24, sig)));
-        c.put("signature-indefinite-segments-of-any-tag", der.signature(indefinite(0x24,
+        c.put("signature-in-segments", der.with(Part.SIGNATURE, tlv(0x24, sig)));
+        c.put("signature-indefinite-segments-of-any-tag", der.with(Part.SIGNATURE, indefinite(0x24,
                 tlv(0x0c, "5369") + tlv(0x81, "676e") + tlv(0x10, "6564") + tlv(0x24, tlv(0x04, "20")) + "0000")));
-        c.put("signature-nested-five", der.signature(nested(5, tlv(0x04, SIGNATURE))));
-        c.put("signature-nested-six", der.signature(nested(6, tlv(0x04, SIGNATURE))));
-        c.put("signature-end-of-contents-in-definite", der.signature(tlv(0x24, "0000" + tlv(0x04, SIGNATURE))));
-        c.put("signature-long-length-leading-zeros", der.signature("0486000000000012" + SIGNATURE));
-        c.put("name-utf8-split-in-a-character", der.commonName(tlv(0x2c, tlv(0x0c, "41c3") + tlv(0x0c, "a942"))));
-        c.put("name-utf8-invalid-once-collected", der.commonName(tlv(0x2c, tlv(0x0c, "41c3") + tlv(0x0c, "4142"))));
-        c.put("name-bmp-odd-segments", der.commonName(tlv(0x3e, tlv(0x1e, "41") + tlv(0x1e, "414142"))));
-        c.put("name-bmp-odd-in-all", der.commonName(tlv(0x3e, tlv(0x1e, "41") + tlv(0x1e, "4141"))));
-        c.put("name-printable-indefinite", der.commonName(indefinite(0x33, tlv(0x13, "4142") + tlv(0x04, "43") + "0000")));
-        c.put("name-bit-string-with-nul", der.commonName(tlv(0x03, "00414200" + "43")));
-        c.put("name-bit-string-masked-to-nul", der.commonName(tlv(0x03, "07" + "4101")));
-        c.put("name-bit-string-constructed", der.commonName(tlv(0x23, tlv(0x03, "0041") + tlv(0x04, "4200"))));
-        c.put("parameters-context-opaque", der.digestParameters(tlv(0xa1, "ffffff")));
-        c.put("parameters-sequence-opaque", der.digestParameters(tlv(0x30, "02020001")));
-        c.put("parameters-universal-tag-zero", der.digestParameters("000100"));
-        c.put("parameters-octets-in-segments", der.digestParameters(tlv(0x24, tlv(0x04, "01") + tlv(0x0c, "02"))));
-        c.put("parameters-bit-string-bad-once-collected", der.digestParameters(tlv(0x23, tlv(0x03, "08") + tlv(0x04, "00"))));
-        c.put("content-in-segments", der.encapsulated(tlv(0x30, DATA + tlv(0xa0, tlv(0x24, sig)))));
-        c.put("content-nested-six", der.encapsulated(tlv(0x30, DATA + tlv(0xa0, nested(6, tlv(0x04, "00"))))));
-        c.put("second-signer-key-id-in-segments", der.secondSignerId(tlv(0xa0, sig)));
-        c.put("second-signer-key-id-nested-six", der.secondSignerId(nested(6, tlv(0x04, "00")).replaceFirst("^24", "a0")));
-        c.put("content-of-an-unknown-type", der.encapsulated(tlv(0x30, "06032a0304" + tlv(0xa0, "3003020105"))));
+        c.put("signature-nested-five", der.with(Part.SIGNATURE, nested(5, tlv(0x04, SIGNATURE))));
+        c.put("signature-nested-six", der.with(Part.SIGNATURE, nested(6, tlv(0x04, SIGNATURE))));
+        c.put("signature-end-of-contents-in-definite", der.with(Part.SIGNATURE, tlv(0x24, "0000" + tlv(0x04, SIGNATURE))));
+        c.put("signature-long-length-leading-zeros", der.with(Part.SIGNATURE, "0486000000000012" + SIGNATURE));
+        c.put("name-utf8-split-in-a-character", der.with(Part.COMMON_NAME, tlv(0x2c, tlv(0x0c, "41c3") + tlv(0x0c, "a942"))));
+        c.put("name-utf8-invalid-once-collected", der.with(Part.COMMON_NAME, tlv(0x2c, tlv(0x0c, "41c3") + tlv(0x0c, "4142"))));
+        c.put("name-bmp-odd-segments", der.with(Part.COMMON_NAME, tlv(0x3e, tlv(0x1e, "41") + tlv(0x1e, "414142"))));
+        c.put("name-bmp-odd-in-all", der.with(Part.COMMON_NAME, tlv(0x3e, tlv(0x1e, "41") + tlv(0x1e, "4141"))));
+        c.put("name-printable-indefinite", der.with(Part.COMMON_NAME, indefinite(0x33, tlv(0x13, "4142") + tlv(0x04, "43") + "0000")));
+        c.put("name-bit-string-with-nul", der.with(Part.COMMON_NAME, tlv(0x03, "00414200" + "43")));
+        c.put("name-bit-string-masked-to-nul", der.with(Part.COMMON_NAME, tlv(0x03, "07" + "4101")));
+        c.put("name-bit-string-constructed", der.with(Part.COMMON_NAME, tlv(0x23, tlv(0x03, "0041") + tlv(0x04, "4200"))));
+        c.put("parameters-context-opaque", der.with(Part.DIGEST_PARAMETERS, tlv(0xa1, "ffffff")));
+        c.put("parameters-sequence-opaque", der.with(Part.DIGEST_PARAMETERS, tlv(0x30, "02020001")));
+        c.put("parameters-universal-tag-zero", der.with(Part.DIGEST_PARAMETERS, "000100"));
+        c.put("parameters-octets-in-segments", der.with(Part.DIGEST_PARAMETERS, tlv(0x24, tlv(0x04, "01") + tlv(0x0c, "02"))));
+        c.put("parameters-bit-string-bad-once-collected", der.with(Part.DIGEST_PARAMETERS, tlv(0x23, tlv(0x03, "08") + tlv(0x04, "00"))));
+        c.put("content-in-segments", der.with(Part.ENCAPSULATED, tlv(0x30, DATA + tlv(0xa0, tlv(0x24, sig)))));
+        c.put("content-nested-six", der.with(Part.ENCAPSULATED, tlv(0x30, DATA + tlv(0xa0, nested(6, tlv(0x04, "00"))))));
+        c.put("second-signer-key-id-in-segments", der.with(Part.SECOND_SIGNER_ID, tlv(0xa0, sig)));
+        c.put("second-signer-key-id-nested-six", der.with(Part.SECOND_SIGNER_ID, nested(6, tlv(0x04, "00")).replaceFirst("^24", "a0")));
+        c.put("content-of-an-unknown-type", der.with(Part.ENCAPSULATED, tlv(0x30, "06032a0304" + tlv(0xa0, "3003020105"))));
         c.put("content-of-an-unknown-type-primitive-sequence",
-                der.encapsulated(tlv(0x30, "06032a0304" + tlv(0xa0, "1003020105"))));
-        c.put("content-data-as-a-sequence", der.encapsulated(tlv(0x30, DATA + tlv(0xa0, "3003020105"))));
-        c.put("content-signed-data-inside", der.encapsulated(tlv(0x30, SIGNED_DATA + tlv(0xa0, tlv(0x30,
+                der.with(Part.ENCAPSULATED, tlv(0x30, "06032a0304" + tlv(0xa0, "1003020105"))));
+        c.put("content-data-as-a-sequence", der.with(Part.ENCAPSULATED, tlv(0x30, DATA + tlv(0xa0, "3003020105"))));
+        c.put("content-signed-data-inside", der.with(Part.ENCAPSULATED, tlv(0x30, SIGNED_DATA + tlv(0xa0, tlv(0x30,
                 "020101" + tlv(0x31, "") + tlv(0x30, DATA) + tlv(0x31, ""))))));
-        c.put("content-signed-data-inside-malformed", der.encapsulated(tlv(0x30, SIGNED_DATA + tlv(0xa0,
+        c.put("content-signed-data-inside-malformed", der.with(Part.ENCAPSULATED, tlv(0x30, SIGNED_DATA + tlv(0xa0,
                 tlv(0x30, "020101")))));
-        c.put("content-signed-data-fourteen-deep", der.encapsulated(nestedSignedData(13)));
-        c.put("content-signed-data-fifteen-deep", der.encapsulated(nestedSignedData(14)));
-        c.put("versions-forty-bits", der.version("02050100000000"));
-        c.put("bytes-after-the-value", der.after("0500"));
+        c.put("content-signed-data-fourteen-deep", der.with(Part.ENCAPSULATED, nestedSignedData(13)));
+        c.put("content-signed-data-fifteen-deep", der.with(Part.ENCAPSULATED, nestedSignedData(14)));
+        c.put("versions-forty-bits", der.with(Part.VERSION, "02050100000000"));
+        c.put("bytes-after-the-value", der.with(Part.AFTER, "0500"));
         return c;
     }
 

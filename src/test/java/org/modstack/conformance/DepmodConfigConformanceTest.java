@@ -34,6 +34,14 @@ class DepmodConfigConformanceTest {
         Files.writeString(moduleDir.resolve("modules.order"), "kernel/misc/b/chain_b.ko\nextra/chain_c.ko\n");
     }
 
+    /** A directory outside the tree holding copies of chain_c and stack_core, for {@code external}. */
+    private Path externalModules() throws Exception {
+        Path ext = Files.createDirectories(tmp.resolve("external-modules"));
+        Files.copy(Fixtures.module("chain_c"), ext.resolve("chain_c.ko"));
+        Files.copy(Fixtures.module("stack_core"), ext.resolve("stack_core.ko"));
+        return ext;
+    }
+
     private Path config(String name, String text) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("depmod.d"));
         return Files.writeString(dir.resolve(name), text);
@@ -58,9 +66,7 @@ class DepmodConfigConformanceTest {
     @ValueSource(ints = {30, 34})
     void eachDirectiveDecidesWhichCopyWins(int version) throws Exception {
         sampleTree();
-        Path ext = Files.createDirectories(tmp.resolve("external-modules"));
-        Files.copy(Fixtures.module("chain_c"), ext.resolve("chain_c.ko"));
-        Files.copy(Fixtures.module("stack_core"), ext.resolve("stack_core.ko"));
+        Path ext = externalModules();
         String dir = tmp.resolve("depmod.d").toString();
         config("a.conf", "search extra updates built-in\n");
         compare(version, "search extra before updates", dir);
@@ -162,8 +168,7 @@ class DepmodConfigConformanceTest {
     @ValueSource(ints = {30, 34})
     void randomDirectivesGetKmodsIndexes(int version) throws Exception {
         sampleTree();
-        Path ext = Files.createDirectories(tmp.resolve("external-modules"));
-        Files.copy(Fixtures.module("chain_c"), ext.resolve("chain_c.ko"));
+        Path ext = externalModules();
         Random random = new Random(7);
         List<List<String>> words = List.of(
                 List.of("search", "override", "external", "exclude", "make_map_files", "include", "bogus", "#", ""),
