@@ -47,8 +47,8 @@ class ModprobeOptionsConformanceTest {
                 "chain_a", "chain-b", "stack_core", "stack_user", "stack_alias", "my-alias", "missing",
                 "p=1", "x=\"a b\"", "");
         if (version == 30) {
-            // kmod 34 takes a word with a slash for the path of a module, which modstack does not
-            // model yet: paths only where kmod 30 takes them for names
+            // kmod 34 takes a name starting with / or ./ for the path of a module, which modstack
+            // does not model yet: paths only where kmod 30 takes them for names
             words = new ArrayList<>(words);
             words.addAll(List.of("-C", conf.toString(), dir.resolve("chain_a.ko").toString()));
         }
