@@ -125,7 +125,8 @@ public final class ToolOutput {
     /**
      * From now on the tool's log goes to the system log instead of standard error ({@code
      * --syslog}, taken once every option has been read, as kmod opens its log). getopt's own
-     * complaints stay on standard error.
+     * complaints stay on standard error, and so do lines libkmod's default logger writes
+     * ({@link Report#AS_IS}: configuration errors, reported before the tool sets its logger).
      */
     void toSystemLog() {
         SystemLog.open(tool);
@@ -143,21 +144,6 @@ public final class ToolOutput {
         } else {
             printErr(tool + ": " + PRIORITY_NAMES[priority] + ": " + message);
         }
-    }
-
-    /** A line a library wrote whole ({@code <tool>: <PRIORITY>: ...}), to the log it was meant for. */
-    private void logLine(String line) {
-        String prefix = tool + ": ";
-        if (systemLog && line.startsWith(prefix)) {
-            for (int p = 0; p < PRIORITY_NAMES.length; p++) {
-                String word = PRIORITY_NAMES[p] + ": ";
-                if (line.startsWith(word, prefix.length())) {
-                    log(p, line.substring(prefix.length() + word.length()));
-                    return;
-                }
-            }
-        }
-        printErr(line);
     }
 
     /** How a {@link #reporter} writes a library's messages to standard error. */
@@ -189,7 +175,7 @@ public final class ToolOutput {
         @Override
         public void accept(String message) {
             switch (report) {
-                case AS_IS -> logLine(message);
+                case AS_IS -> printErr(message);
                 case ERROR -> error(message);
                 case ERROR_LINE -> error(message + "\n");
             }

@@ -56,10 +56,9 @@ final class ModuleSearch {
         try {
             searchDir(Path.of(dir), dir + "/", FIRST_DIR_FD);
         } catch (IOException e) {  // said of every directory; only the module directory's stops depmod
-            ErrnoException ee = ErrnoException.of(e, dir);
-            log.error("could not open directory " + dir + ": " + ee.errno().message() + "\n");
+            log.error(couldNotOpen(dir, e));
             if (required) {
-                throw ee;
+                throw ErrnoException.of(e, dir);
             }
         }
     }
@@ -68,7 +67,7 @@ final class ModuleSearch {
      * kmod names a directory by its file descriptor in some messages: the module directory is
      * opened as descriptor 3 and each level below takes the next one.
      */
-    private static final int FIRST_DIR_FD = 3;
+    static final int FIRST_DIR_FD = 3;
     private static final int S_IFMT = 0170000;
     static final int S_IFDIR = 0040000;
     static final int S_IFREG = 0100000;
@@ -88,23 +87,42 @@ final class ModuleSearch {
                     attributes = stamped ? Files.readAttributes(entry, ModuleStamp.ATTRIBUTES) : null;
                     type = attributes != null ? (Integer) attributes.get("mode") & S_IFMT : type(entry);
                 } catch (IOException e) {
-                    log.error("fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, path).errno().message() + "\n");
+                    log.error(statFailed(fd, name, e));
                     continue;
                 }
                 if (type == S_IFDIR) {
                     try {
                         searchDir(entry, path + "/", fd + 1);
                     } catch (IOException e) {
-                        log.error("openat(" + fd + ", " + name + ", O_RDONLY): "
-                                + ErrnoException.of(e, path).errno().message() + "\n");
+                        log.error(openFailed(fd, name, e));
                     }
                 } else if (type == S_IFREG) {
                     consider(path, name, attributes);
                 } else {
-                    log.error("unsupported file type " + path + ": " + Integer.toOctalString(type) + "\n");
+                    log.error(unsupported(path, type));
                 }
             }
         }
+    }
+
+    /** What kmod says when it cannot open a directory it searches from. */
+    static String couldNotOpen(String dir, IOException e) {
+        return "could not open directory " + dir + ": " + ErrnoException.of(e, dir).errno().message() + "\n";
+    }
+
+    /** What kmod says when it cannot stat {@code name} in the directory open as {@code fd}. */
+    static String statFailed(int fd, String name, IOException e) {
+        return "fstatat(" + fd + ", " + name + "): " + ErrnoException.of(e, name).errno().message() + "\n";
+    }
+
+    /** What kmod says when it cannot open the directory {@code name} in the one open as {@code fd}. */
+    static String openFailed(int fd, String name, IOException e) {
+        return "openat(" + fd + ", " + name + ", O_RDONLY): " + ErrnoException.of(e, name).errno().message() + "\n";
+    }
+
+    /** What kmod says of an entry neither a directory nor a regular file. */
+    static String unsupported(CharSequence path, int type) {
+        return "unsupported file type " + path + ": " + Integer.toOctalString(type) + "\n";
     }
 
     /** The file type bits of {@code entry}'s mode, from its basic attributes where they tell. */

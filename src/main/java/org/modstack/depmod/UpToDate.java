@@ -18,9 +18,6 @@ import org.modstack.module.Compression;
  * tree).
  */
 public final class UpToDate {
-    /** kmod opens the module directory first, as descriptor 3; each level below takes the next. */
-    private static final int FIRST_DIR_FD = 3;
-
     /**
      * The path kmod prints, kept as its buffer is: a level writes its entries' names after its
      * own prefix, so a message about an entry it writes no name for shows the last one written.
@@ -44,13 +41,14 @@ public final class UpToDate {
             try {
                 dep = seconds(Files.getLastModifiedTime(moduleDir.resolve("modules.dep")));
             } catch (IOException e) {
-                error.accept("could not fstatat(" + dirname + ", modules.dep): " + message(e, dirname) + "\n");
+                error.accept("could not fstatat(" + dirname + ", modules.dep): "
+                        + ErrnoException.of(e, dirname).errno().message() + "\n");
                 return false;
             }
             walk.path.append(dirname).append('/');
-            return walk.upToDate(top, dep, walk.path.length(), FIRST_DIR_FD);
+            return walk.upToDate(top, dep, walk.path.length(), ModuleSearch.FIRST_DIR_FD);
         } catch (IOException e) {
-            error.accept("could not open directory " + dirname + ": " + message(e, dirname) + "\n");
+            error.accept(ModuleSearch.couldNotOpen(dirname, e));
             return false;
         }
     }
@@ -65,7 +63,7 @@ public final class UpToDate {
             try {
                 type = ModuleSearch.type(entry);  // follows links, as fstatat
             } catch (IOException e) {
-                error.accept("fstatat(" + fd + ", " + name + "): " + message(e, name) + "\n");
+                error.accept(ModuleSearch.statFailed(fd, name, e));
                 continue;
             }
             boolean newer;
@@ -74,7 +72,7 @@ public final class UpToDate {
             } else if (type == ModuleSearch.S_IFREG) {
                 newer = Compression.isModuleFileName(name) && newer(entry, name, mtime, baselen);
             } else {
-                error.accept("unsupported file type " + path + ": " + Integer.toOctalString(type) + "\n");
+                error.accept(ModuleSearch.unsupported(path, type));
                 newer = false;
             }
             if (newer) {
@@ -90,7 +88,7 @@ public final class UpToDate {
         try {
             entries = Files.newDirectoryStream(dir);
         } catch (IOException e) {
-            error.accept("openat(" + fd + ", " + name + ", O_RDONLY): " + message(e, name) + "\n");
+            error.accept(ModuleSearch.openFailed(fd, name, e));
             return true;
         }
         try (entries) {
@@ -108,10 +106,6 @@ public final class UpToDate {
     private void name(int baselen, String name) {
         path.setLength(baselen);
         path.append(name);
-    }
-
-    private static String message(IOException e, String path) {
-        return ErrnoException.of(e, path).errno().message();
     }
 
     private static long seconds(FileTime t) {
