@@ -29,6 +29,7 @@ public enum Errno {
     ENOSPC(28, "No space left on device"),
     EPIPE(32, "Broken pipe"),
     ERANGE(34, "Numerical result out of range"),
+    ENAMETOOLONG(36, "File name too long"),
     ENOSYS(38, "Function not implemented"),
     ELOOP(40, "Too many levels of symbolic links"),
     ENODATA(61, "No data available"),

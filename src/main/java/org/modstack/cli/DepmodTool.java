@@ -15,8 +15,10 @@ import org.modstack.depmod.IndexSet;
 import org.modstack.depmod.UpToDate;
 import org.modstack.index.KmodVersion;
 import org.modstack.modprobe.LibkmodError;
+import org.modstack.modprobe.ModprobeConfig;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.module.SymbolVersion;
+import org.modstack.util.PathMax;
 import org.modstack.util.WorkingDirectory;
 
 /** {@code depmod}: writes the module stacks of a tree as kmod's indexes. */
@@ -107,14 +109,34 @@ final class DepmodTool extends GetoptTool {
         } else {
             release = ModuleDirectory.runningRelease();
         }
-        String moduleDir = Depmod.moduleDir(root, moduleDirectory, release);
+        String moduleDir = fitted(io, Depmod.moduleDir(root, moduleDirectory, release));
+        String outDir = outRoot == null || moduleDir == null ? moduleDir
+                : fitted(io, Depmod.moduleDir(outRoot, moduleDirectory, release));
+        if (outDir == null) {
+            return 1;
+        }
         if (maybeAll) {
             if (dryRun || UpToDate.check(Path.of(moduleDir), io::error)) {
                 return 0;
             }
             operands = List.of();  // -A indexes the whole tree, whatever modules were named
         }
-        return index(io, moduleDir, release, operands);
+        return index(io, moduleDir, outDir, release, operands);
+    }
+
+    /**
+     * A directory's name as depmod's PATH_MAX buffer holds it: kmod 30 cuts a longer one, kmod
+     * 34 refuses it (null, said why).
+     */
+    private String fitted(ToolOutput io, String dirname) {
+        if (PathMax.fits(dirname)) {
+            return dirname;
+        }
+        if (version == KmodVersion.KMOD30) {
+            return PathMax.cut(dirname);
+        }
+        io.error("Bad directory " + dirname + ": path too long\n");
+        return null;
     }
 
     @Override
@@ -155,7 +177,11 @@ final class DepmodTool extends GetoptTool {
         return null;
     }
 
-    private int index(ToolOutput io, String moduleDir, String release, List<String> modules) throws ErrnoException {
+    private int index(ToolOutput io, String moduleDir, String outDir, String release, List<String> modules)
+            throws ErrnoException {
+        // kmod_new reads the module directory's softdeps and the kernel command line, for nothing
+        // but what it says about them
+        ModprobeConfig.loadWithoutPaths(moduleDir, version, io.reporter(ToolOutput.Report.AS_IS));
         Depmod.Log log = log(io);
         // depmod gives libkmod its logger, which libkmod reports at -vv with the function's address
         libkmodInfo(log, LibkmodError.logFunctionRegistered());
@@ -180,7 +206,6 @@ final class DepmodTool extends GetoptTool {
                 ? DepmodConfig.load(configPaths.isEmpty() ? DepmodConfig.DEFAULT_PATHS : configPaths, release,
                         m -> io.error(m.text()))
                 : DepmodConfig.load(List.of(), release, m -> { });
-        String outDir = outRoot == null ? moduleDir : Depmod.moduleDir(outRoot, moduleDirectory, release);
         Depmod.Options options = new Depmod.Options(moduleDir, outDir, release, config, modules, kernel,
                 symvers != null, reportUnknown && kernel.isPresent(), warnDuplicates, prefix, version,
                 cache(moduleDir), dryRun);

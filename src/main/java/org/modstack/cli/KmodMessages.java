@@ -1,6 +1,8 @@
 package org.modstack.cli;
 
 import org.modstack.Errno;
+import org.modstack.ErrnoException;
+import org.modstack.modprobe.ModuleDirectory;
 
 /**
  * kmod's own words where they differ from {@code strerror}, and libkmod's log lines with the
@@ -34,5 +36,17 @@ final class KmodMessages {
             case ENOENT -> "Unknown symbol in module, or unknown parameter (see dmesg)";
             default -> e.message();
         } + "\n";
+    }
+
+    /**
+     * kmod 34's modprobe and modinfo refusing a module directory too long for their buffer
+     * ({@link ModuleDirectory#given}), the exit status to end with; any other failure thrown on.
+     */
+    static int badDirectory(ToolOutput io, ErrnoException e) throws ErrnoException {
+        if (e.errno() != Errno.ENAMETOOLONG) {
+            throw e;
+        }
+        io.error("bad directory " + e.getMessage() + ": path too long\n");
+        return 1;
     }
 }

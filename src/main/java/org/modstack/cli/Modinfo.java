@@ -12,6 +12,7 @@ import org.modstack.index.IndexFile;
 import org.modstack.index.KmodVersion;
 import org.modstack.kernel.KernelStore;
 import org.modstack.modprobe.LibkmodError;
+import org.modstack.modprobe.ModprobeConfig;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.modprobe.ModuleLookup;
 import org.modstack.module.Compression;
@@ -31,6 +32,7 @@ final class Modinfo extends GetoptTool {
             Getopt.Spec.flag('m', "modname"), Getopt.Spec.value('F', "field"),
             Getopt.Spec.value('k', "set-version"), Getopt.Spec.value('b', "basedir"),
             Getopt.Spec.flag('J', "json"), Getopt.Spec.flag('H', "with-filename"),
+            Getopt.Spec.longOnly("kmod-version", Getopt.Arg.REQUIRED, "kmod-version"),
             Getopt.Spec.flag('V', "version"), Getopt.Spec.flag('h', "help"), KernelChoice.OPTION));
 
     /** kmod's text exactly (the conformance suite compares it); modstack's own options follow it. */
@@ -61,6 +63,7 @@ final class Modinfo extends GetoptTool {
     private boolean json;
     private ModinfoJson jsonOut;
     private boolean withFilename;
+    private KmodVersion version = KmodVersion.KMOD30;
     /** What each record starts with: {@code FILE: } under {@code -H}, else nothing (kmod's output). */
     private String prefix = "";
 
@@ -75,7 +78,8 @@ final class Modinfo extends GetoptTool {
     protected String help() {
         return HELP + KernelChoice.HELP.replace("act on", "look names up in")
                 + "\t-J, --json                  One JSON object per module (docs/json.md)\n"
-                + "\t-H, --with-filename         Start each value with its module's file\n";
+                + "\t-H, --with-filename         Start each value with its module's file\n"
+                + "\t    --kmod-version=30|34    Behave as that kmod release where they differ (default 30)\n";
     }
 
     @Override
@@ -94,6 +98,13 @@ final class Modinfo extends GetoptTool {
             case "kernel" -> kernel.set(o.value());
             case "J" -> json = true;
             case "H" -> withFilename = true;
+            case "kmod-version" -> {
+                Optional<KmodVersion> named = kmodVersion(out, o.value());
+                if (named.isEmpty()) {
+                    return 1;
+                }
+                version = named.get();
+            }
             default -> throw new IllegalStateException(o.key());
         }
         return null;
@@ -122,9 +133,17 @@ final class Modinfo extends GetoptTool {
                 kernelVersion = s.kernel().description().release();
             }
         }
-        ModuleDirectory dir = (basedir != null || kernelVersion != null
-                ? ModuleDirectory.of(Optional.of(basedir == null ? "" : basedir), Optional.ofNullable(kernelVersion))
-                : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);
+        ModuleDirectory dir;
+        try {
+            dir = (basedir != null || kernelVersion != null
+                    ? ModuleDirectory.given(basedir == null ? "" : basedir, Optional.ofNullable(kernelVersion), version)
+                    : ModuleDirectory.of(Optional.empty(), Optional.empty())).readingWith(IndexFile.Reader.STREAM);
+        } catch (ErrnoException e) {
+            return KmodMessages.badDirectory(io, e);
+        }
+        // kmod_new reads the module directory's softdeps and the kernel command line, for nothing
+        // but what it says about them
+        ModprobeConfig.loadWithoutPaths(dir.dirname(), version, io.reporter(ToolOutput.Report.AS_IS));
         ModuleLookup lookup = new ModuleLookup(dir);
         jsonOut = json ? ModinfoJson.open(io, dir) : null;
         boolean failed = false;
@@ -188,16 +207,16 @@ final class Modinfo extends GetoptTool {
         }
         Optional<String> line = dir.depLine(m.name());
         if (line.isPresent()) {
-            dir.dependencyFiles(line.get(), dir, new LibkmodLog(io));
+            dir.dependencyFiles(line.get(), dir, new LibkmodLog(io, version));
         }
         return new Target(m.name(), dir.modulePath(m.name()), false);
     }
 
     /** libkmod's errors, as its default logger prints them (a class: modinfo links no lambda). */
-    private record LibkmodLog(ToolOutput io) implements Consumer<LibkmodError> {
+    private record LibkmodLog(ToolOutput io, KmodVersion version) implements Consumer<LibkmodError> {
         @Override
         public void accept(LibkmodError e) {
-            io.printErr(e.byDefaultLogger(KmodVersion.KMOD30));
+            io.printErr(e.byDefaultLogger(version));
         }
     }
 
@@ -298,9 +317,10 @@ final class Modinfo extends GetoptTool {
             if (separator == '\0') {
                 io.print(prefix).print(e.key()).print('=').print(e.value()).print(separator);
             } else {
-                // kmod prints "%s:%-*s" with width 15 - strlen(key); C reads a negative width
-                // as left-justification, so long keys get |15 - len| spaces, not none.
-                int pad = Math.abs(15 - e.key().length());
+                // kmod prints "%s:%-*s" with width 15 - strlen(key); C reads kmod 30's negative
+                // width as left-justification, so long keys get |15 - len| spaces; kmod 34 none
+                int over = e.key().length() - 15;
+                int pad = over <= 0 ? -over : version == KmodVersion.KMOD30 ? over : 0;
                 io.print(prefix).print(e.key()).print(':').print(SPACES.substring(0, Math.min(pad, SPACES.length())));
                 if (pad > SPACES.length()) {
                     io.print(" ".repeat(pad - SPACES.length()));

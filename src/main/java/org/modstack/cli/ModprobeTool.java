@@ -134,9 +134,14 @@ final class ModprobeTool extends GetoptTool {
     }
 
     private int probe(ToolOutput io, List<String> names, KernelState kernel) throws ErrnoException {
-        ModuleDirectory dir = root != null || release != null
-                ? ModuleDirectory.of(Optional.of(root == null ? "" : root), Optional.ofNullable(release))
-                : ModuleDirectory.of(Optional.empty(), Optional.empty());
+        ModuleDirectory dir;
+        try {
+            dir = root != null || release != null
+                    ? ModuleDirectory.given(root == null ? "" : root, Optional.ofNullable(release), version)
+                    : ModuleDirectory.of(Optional.empty(), Optional.empty());
+        } catch (ErrnoException e) {
+            return KmodMessages.badDirectory(io, e);
+        }
         Optional<String> cmdline = Optional.ofNullable(cmdlineText);
         if (kernelCmdline != null) {
             try {
@@ -280,14 +285,8 @@ final class ModprobeTool extends GetoptTool {
 
     private int insmod(ToolOutput io, Modprobe modprobe, ModuleDirectory dir, String alias, String extra)
             throws ErrnoException {
-        List<Modprobe.Mod> found;
-        try {
-            found = modprobe.lookup(alias);
-        } catch (ErrnoException e) {
-            found = List.of();
-        }
+        List<Modprobe.Mod> found = toInsert(io, modprobe, dir, alias);
         if (found.isEmpty()) {
-            log.log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
             return -Errno.ENOENT.number();
         }
         Modprobe.Flags flags = new Modprobe.Flags(ignoreLoaded, ignoreCommands, useBlacklist, firstTime, dryRun,
@@ -308,6 +307,32 @@ final class ModprobeTool extends GetoptTool {
             }
         }
         return err;
+    }
+
+    /**
+     * The modules a name given to load stands for, as modprobe finds them: looked up, or under
+     * kmod 34 the file a name starting with {@code /} or {@code ./} is; none, said why, when
+     * nothing is found.
+     */
+    private List<Modprobe.Mod> toInsert(ToolOutput io, Modprobe modprobe, ModuleDirectory dir, String alias) {
+        if (version != KmodVersion.KMOD30 && (alias.startsWith("/") || alias.startsWith("./"))) {
+            try {
+                return List.of(modprobe.fromPath(alias));
+            } catch (ErrnoException e) {
+                log.log(io, "Failed to get module from path " + alias + ": " + e.errno().message() + "\n");
+                return List.of();
+            }
+        }
+        List<Modprobe.Mod> found;
+        try {
+            found = modprobe.lookup(alias);
+        } catch (ErrnoException e) {
+            found = List.of();
+        }
+        if (found.isEmpty()) {
+            log.log(io, "Module " + alias + " not found in directory " + dir.dirname() + "\n");
+        }
+        return found;
     }
 
     /** libkmod's errors as modprobe's logger prints them (a class: modprobe -D links no lambda). */

@@ -12,6 +12,7 @@ import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.module.ModuleName;
 import org.modstack.util.Fnmatch;
+import org.modstack.util.WorkingDirectory;
 
 /**
  * modprobe's planning, as libkmod does it: resolve a name to modules (configuration aliases,
@@ -176,6 +177,31 @@ public final class Modprobe {
             out.add(mod);
         }
         return out;
+    }
+
+    /**
+     * kmod 34's module named by its file ({@code modprobe /path/x.ko}, libkmod's
+     * kmod_module_new_from_path): any file that stats, its name the file's base name up to the
+     * first dot, its path made absolute against the working directory (not canonical: {@code ./}
+     * stays), never built in. Its dependencies, options and commands are still those of its name.
+     *
+     * @throws ErrnoException why the file does not stat; ENOENT for a path ending in {@code /}
+     */
+    public Mod fromPath(String file) throws ErrnoException {
+        String absolute = WorkingDirectory.absolute(file);
+        ErrnoException failure = ModuleDirectory.statFailure(absolute);
+        if (failure != null) {
+            throw failure;
+        }
+        if (file.endsWith("/")) {
+            throw new ErrnoException(Errno.ENOENT, file);  // no base name to take a module name from
+        }
+        // the pool is empty here: a name's probe starts from a released one (see release), so no
+        // module of this name can have another path, which libkmod would refuse
+        Mod m = module(ModuleName.fromPath(file), null);
+        m.path = absolute;
+        m.builtin = false;
+        return m;
     }
 
     /** Whether the module is built into the kernel (modules.builtin). */

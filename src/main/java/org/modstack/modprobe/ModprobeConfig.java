@@ -137,6 +137,20 @@ public final class ModprobeConfig {
      */
     public static ModprobeConfig load(List<String> paths, Optional<String> moduleDir, Optional<String> kernelCmdline,
                                       KmodVersion version, Consumer<String> log) {
+        return read(paths.isEmpty() ? defaultPaths(version) : paths, moduleDir, kernelCmdline, version, log);
+    }
+
+    /**
+     * What libkmod's {@code kmod_new} reads for a tool that gives it no configuration directory
+     * (depmod, modinfo): the module directory's {@code modules.softdep} (and kmod 34's
+     * {@code modules.weakdep}) and the kernel command line, telling {@code log} what is wrong.
+     */
+    public static ModprobeConfig loadWithoutPaths(String moduleDir, KmodVersion version, Consumer<String> log) {
+        return read(List.of(), Optional.of(moduleDir), Optional.empty(), version, log);
+    }
+
+    private static ModprobeConfig read(List<String> configPaths, Optional<String> moduleDir,
+                                       Optional<String> kernelCmdline, KmodVersion version, Consumer<String> log) {
         Objects.requireNonNull(version);
         ModprobeConfigParser b = new ModprobeConfigParser(version, log);
         List<ConfigFiles.Entry> seeded = new ArrayList<>();
@@ -147,7 +161,6 @@ public final class ModprobeConfig {
                 seeded.add(new ConfigFiles.Entry("modules.weakdep", dir + "/modules.weakdep", false));
             }
         }
-        List<String> configPaths = paths.isEmpty() ? defaultPaths(version) : paths;
         for (ConfigFiles.Entry e : ConfigFiles.list(seeded, configPaths, b.names(), b.listing())) {
             b.readFile(e);
         }

@@ -21,6 +21,7 @@ import org.modstack.util.ConfigFiles;
 import org.modstack.util.ConfigLines;
 import org.modstack.util.FileBytes;
 import org.modstack.util.Mirrors;
+import org.modstack.util.PathMax;
 
 /**
  * libkmod's {@code kmod_config_parse} and {@code kcmdline_parse_result}: reads modprobe.d files,
@@ -47,9 +48,6 @@ final class ModprobeConfigParser implements KernelCmdline.Sink {
             this.kmod30Line = kmod30Line;
         }
     }
-
-    /** libkmod's PATH_MAX buffer for a directory entry's path. */
-    private static final int PATH_MAX = 4096;
 
     final KmodVersion version;
     final Consumer<String> log;
@@ -117,7 +115,7 @@ final class ModprobeConfigParser implements KernelCmdline.Sink {
 
     void readFile(ConfigFiles.Entry e) {
         String fn = e.path();
-        if (!e.single() && fn.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+        if (!e.single() && !PathMax.fits(fn)) {
             log(Site.PATH_TOO_LONG, "Error parsing " + fn + ": path too long\n");
             return;
         }

@@ -21,9 +21,11 @@ import org.modstack.Errno;
 import org.modstack.ErrnoException;
 import org.modstack.index.IndexFile;
 import org.modstack.index.IndexFormat;
+import org.modstack.index.KmodVersion;
 import org.modstack.util.CString;
 import org.modstack.util.ConfigLines;
 import org.modstack.util.FileBytes;
+import org.modstack.util.PathMax;
 import org.modstack.util.WorkingDirectory;
 
 /**
@@ -85,6 +87,26 @@ public final class ModuleDirectory {
     public static ModuleDirectory of(Optional<String> root, Optional<String> release) throws ErrnoException {
         String ver = release.isPresent() ? release.get() : runningRelease();
         return of(root.orElse("") + "/lib/modules/" + ver);
+    }
+
+    /**
+     * The directory modprobe and modinfo build from a root and a release they were given
+     * ({@code -d}/{@code -S}, {@code -b}/{@code -k}): {@code <root>/lib/modules/<release>}, the
+     * running kernel's release when none is given, in a buffer of PATH_MAX bytes, which kmod 30
+     * cuts a longer name to and kmod 34 refuses it for; then made absolute as libkmod makes it.
+     *
+     * @throws ErrnoException ENAMETOOLONG under kmod 34, naming the whole directory
+     */
+    public static ModuleDirectory given(String root, Optional<String> release, KmodVersion version)
+            throws ErrnoException {
+        String dirname = root + "/lib/modules/" + (release.isPresent() ? release.get() : runningRelease());
+        if (!PathMax.fits(dirname)) {
+            if (version != KmodVersion.KMOD30) {
+                throw new ErrnoException(Errno.ENAMETOOLONG, dirname);
+            }
+            dirname = PathMax.cut(dirname);
+        }
+        return of(WorkingDirectory.absolute(dirname));  // kmod_new's, from the working directory
     }
 
     /** The release of the running kernel, as {@code uname -r} prints it. */
@@ -232,7 +254,7 @@ public final class ModuleDirectory {
     }
 
     /** Why {@code path} does not stat, as stat(2) says; null when it does. */
-    private static ErrnoException statFailure(String path) {
+    static ErrnoException statFailure(String path) {
         if (new File(path).exists()) {  // a stat without an attributes object: most files are there
             return null;
         }

@@ -28,12 +28,13 @@ public final class Kmod34 {
         return Kmod.exec(cmd);
     }
 
-    /** Ours run as kmod {@code version}'s {@code tool}: {@code --kmod-version} set past 30. */
+    /**
+     * Ours run as kmod {@code version}'s {@code tool} (depmod, modinfo or modprobe), named by
+     * {@code --kmod-version} always: depmod follows 34 by default, the others 30.
+     */
     static Kmod.Run ours(int version, String tool, List<String> args) {
         List<String> ours = new ArrayList<>(args);
-        if (version != 30) {
-            ours.add(0, "--kmod-version=" + version);
-        }
+        ours.add(0, "--kmod-version=" + version);
         return Kmod.ours(tool, ours);
     }
 
