@@ -2,8 +2,10 @@ package org.modstack.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +34,9 @@ class QemuScenarioConformanceTest {
     private static final int TIMEOUT_SECONDS = 1800;
     /** One guest's limit (run-scenario -t): a TCG boot on a loaded machine can take minutes. */
     private static final List<String> GUEST_LIMIT = List.of("-t", "600");
+    private static final long RANDOM_SEED = Long.getLong("modstack.randomScenarios.seed", 7);
+    private static final int RANDOM_SCENARIOS = Integer.getInteger("modstack.randomScenarios.count", 8);
+    private static final int RANDOM_STEPS = 30;
 
     @AfterAll
     static void stop() {
@@ -57,6 +62,44 @@ class QemuScenarioConformanceTest {
         return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(), () ->
                 assertThat(Scenarios.masked(Scenarios.virtual(tree, s)))
                         .isEqualTo(Scenarios.masked(real.join().transcript(s)))));
+    }
+
+    /**
+     * Random scenarios ({@link RandomScenarios}) on 6.1's real kernel and on the virtual kernel:
+     * orders and combinations no written scenario thought of. One boot, a restored guest each.
+     */
+    @TestFactory
+    Stream<DynamicTest> randomScenariosAgree() throws IOException {
+        Trees.Tree tree = Trees.require("amd64");
+        requireQemu();
+        List<Path> scenarios = RandomScenarios.write(Path.of("target/random-scenarios/6.1"), Scenarios.FIXTURES,
+                RANDOM_SEED, RANDOM_SCENARIOS, RANDOM_STEPS);
+        CompletableFuture<RealKernel> real =
+                RealKernel.run("6.1-random", GUEST_LIMIT, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
+        return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(), () ->
+                assertThat(Scenarios.masked(Scenarios.virtual(tree, s)))
+                        .isEqualTo(Scenarios.masked(real.join().transcript(s)))));
+    }
+
+    /** The same on the other generations' real kernels, against each generation's virtual kernel. */
+    @TestFactory
+    Stream<DynamicContainer> randomScenariosAgreeOnEachGeneration() throws IOException {
+        requireQemu();
+        List<DynamicContainer> out = new ArrayList<>();
+        for (String generation : Scenarios.GENERATIONS) {
+            Trees.Tree tree = Trees.require("amd64-" + generation);
+            Path fixtures = Scenarios.FIXTURES.resolve("gen").resolve(generation);
+            List<Path> scenarios = RandomScenarios.write(Path.of("target/random-scenarios", generation), fixtures,
+                    RANDOM_SEED, RANDOM_SCENARIOS, RANDOM_STEPS);
+            List<String> options = new ArrayList<>(GUEST_LIMIT);
+            options.addAll(List.of("-g", generation));
+            CompletableFuture<RealKernel> real =
+                    RealKernel.run(generation + "-random", options, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
+            out.add(DynamicContainer.dynamicContainer(generation, scenarios.stream().map(s -> DynamicTest.dynamicTest(
+                    s.getFileName().toString(), () -> assertThat(Scenarios.masked(Scenarios.virtual(tree, s, fixtures)))
+                            .isEqualTo(Scenarios.masked(real.join().transcript(s)))))));
+        }
+        return out.stream();
     }
 
     @TestFactory
