@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
@@ -79,7 +80,7 @@ class ModinfoRandomSectionsTest {
         System.arraycopy(bytes, 0, section, 0, random.nextInt(4) == 0 ? size : Math.min(size, bytes.length));
         if (random.nextInt(3) == 0) {  // NULs after the entries, as a linker pads
             int end = Math.max(0, size - 1 - random.nextInt(16));
-            java.util.Arrays.fill(section, end, size, (byte) 0);
+            Arrays.fill(section, end, size, (byte) 0);
         }
         return section;
     }

@@ -34,6 +34,7 @@ class QemuScenarioConformanceTest {
     private static final int TIMEOUT_SECONDS = 1800;
     /** One guest's limit (run-scenario -t): a TCG boot on a loaded machine can take minutes. */
     private static final List<String> GUEST_LIMIT = List.of("-t", "600");
+    /** The random scenarios' seed and count; a larger run explores: {@code -Dmodstack.randomScenarios.count=30}. */
     private static final long RANDOM_SEED = Long.getLong("modstack.randomScenarios.seed", 7);
     private static final int RANDOM_SCENARIOS = Integer.getInteger("modstack.randomScenarios.count", 8);
     private static final int RANDOM_STEPS = 30;
