@@ -57,12 +57,7 @@ class QemuScenarioConformanceTest {
     Stream<DynamicTest> realKernelAndVirtualKernelAgree() {
         Trees.Tree tree = Trees.require("amd64");
         requireQemu();
-        List<Path> scenarios = Scenarios.all();
-        CompletableFuture<RealKernel> real =
-                RealKernel.run("6.1", GUEST_LIMIT, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
-        return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(), () ->
-                assertThat(Scenarios.masked(Scenarios.virtual(tree, s)))
-                        .isEqualTo(Scenarios.masked(real.join().transcript(s)))));
+        return agree("6.1", GUEST_LIMIT, Scenarios.all(), tree, Scenarios.FIXTURES);
     }
 
     /**
@@ -75,11 +70,7 @@ class QemuScenarioConformanceTest {
         requireQemu();
         List<Path> scenarios = RandomScenarios.write(Path.of("target/random-scenarios/6.1"), Scenarios.FIXTURES,
                 RANDOM_SEED, RANDOM_SCENARIOS, RANDOM_STEPS);
-        CompletableFuture<RealKernel> real =
-                RealKernel.run("6.1-random", GUEST_LIMIT, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
-        return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(), () ->
-                assertThat(Scenarios.masked(Scenarios.virtual(tree, s)))
-                        .isEqualTo(Scenarios.masked(real.join().transcript(s)))));
+        return agree("6.1-random", GUEST_LIMIT, scenarios, tree, Scenarios.FIXTURES);
     }
 
     /** The same on the other generations' real kernels, against each generation's virtual kernel. */
@@ -94,13 +85,23 @@ class QemuScenarioConformanceTest {
                     RANDOM_SEED, RANDOM_SCENARIOS, RANDOM_STEPS);
             List<String> options = new ArrayList<>(GUEST_LIMIT);
             options.addAll(List.of("-g", generation));
-            CompletableFuture<RealKernel> real =
-                    RealKernel.run(generation + "-random", options, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
-            out.add(DynamicContainer.dynamicContainer(generation, scenarios.stream().map(s -> DynamicTest.dynamicTest(
-                    s.getFileName().toString(), () -> assertThat(Scenarios.masked(Scenarios.virtual(tree, s, fixtures)))
-                            .isEqualTo(Scenarios.masked(real.join().transcript(s)))))));
+            out.add(DynamicContainer.dynamicContainer(generation,
+                    agree(generation + "-random", options, scenarios, tree, fixtures)));
         }
         return out.stream();
+    }
+
+    /**
+     * A test per scenario: its transcript on a real kernel (one batch of run-scenario with
+     * {@code options}) equals the virtual kernel's of {@code tree}, fixtures from {@code fixtures}.
+     */
+    private static Stream<DynamicTest> agree(String label, List<String> options, List<Path> scenarios,
+                                             Trees.Tree tree, Path fixtures) {
+        CompletableFuture<RealKernel> real =
+                RealKernel.run(label, options, scenarios, Map.of(), TIMEOUT_SECONDS, BATCHES);
+        return scenarios.stream().map(s -> DynamicTest.dynamicTest(s.getFileName().toString(), () ->
+                assertThat(Scenarios.masked(Scenarios.virtual(tree, s, fixtures)))
+                        .isEqualTo(Scenarios.masked(real.join().transcript(s)))));
     }
 
     @TestFactory
