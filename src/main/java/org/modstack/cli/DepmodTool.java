@@ -18,7 +18,6 @@ import org.modstack.modprobe.LibkmodError;
 import org.modstack.modprobe.ModprobeConfig;
 import org.modstack.modprobe.ModuleDirectory;
 import org.modstack.module.SymbolVersion;
-import org.modstack.util.PathMax;
 import org.modstack.util.WorkingDirectory;
 
 /** {@code depmod}: writes the module stacks of a tree as kmod's indexes. */
@@ -129,14 +128,12 @@ final class DepmodTool extends GetoptTool {
      * 34 refuses it (null, said why).
      */
     private String fitted(ToolOutput io, String dirname) {
-        if (PathMax.fits(dirname)) {
-            return dirname;
+        try {
+            return ModuleDirectory.fitted(dirname, version);
+        } catch (ErrnoException e) {
+            io.error("Bad directory " + dirname + ": path too long\n");
+            return null;
         }
-        if (version == KmodVersion.KMOD30) {
-            return PathMax.cut(dirname);
-        }
-        io.error("Bad directory " + dirname + ": path too long\n");
-        return null;
     }
 
     @Override

@@ -100,13 +100,23 @@ public final class ModuleDirectory {
     public static ModuleDirectory given(String root, Optional<String> release, KmodVersion version)
             throws ErrnoException {
         String dirname = root + "/lib/modules/" + (release.isPresent() ? release.get() : runningRelease());
-        if (!PathMax.fits(dirname)) {
-            if (version != KmodVersion.KMOD30) {
-                throw new ErrnoException(Errno.ENAMETOOLONG, dirname);
-            }
-            dirname = PathMax.cut(dirname);
+        return of(WorkingDirectory.absolute(fitted(dirname, version)));  // kmod_new's, from the working directory
+    }
+
+    /**
+     * A module directory's name as a kmod tool's PATH_MAX buffer holds it: kmod 30 cuts a longer
+     * one ({@code snprintf}), kmod 34 refuses it.
+     *
+     * @throws ErrnoException ENAMETOOLONG under kmod 34, naming the whole directory
+     */
+    public static String fitted(String dirname, KmodVersion version) throws ErrnoException {
+        if (PathMax.fits(dirname)) {
+            return dirname;
         }
-        return of(WorkingDirectory.absolute(dirname));  // kmod_new's, from the working directory
+        if (version != KmodVersion.KMOD30) {
+            throw new ErrnoException(Errno.ENAMETOOLONG, dirname);
+        }
+        return PathMax.cut(dirname);
     }
 
     /** The release of the running kernel, as {@code uname -r} prints it. */
